@@ -1,0 +1,68 @@
+//! The real filesystem, for the native CLI: `etcdctl snapshot save backup.db` writes a real file
+//! in the directory the user ran from.
+
+use std::io::{ErrorKind, Write};
+
+use playground_shell::{FileSystem, FsError, Metadata};
+
+pub struct HostFs;
+
+fn convert(error: std::io::Error) -> FsError {
+    match error.kind() {
+        ErrorKind::NotFound => FsError::NotFound,
+        ErrorKind::PermissionDenied => FsError::PermissionDenied,
+        ErrorKind::AlreadyExists => FsError::AlreadyExists,
+        ErrorKind::IsADirectory => FsError::IsADirectory,
+        ErrorKind::NotADirectory => FsError::NotADirectory,
+        ErrorKind::DirectoryNotEmpty => FsError::DirectoryNotEmpty,
+        _ => FsError::Other(error.to_string()),
+    }
+}
+
+impl FileSystem for HostFs {
+    fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
+        std::fs::read(path).map_err(convert)
+    }
+
+    fn write(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), FsError> {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(append)
+            .truncate(!append)
+            .open(path)
+            .map_err(convert)?;
+        file.write_all(data).map_err(convert)
+    }
+
+    fn metadata(&self, path: &str) -> Result<Metadata, FsError> {
+        let meta = std::fs::metadata(path).map_err(convert)?;
+        Ok(Metadata { is_dir: meta.is_dir(), len: meta.len() })
+    }
+
+    fn list(&self, path: &str) -> Result<Vec<(String, Metadata)>, FsError> {
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(path).map_err(convert)? {
+            let entry = entry.map_err(convert)?;
+            let meta = entry.metadata().map_err(convert)?;
+            entries.push((
+                entry.file_name().to_string_lossy().into_owned(),
+                Metadata { is_dir: meta.is_dir(), len: meta.len() },
+            ));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(entries)
+    }
+
+    fn remove_file(&mut self, path: &str) -> Result<(), FsError> {
+        std::fs::remove_file(path).map_err(convert)
+    }
+
+    fn remove_dir(&mut self, path: &str) -> Result<(), FsError> {
+        std::fs::remove_dir(path).map_err(convert)
+    }
+
+    fn create_dir(&mut self, path: &str) -> Result<(), FsError> {
+        std::fs::create_dir(path).map_err(convert)
+    }
+}

@@ -1,0 +1,781 @@
+//! The shell: its public face ([`Shell`]) and the interpreter that walks the syntax tree.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng, SeedableRng};
+
+use crate::ast::*;
+use crate::command::{Context, Registry, Status};
+use crate::fs::{resolve, FileSystem, MemFs};
+use crate::io::{Io, Sink, Stream, Terminal};
+use crate::parse::{ParseError, Parser};
+use crate::state::{Limits, State, Variable};
+use crate::world::{IdleWorld, World};
+
+/// What bash's `$$` shows; fixed, since a playground run must be reproducible.
+const SHELL_PID: &str = "4242";
+
+/// Everything needed to make a shell; [`Shell::new`] fills in a browser-like default.
+pub struct Options {
+    pub seed: u64,
+    pub fs: Box<dyn FileSystem>,
+    pub world: Box<dyn World>,
+    /// The starting directory (absolute); also `$PWD`.
+    pub cwd: String,
+    pub home: String,
+    pub limits: Limits,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seed: 1,
+            fs: Box::new(MemFs::with_dirs(&["/home/etcd", "/tmp"])),
+            world: Box::new(IdleWorld::default()),
+            cwd: "/home/etcd".into(),
+            home: "/home/etcd".into(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Where a non-local exit is going: out of loops, out of the input, or out of budget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Interrupt {
+    Break(usize),
+    Continue(usize),
+    Exit(Status),
+    /// An expansion error (`$((1/0))`, `${x:?}`): bash abandons the rest of the input, or of
+    /// the subshell it happened in.
+    Failed(Status),
+    /// The budget ran out: unwind everything.
+    Exhausted,
+}
+
+type Flow = Result<Status, Interrupt>;
+
+/// The terminal language: one shell per terminal, holding variables, history and the
+/// filesystem between inputs.
+pub struct Shell {
+    state: State,
+    registry: Registry,
+}
+
+/// The answer to one input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: Status,
+    /// `exit` ran: a REPL should end.
+    pub exited: bool,
+}
+
+impl Shell {
+    /// A shell with the built-in commands, an in-memory filesystem and an idle world.
+    pub fn new(seed: u64) -> Self {
+        Self::with_options(Options { seed, ..Options::default() })
+    }
+
+    pub fn with_options(options: Options) -> Self {
+        let mut vars = BTreeMap::new();
+        for (name, value) in [
+            ("HOME", options.home.as_str()),
+            ("PWD", options.cwd.as_str()),
+            ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            ("USER", "etcd"),
+            ("SHELL", "/bin/bash"),
+            ("TERM", "xterm-256color"),
+        ] {
+            vars.insert(name.to_string(), Variable { value: value.to_string(), exported: true });
+        }
+        vars.insert("IFS".into(), Variable { value: " \t\n".into(), exported: false });
+        let mut registry = Registry::default();
+        crate::builtins::register(&mut registry);
+        Shell {
+            state: State {
+                vars,
+                last_status: 0,
+                cwd: resolve("/", &options.cwd),
+                fs: options.fs,
+                world: options.world,
+                rng: ChaCha8Rng::seed_from_u64(options.seed),
+                history: Vec::new(),
+                limits: options.limits,
+                steps: 0,
+                written: 0,
+                exhausted: None,
+                captures: Vec::new(),
+                loop_depth: 0,
+                last_substitution: None,
+            },
+            registry,
+        }
+    }
+
+    /// Adds or replaces a command (later crates add `etcdctl`, `etcd`, ...).
+    pub fn register(&mut self, name: &str, command: Rc<dyn crate::Command>) {
+        self.registry.register(name, command);
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Runs a line typed at the prompt: recorded in history, then run.
+    pub fn exec_interactive(&mut self, line: &str, term: &mut dyn Terminal) -> Outcome {
+        let entry = line.trim_end_matches('\n');
+        if !entry.trim().is_empty() && entry.len() <= self.state.limits.max_input_bytes {
+            self.state.history.push(entry.to_string());
+        }
+        self.run(line, term)
+    }
+
+    /// Runs an input (a line, or a whole script) one complete command at a time, as bash does:
+    /// commands before a syntax error run, the error stops the rest.
+    pub fn run(&mut self, source: &str, term: &mut dyn Terminal) -> Outcome {
+        self.state.steps = 0;
+        self.state.written = 0;
+        self.state.exhausted = None;
+        self.state.captures.clear();
+        self.state.loop_depth = 0;
+        if source.len() > self.state.limits.max_input_bytes {
+            let message = format!(
+                "bash: input of {} bytes is longer than the {} bytes accepted\n",
+                source.len(),
+                self.state.limits.max_input_bytes
+            );
+            term.write(Stream::Stderr, message.as_bytes());
+            self.state.last_status = 2;
+            return Outcome { status: 2, exited: false };
+        }
+        let mut parser = Parser::new(source);
+        let io = Io::terminal();
+        loop {
+            let list = match parser.next_command() {
+                Ok(Some(list)) => list,
+                Ok(None) => break,
+                Err(error) => {
+                    term.write(Stream::Stderr, format!("bash: {}\n", error.message).as_bytes());
+                    self.state.last_status = 2;
+                    break;
+                }
+            };
+            let mut exec = Exec { state: &mut self.state, registry: &self.registry, term };
+            match exec.list(&list, &io) {
+                Ok(status) => self.state.last_status = status,
+                Err(Interrupt::Exit(status)) => {
+                    self.state.last_status = status;
+                    return Outcome { status, exited: true };
+                }
+                Err(Interrupt::Break(_) | Interrupt::Continue(_)) => {}
+                Err(Interrupt::Failed(status)) => {
+                    self.state.last_status = status;
+                    break;
+                }
+                Err(Interrupt::Exhausted) => {
+                    let reason = self.state.exhausted.clone().map(|e| e.to_string()).unwrap_or_default();
+                    term.write(Stream::Stderr, format!("bash: {reason}\n").as_bytes());
+                    self.state.last_status = 1;
+                    self.state.captures.clear();
+                    break;
+                }
+            }
+        }
+        Outcome { status: self.state.last_status, exited: false }
+    }
+
+    /// Whether `source` is an unfinished command that more lines could complete (an open quote,
+    /// a loop without `done`, a trailing `|`): a terminal then shows bash's `> ` prompt.
+    pub fn is_incomplete(source: &str) -> bool {
+        let trimmed = source.trim_end_matches('\n');
+        if trimmed.ends_with('\\') && !trimmed.ends_with("\\\\") {
+            return true;
+        }
+        matches!(crate::parse::parse(source), Err(ParseError { incomplete: true, .. }))
+    }
+
+    pub fn last_status(&self) -> Status {
+        self.state.last_status
+    }
+
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.state.var(name)
+    }
+
+    pub fn set_var(&mut self, name: &str, value: &str, exported: bool) {
+        self.state.set_var(name, value);
+        if exported {
+            self.state.export(name);
+        }
+    }
+
+    pub fn cwd(&self) -> &str {
+        &self.state.cwd
+    }
+
+    pub fn history(&self) -> &[String] {
+        &self.state.history
+    }
+
+    /// Restores history saved by a previous session (the web terminal keeps it in localStorage).
+    pub fn set_history(&mut self, history: Vec<String>) {
+        self.state.history = history;
+    }
+
+    pub fn fs(&self) -> &dyn FileSystem {
+        self.state.fs.as_ref()
+    }
+
+    pub fn fs_mut(&mut self) -> &mut dyn FileSystem {
+        self.state.fs.as_mut()
+    }
+
+    pub fn world(&self) -> &dyn World {
+        self.state.world.as_ref()
+    }
+
+    /// Tab completion at the end of `line`: see [`crate::complete`].
+    pub fn complete(&self, line: &str) -> crate::Completion {
+        crate::complete::complete(self, line)
+    }
+}
+
+/// The interpreter for one complete command.
+struct Exec<'a> {
+    state: &'a mut State,
+    registry: &'a Registry,
+    term: &'a mut dyn Terminal,
+}
+
+impl Exec<'_> {
+    fn list(&mut self, list: &List, io: &Io) -> Flow {
+        let mut status = 0;
+        for and_or in list {
+            status = self.and_or(and_or, io)?;
+            self.state.last_status = status;
+        }
+        Ok(status)
+    }
+
+    fn and_or(&mut self, and_or: &AndOr, io: &Io) -> Flow {
+        let mut status = self.pipeline(&and_or.first, io)?;
+        for (connector, pipeline) in &and_or.rest {
+            self.state.last_status = status;
+            let run = match connector {
+                Connector::And => status == 0,
+                Connector::Or => status != 0,
+            };
+            if run {
+                status = self.pipeline(pipeline, io)?;
+            }
+        }
+        Ok(status)
+    }
+
+    fn pipeline(&mut self, pipeline: &Pipeline, io: &Io) -> Flow {
+        let status = if pipeline.commands.len() == 1 {
+            self.command(&pipeline.commands[0], io)?
+        } else {
+            let mut stdin = io.stdin.clone();
+            let mut status = 0;
+            let last = pipeline.commands.len() - 1;
+            for (i, command) in pipeline.commands.iter().enumerate() {
+                let stage_out = if i == last {
+                    io.stdout.clone()
+                } else {
+                    self.state.captures.push(Vec::new());
+                    Sink::Capture(self.state.captures.len() - 1)
+                };
+                let stage_io = Io { stdin: stdin.clone(), stdout: stage_out, stderr: io.stderr.clone() };
+                // Each stage runs as a subshell: its variables and loop control stay inside.
+                let result = self.subshell(|exec| exec.command(command, &stage_io));
+                if i != last {
+                    stdin = Rc::new(self.state.captures.pop().unwrap_or_default());
+                }
+                status = match result {
+                    Ok(status) | Err(Interrupt::Exit(status) | Interrupt::Failed(status)) => status,
+                    Err(Interrupt::Break(_) | Interrupt::Continue(_)) => 0,
+                    Err(Interrupt::Exhausted) => return Err(Interrupt::Exhausted),
+                };
+            }
+            status
+        };
+        Ok(if pipeline.negated { i32::from(status == 0) } else { status })
+    }
+
+    /// Runs `f` with the variables and working directory restored afterwards.
+    fn subshell(&mut self, f: impl FnOnce(&mut Self) -> Flow) -> Flow {
+        let vars = self.state.vars.clone();
+        let cwd = self.state.cwd.clone();
+        let loop_depth = self.state.loop_depth;
+        let result = f(self);
+        self.state.vars = vars;
+        self.state.cwd = cwd;
+        self.state.loop_depth = loop_depth;
+        result
+    }
+
+    fn command(&mut self, command: &Command, io: &Io) -> Flow {
+        match command {
+            Command::Simple(simple) => self.simple(simple, io),
+            Command::Compound(compound, redirects) => {
+                let io = match self.redirect(redirects, io)? {
+                    Ok(io) => io,
+                    Err(status) => return Ok(status),
+                };
+                self.compound(compound, &io)
+            }
+        }
+    }
+
+    fn compound(&mut self, compound: &Compound, io: &Io) -> Flow {
+        match compound {
+            Compound::Group(list) => self.list(list, io),
+            Compound::Subshell(list) => self.subshell(|exec| match exec.list(list, io) {
+                Err(Interrupt::Exit(status) | Interrupt::Failed(status)) => Ok(status),
+                other => other,
+            }),
+            Compound::If { branches, otherwise } => {
+                for (condition, body) in branches {
+                    if self.list(condition, io)? == 0 {
+                        return self.list(body, io);
+                    }
+                }
+                match otherwise {
+                    Some(body) => self.list(body, io),
+                    None => Ok(0),
+                }
+            }
+            Compound::While { until, condition, body } => {
+                let mut status = 0;
+                self.state.loop_depth += 1;
+                let result = loop {
+                    if !self.state.step() {
+                        break Err(Interrupt::Exhausted);
+                    }
+                    match self.list(condition, io) {
+                        Ok(s) if (s == 0) == *until => break Ok(status),
+                        Ok(_) => {}
+                        Err(interrupt) => match loop_control(interrupt) {
+                            // `break` and `continue` are the last commands run, with status 0.
+                            LoopControl::Break => break Ok(0),
+                            LoopControl::Continue => {
+                                status = 0;
+                                continue;
+                            }
+                            LoopControl::Propagate(interrupt) => break Err(interrupt),
+                        },
+                    }
+                    match self.list(body, io) {
+                        Ok(s) => status = s,
+                        Err(interrupt) => match loop_control(interrupt) {
+                            // `break` and `continue` are the last commands run, with status 0.
+                            LoopControl::Break => break Ok(0),
+                            LoopControl::Continue => {
+                                status = 0;
+                                continue;
+                            }
+                            LoopControl::Propagate(interrupt) => break Err(interrupt),
+                        },
+                    }
+                };
+                self.state.loop_depth -= 1;
+                result
+            }
+            Compound::For { variable, items, body } => {
+                let values = match items {
+                    Some(words) => self.expand_words(words, io)?,
+                    None => Vec::new(),
+                };
+                let mut status = 0;
+                self.state.loop_depth += 1;
+                let mut result = Ok(0);
+                for value in values {
+                    if !self.state.step() {
+                        result = Err(Interrupt::Exhausted);
+                        break;
+                    }
+                    self.state.set_var(variable, &value);
+                    match self.list(body, io) {
+                        Ok(s) => status = s,
+                        Err(interrupt) => match loop_control(interrupt) {
+                            LoopControl::Break => {
+                                status = 0;
+                                break;
+                            }
+                            LoopControl::Continue => {
+                                status = 0;
+                                continue;
+                            }
+                            LoopControl::Propagate(interrupt) => {
+                                result = Err(interrupt);
+                                break;
+                            }
+                        },
+                    }
+                }
+                self.state.loop_depth -= 1;
+                result.map(|_| status)
+            }
+        }
+    }
+
+    fn simple(&mut self, command: &SimpleCommand, io: &Io) -> Flow {
+        if !self.state.step() {
+            return Err(Interrupt::Exhausted);
+        }
+        self.state.last_substitution = None;
+        let args = self.expand_words(&command.words, io)?;
+        let mut assignments = Vec::with_capacity(command.assignments.len());
+        for assignment in &command.assignments {
+            let value = self.expand_word(&assignment.value, io)?;
+            assignments.push((assignment.name.clone(), value));
+        }
+        let io = match self.redirect(&command.redirects, io)? {
+            Ok(io) => io,
+            Err(status) => return Ok(status),
+        };
+        let Some(name) = args.first() else {
+            for (name, value) in assignments {
+                self.state.set_var(&name, &value);
+            }
+            return Ok(self.state.last_substitution.unwrap_or(0));
+        };
+        match name.as_str() {
+            "break" | "continue" => return self.loop_builtin(&args, &io),
+            "exit" => {
+                let status = match args.get(1) {
+                    None => self.state.last_status,
+                    Some(arg) => match arg.parse::<i64>() {
+                        Ok(n) => (n & 0xff) as Status,
+                        Err(_) => {
+                            self.write_err(&io, &format!("bash: exit: {arg}: numeric argument required\n"))?;
+                            2
+                        }
+                    },
+                };
+                return Err(Interrupt::Exit(status));
+            }
+            _ => {}
+        }
+        let Some(builtin) = self.registry.get(name) else {
+            self.write_err(&io, &format!("bash: {name}: command not found\n"))?;
+            return Ok(127);
+        };
+        let mut env: BTreeMap<String, String> =
+            self.state.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect();
+        env.extend(assignments);
+        let mut cx = Context { state: self.state, term: self.term, io: &io, env, registry: self.registry };
+        let status = builtin.run(&mut cx, &args);
+        match status {
+            Ok(status) if self.state.exhausted.is_none() => Ok(status),
+            _ => Err(Interrupt::Exhausted),
+        }
+    }
+
+    fn loop_builtin(&mut self, args: &[String], io: &Io) -> Flow {
+        let name = &args[0];
+        let count = match args.get(1).map(|a| a.parse::<i64>()) {
+            None => 1,
+            Some(Ok(n)) if n >= 1 => n as usize,
+            Some(_) => {
+                let arg = &args[1];
+                self.write_err(io, &format!("bash: {name}: {arg}: loop count out of range\n"))?;
+                return Ok(1);
+            }
+        };
+        if self.state.loop_depth == 0 {
+            self.write_err(io, &format!("bash: {name}: only meaningful in a `for', `while', or `until' loop\n"))?;
+            return Ok(0);
+        }
+        let count = count.min(self.state.loop_depth);
+        Err(if name == "break" { Interrupt::Break(count) } else { Interrupt::Continue(count) })
+    }
+
+    fn write_err(&mut self, io: &Io, message: &str) -> Result<(), Interrupt> {
+        self.state.write(self.term, &io.stderr, message.as_bytes()).map_err(|_| Interrupt::Exhausted)
+    }
+
+    /// Applies redirections left to right; `Ok(Err(status))` is a failed redirection, already
+    /// reported, that skips the command.
+    fn redirect(&mut self, redirects: &[Redirect], io: &Io) -> Result<Result<Io, Status>, Interrupt> {
+        if redirects.is_empty() {
+            return Ok(Ok(io.clone()));
+        }
+        let mut new = io.clone();
+        for redirect in redirects {
+            let target = match &redirect.kind {
+                RedirectKind::Read(word)
+                | RedirectKind::Write(word)
+                | RedirectKind::Append(word)
+                | RedirectKind::WriteBoth(word)
+                | RedirectKind::HereString(word) => Some(self.expand_word(word, io)?),
+                RedirectKind::Duplicate(_) => None,
+            };
+            let target = target.unwrap_or_default();
+            if redirect.fd > 2 {
+                self.write_err(io, &format!("bash: {}: Bad file descriptor\n", redirect.fd))?;
+                return Ok(Err(1));
+            }
+            let path = resolve(&self.state.cwd, &target);
+            let fail = |exec: &mut Self, error: crate::FsError| -> Result<Result<Io, Status>, Interrupt> {
+                exec.write_err(io, &format!("bash: {target}: {error}\n"))?;
+                Ok(Err(1))
+            };
+            match &redirect.kind {
+                RedirectKind::Read(_) => {
+                    let data = if target == "/dev/null" { Ok(Vec::new()) } else { self.state.fs.read(&path) };
+                    match data {
+                        Ok(data) => new.stdin = Rc::new(data),
+                        Err(error) => return fail(self, error),
+                    }
+                }
+                RedirectKind::HereString(_) => new.stdin = Rc::new(format!("{target}\n").into_bytes()),
+                RedirectKind::Write(_) | RedirectKind::Append(_) | RedirectKind::WriteBoth(_) => {
+                    let sink = match target.as_str() {
+                        "/dev/null" => Sink::Null,
+                        "/dev/stdout" => new.stdout.clone(),
+                        "/dev/stderr" => new.stderr.clone(),
+                        _ => {
+                            let append = matches!(redirect.kind, RedirectKind::Append(_));
+                            if let Err(error) = self.state.fs.write(&path, &[], append) {
+                                return fail(self, error);
+                            }
+                            Sink::File(path)
+                        }
+                    };
+                    if matches!(redirect.kind, RedirectKind::WriteBoth(_)) {
+                        new.stdout = sink.clone();
+                        new.stderr = sink;
+                    } else if redirect.fd == 2 {
+                        new.stderr = sink;
+                    } else if redirect.fd == 1 {
+                        new.stdout = sink;
+                    }
+                }
+                RedirectKind::Duplicate(from) => {
+                    let sink = match from {
+                        1 => new.stdout.clone(),
+                        2 => new.stderr.clone(),
+                        _ => continue,
+                    };
+                    match redirect.fd {
+                        1 => new.stdout = sink,
+                        2 => new.stderr = sink,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Ok(Ok(new))
+    }
+
+    // ---- expansion -----------------------------------------------------------------------
+
+    /// Expands words into fields: parameters, substitutions and arithmetic, then field splitting
+    /// of unquoted expansion results on `$IFS`. (No pathname globbing: a `*` stays a `*`.)
+    fn expand_words(&mut self, words: &[Word], io: &Io) -> Result<Vec<String>, Interrupt> {
+        let mut fields = Vec::new();
+        for word in words {
+            let mut builder = Fields::default();
+            self.expand_parts(&word.parts, io, false, &mut builder)?;
+            builder.finish(&mut fields);
+        }
+        Ok(fields)
+    }
+
+    /// Expands one word without splitting (assignments, redirection targets).
+    fn expand_word(&mut self, word: &Word, io: &Io) -> Result<String, Interrupt> {
+        let mut builder = Fields { no_split: true, ..Fields::default() };
+        self.expand_parts(&word.parts, io, false, &mut builder)?;
+        Ok(builder.current)
+    }
+
+    fn expand_parts(&mut self, parts: &[WordPart], io: &Io, quoted: bool, out: &mut Fields) -> Result<(), Interrupt> {
+        for part in parts {
+            match part {
+                WordPart::Literal(text) | WordPart::Quoted(text) => out.push_text(text),
+                WordPart::DoubleQuoted(inner) => {
+                    out.has_content = true;
+                    self.expand_parts(inner, io, true, out)?;
+                }
+                WordPart::Parameter(parameter) => {
+                    if let Some(value) = self.parameter(parameter, io, quoted, out)? {
+                        self.push_expansion(out, &value, quoted);
+                    }
+                }
+                WordPart::CommandSubstitution(list) => {
+                    let value = self.command_substitution(list, io)?;
+                    self.push_expansion(out, &value, quoted);
+                }
+                WordPart::Arithmetic(inner) => {
+                    let mut text = Fields { no_split: true, ..Fields::default() };
+                    self.expand_parts(inner, io, true, &mut text)?;
+                    let mut vars = ShellVars(self.state);
+                    match crate::arith::evaluate(&text.current, &mut vars) {
+                        Ok(value) => self.push_expansion(out, &value.to_string(), quoted),
+                        Err(message) => {
+                            self.write_err(io, &format!("bash: {message}\n"))?;
+                            return Err(Interrupt::Failed(1));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn push_expansion(&self, out: &mut Fields, value: &str, quoted: bool) {
+        if quoted || out.no_split {
+            out.push_text(value);
+        } else {
+            let ifs = self.state.var("IFS").unwrap_or(" \t\n").to_string();
+            out.push_split(value, &ifs);
+        }
+    }
+
+    /// A parameter's value; `None` when it expands to nothing at all.
+    fn parameter(&mut self, parameter: &Parameter, io: &Io, quoted: bool, out: &mut Fields) -> Result<Option<String>, Interrupt> {
+        let value = self.parameter_value(&parameter.name);
+        let (colon, word) = match &parameter.op {
+            ParameterOp::Plain => return Ok(value),
+            ParameterOp::Length => {
+                return Ok(Some(value.map_or(0, |v| v.chars().count()).to_string()));
+            }
+            ParameterOp::Default(colon, word)
+            | ParameterOp::Assign(colon, word)
+            | ParameterOp::Alternative(colon, word)
+            | ParameterOp::Error(colon, word) => (*colon, word),
+        };
+        let set = match &value {
+            None => false,
+            Some(v) => !(colon && v.is_empty()),
+        };
+        match &parameter.op {
+            ParameterOp::Default(..) if !set => {
+                self.expand_parts(&word.parts, io, quoted, out)?;
+                Ok(None)
+            }
+            ParameterOp::Assign(..) if !set => {
+                let new = self.expand_word(word, io)?;
+                self.state.set_var(&parameter.name, &new);
+                Ok(Some(new))
+            }
+            ParameterOp::Alternative(..) if set => {
+                self.expand_parts(&word.parts, io, quoted, out)?;
+                Ok(None)
+            }
+            ParameterOp::Alternative(..) => Ok(None),
+            ParameterOp::Error(..) if !set => {
+                let message = self.expand_word(word, io)?;
+                let message = if message.is_empty() { "parameter null or not set".to_string() } else { message };
+                self.write_err(io, &format!("bash: {}: {message}\n", parameter.name))?;
+                Err(Interrupt::Failed(1))
+            }
+            _ => Ok(value),
+        }
+    }
+
+    fn parameter_value(&mut self, name: &str) -> Option<String> {
+        match name {
+            "?" => Some(self.state.last_status.to_string()),
+            "$" => Some(SHELL_PID.to_string()),
+            "#" => Some("0".to_string()),
+            "0" => Some("bash".to_string()),
+            "-" => Some("hB".to_string()),
+            "!" | "@" | "*" => None,
+            "RANDOM" => Some((self.state.rng.next_u32() % 32768).to_string()),
+            "SECONDS" => Some(self.state.world.now().as_secs().to_string()),
+            _ => self.state.var(name).map(str::to_string),
+        }
+    }
+
+    /// `$(...)`: runs in a subshell with stdout captured; trailing newlines are dropped.
+    fn command_substitution(&mut self, list: &List, io: &Io) -> Result<String, Interrupt> {
+        self.state.captures.push(Vec::new());
+        let index = self.state.captures.len() - 1;
+        let sub_io = Io { stdin: io.stdin.clone(), stdout: Sink::Capture(index), stderr: io.stderr.clone() };
+        let result = self.subshell(|exec| exec.list(list, &sub_io));
+        let output = self.state.captures.pop().unwrap_or_default();
+        let status = match result {
+            Ok(status) | Err(Interrupt::Exit(status) | Interrupt::Failed(status)) => status,
+            Err(Interrupt::Break(_) | Interrupt::Continue(_)) => self.state.last_status,
+            Err(Interrupt::Exhausted) => return Err(Interrupt::Exhausted),
+        };
+        self.state.last_status = status;
+        self.state.last_substitution = Some(status);
+        let mut text = String::from_utf8_lossy(&output).into_owned();
+        while text.ends_with('\n') {
+            text.pop();
+        }
+        Ok(text)
+    }
+}
+
+enum LoopControl {
+    Break,
+    Continue,
+    Propagate(Interrupt),
+}
+
+/// What a loop does with an interrupt from its body: `break 2` breaks this loop and the next.
+fn loop_control(interrupt: Interrupt) -> LoopControl {
+    match interrupt {
+        Interrupt::Break(n) if n <= 1 => LoopControl::Break,
+        Interrupt::Break(n) => LoopControl::Propagate(Interrupt::Break(n - 1)),
+        Interrupt::Continue(n) if n <= 1 => LoopControl::Continue,
+        Interrupt::Continue(n) => LoopControl::Propagate(Interrupt::Continue(n - 1)),
+        other => LoopControl::Propagate(other),
+    }
+}
+
+/// Fields being built from one word.
+#[derive(Default)]
+struct Fields {
+    current: String,
+    /// The current field exists even if empty (it had quotes, or text).
+    has_content: bool,
+    done: Vec<String>,
+    no_split: bool,
+}
+
+impl Fields {
+    fn push_text(&mut self, text: &str) {
+        self.current.push_str(text);
+        self.has_content = true;
+    }
+
+    fn push_split(&mut self, value: &str, ifs: &str) {
+        for c in value.chars() {
+            if ifs.contains(c) {
+                if self.has_content {
+                    self.done.push(std::mem::take(&mut self.current));
+                    self.has_content = false;
+                }
+            } else {
+                self.current.push(c);
+                self.has_content = true;
+            }
+        }
+    }
+
+    fn finish(mut self, fields: &mut Vec<String>) {
+        if self.has_content {
+            self.done.push(self.current);
+        }
+        fields.append(&mut self.done);
+    }
+}
+
+/// The shell's variables as arithmetic reads and writes them.
+struct ShellVars<'a>(&'a mut State);
+
+impl crate::arith::Variables for ShellVars<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        self.0.var(name).map(str::to_string)
+    }
+    fn set(&mut self, name: &str, value: String) {
+        self.0.set_var(name, &value);
+    }
+}

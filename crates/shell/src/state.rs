@@ -1,0 +1,168 @@
+//! The shell's state between and during commands: variables, working directory, history, the
+//! host filesystem, the seeded RNG, and the budget that bounds one input's work.
+
+use std::collections::BTreeMap;
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::command::Stop;
+use crate::fs::FileSystem;
+use crate::io::{Sink, Terminal};
+use crate::world::World;
+
+/// Bounds on one input (a typed line or a script), so a runaway loop or a huge output ends
+/// with a message instead of a frozen tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest input accepted, in bytes.
+    pub max_input_bytes: usize,
+    /// Simple commands and loop iterations run for one input.
+    pub max_steps: u64,
+    /// Bytes written to all sinks together (terminal, pipes, files, /dev/null) for one input.
+    pub max_written_bytes: u64,
+    /// Largest pipe, `$(...)` capture or file a command may fill.
+    pub max_buffer_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_input_bytes: 4 << 20,
+            max_steps: 1_000_000,
+            max_written_bytes: 1 << 30,
+            max_buffer_bytes: 256 << 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Variable {
+    pub value: String,
+    pub exported: bool,
+}
+
+/// Why an input was stopped before its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Exhausted {
+    Steps(u64),
+    Written(u64),
+    Buffer(usize),
+}
+
+impl std::fmt::Display for Exhausted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exhausted::Steps(n) => write!(f, "stopped after {n} commands in one input (a loop that never ends?)"),
+            Exhausted::Written(n) => write!(f, "stopped after writing {n} bytes in one input"),
+            Exhausted::Buffer(n) => write!(f, "stopped: a pipe or file grew past {n} bytes"),
+        }
+    }
+}
+
+pub(crate) struct State {
+    pub vars: BTreeMap<String, Variable>,
+    pub last_status: i32,
+    pub cwd: String,
+    pub fs: Box<dyn FileSystem>,
+    pub world: Box<dyn World>,
+    pub rng: ChaCha8Rng,
+    pub history: Vec<String>,
+    pub limits: Limits,
+    pub steps: u64,
+    pub written: u64,
+    pub exhausted: Option<Exhausted>,
+    /// Buffers of the pipes and substitutions now running, innermost last.
+    pub captures: Vec<Vec<u8>>,
+    pub loop_depth: usize,
+    /// The status of the last `$(...)` in the command being expanded: an assignment-only
+    /// command (`rev=$(...)`) returns it.
+    pub last_substitution: Option<i32>,
+}
+
+impl State {
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(|v| v.value.as_str())
+    }
+
+    pub fn set_var(&mut self, name: &str, value: &str) {
+        match self.vars.get_mut(name) {
+            Some(var) => var.value = value.to_string(),
+            None => {
+                self.vars.insert(name.to_string(), Variable { value: value.to_string(), exported: false });
+            }
+        }
+        if name == "PWD" {
+            self.cwd = crate::fs::resolve("/", value);
+        }
+    }
+
+    pub fn export(&mut self, name: &str) {
+        self.vars
+            .entry(name.to_string())
+            .or_insert_with(|| Variable { value: String::new(), exported: true })
+            .exported = true;
+    }
+
+    pub fn unset(&mut self, name: &str) {
+        self.vars.remove(name);
+    }
+
+    pub fn exported(&self) -> Vec<(String, String)> {
+        self.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect()
+    }
+
+    pub fn set_cwd(&mut self, path: String) {
+        self.set_var("OLDPWD", &self.cwd.clone());
+        self.cwd = path.clone();
+        match self.vars.get_mut("PWD") {
+            Some(var) => var.value = path,
+            None => {
+                self.vars.insert("PWD".into(), Variable { value: path, exported: true });
+            }
+        }
+    }
+
+    /// Counts one step of work; false once the budget is spent.
+    pub fn step(&mut self) -> bool {
+        self.steps += 1;
+        if self.steps > self.limits.max_steps {
+            self.exhausted.get_or_insert(Exhausted::Steps(self.limits.max_steps));
+        }
+        self.exhausted.is_none()
+    }
+
+    pub fn write(&mut self, term: &mut dyn Terminal, sink: &Sink, bytes: &[u8]) -> Result<(), Stop> {
+        if self.exhausted.is_some() {
+            return Err(Stop);
+        }
+        self.written += bytes.len() as u64;
+        if self.written > self.limits.max_written_bytes {
+            self.exhausted = Some(Exhausted::Written(self.limits.max_written_bytes));
+            return Err(Stop);
+        }
+        let max_buffer = self.limits.max_buffer_bytes;
+        match sink {
+            Sink::Terminal(stream) => term.write(*stream, bytes),
+            Sink::Null => {}
+            Sink::Capture(index) => {
+                let Some(buffer) = self.captures.get_mut(*index) else { return Ok(()) };
+                if buffer.len() + bytes.len() > max_buffer {
+                    self.exhausted = Some(Exhausted::Buffer(max_buffer));
+                    return Err(Stop);
+                }
+                buffer.extend_from_slice(bytes);
+            }
+            Sink::File(path) => {
+                let len = self.fs.metadata(path).map(|m| m.len).unwrap_or(0);
+                if len as usize + bytes.len() > max_buffer {
+                    self.exhausted = Some(Exhausted::Buffer(max_buffer));
+                    return Err(Stop);
+                }
+                // The file was opened when the redirection was set up; a failure now (the file
+                // removed meanwhile) loses the write, as writing to an unlinked file would.
+                let _ = self.fs.write(path, bytes, true);
+            }
+        }
+        Ok(())
+    }
+}
