@@ -19,6 +19,8 @@ impl Variables for BTreeMap<String, String> {
 
 /// A variable whose value is itself an expression is evaluated, to this depth at most.
 const MAX_RECURSION: usize = 32;
+/// Parentheses, unary operators and assignments nest to this depth at most (bounds the stack).
+const MAX_NESTING: usize = 64;
 
 /// Evaluates `expr`; the error is bash's message without the `bash: ` prefix.
 pub fn evaluate(expr: &str, vars: &mut dyn Variables) -> Result<i64, String> {
@@ -29,7 +31,15 @@ fn evaluate_at(expr: &str, vars: &mut dyn Variables, depth: usize) -> Result<i64
     if expr.trim().is_empty() {
         return Ok(0);
     }
-    let mut parser = Arith { src: expr, pos: 0, last_token: 0, vars, depth, skipping: 0 };
+    let mut parser = Arith {
+        src: expr,
+        pos: 0,
+        last_token: 0,
+        vars,
+        depth,
+        skipping: 0,
+        nesting: 0,
+    };
     let value = parser.comma()?;
     parser.skip_space();
     if parser.pos < expr.len() {
@@ -49,6 +59,7 @@ struct Arith<'a> {
     /// Above zero while parsing the side of `&&`, `||` or `?:` that bash does not evaluate:
     /// it is parsed for syntax, but assigns nothing and cannot divide by zero.
     skipping: usize,
+    nesting: usize,
 }
 
 /// Binary operators by precedence, loosest first.
@@ -65,7 +76,9 @@ const LEVELS: &[&[&str]] = &[
     &["*", "/", "%"],
 ];
 
-const ASSIGN_OPS: &[&str] = &["<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "^=", "|=", "="];
+const ASSIGN_OPS: &[&str] = &[
+    "<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "^=", "|=", "=",
+];
 
 impl<'a> Arith<'a> {
     fn error(&self, what: &str) -> String {
@@ -115,7 +128,22 @@ impl<'a> Arith<'a> {
         Ok(value)
     }
 
+    /// Runs one level of recursive descent, refusing past [`MAX_NESTING`].
+    fn nested(&mut self, f: fn(&mut Self) -> Result<i64, String>) -> Result<i64, String> {
+        if self.nesting >= MAX_NESTING {
+            return Err(self.error("expression nested too deeply"));
+        }
+        self.nesting += 1;
+        let result = f(self);
+        self.nesting -= 1;
+        result
+    }
+
     fn assignment(&mut self) -> Result<i64, String> {
+        self.nested(Self::assignment_inner)
+    }
+
+    fn assignment_inner(&mut self) -> Result<i64, String> {
         self.skip_space();
         let start = self.pos;
         if let Some(name) = self.name() {
@@ -227,6 +255,10 @@ impl<'a> Arith<'a> {
     }
 
     fn unary(&mut self) -> Result<i64, String> {
+        self.nested(Self::unary_inner)
+    }
+
+    fn unary_inner(&mut self) -> Result<i64, String> {
         self.skip_space();
         for op in ["++", "--"] {
             if self.src[self.pos..].starts_with(op) {
@@ -236,7 +268,9 @@ impl<'a> Arith<'a> {
                 let Some(name) = self.name() else {
                     return Err(self.error("syntax error: operand expected"));
                 };
-                let value = self.variable(&name)?.wrapping_add(if op == "++" { 1 } else { -1 });
+                let value = self
+                    .variable(&name)?
+                    .wrapping_add(if op == "++" { 1 } else { -1 });
                 self.assign(&name, value);
                 return Ok(value);
             }
@@ -309,19 +343,25 @@ impl<'a> Arith<'a> {
         if !(first == '_' || first.is_ascii_alphabetic()) {
             return None;
         }
-        let len = rest.find(|c: char| !(c == '_' || c.is_ascii_alphanumeric())).unwrap_or(rest.len());
+        let len = rest
+            .find(|c: char| !(c == '_' || c.is_ascii_alphanumeric()))
+            .unwrap_or(rest.len());
         self.pos += len;
         Some(rest[..len].to_string())
     }
 
     /// A variable's value as a number: unset or empty is 0, anything else is an expression.
     fn variable(&mut self, name: &str) -> Result<i64, String> {
-        let Some(text) = self.vars.get(name) else { return Ok(0) };
+        let Some(text) = self.vars.get(name) else {
+            return Ok(0);
+        };
         if let Some(value) = parse_number(text.trim()) {
             return Ok(value);
         }
         if self.depth >= MAX_RECURSION {
-            return Err(format!("{name}: expression recursion level exceeded (error token is \"{name}\")"));
+            return Err(format!(
+                "{name}: expression recursion level exceeded (error token is \"{name}\")"
+            ));
         }
         evaluate_at(&text, self.vars, self.depth + 1)
     }
@@ -367,6 +407,8 @@ fn parse_number(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn eval(expr: &str) -> Result<i64, String> {
         evaluate(expr, &mut BTreeMap::new())
@@ -399,20 +441,33 @@ mod tests {
         assert_eq!(vars["i"], "6");
         assert_eq!(evaluate("++i", &mut vars), Ok(7));
         assert_eq!(evaluate("unset + 1", &mut vars), Ok(1));
-        assert_eq!(evaluate("0 && i++ || 1/0 > 0 || 7", &mut vars), Err("0 && i++ || 1/0 > 0 || 7: division by 0 (error token is \"0 > 0 || 7\")".into()));
+        assert_eq!(
+            evaluate("0 && i++ || 1/0 > 0 || 7", &mut vars),
+            Err("0 && i++ || 1/0 > 0 || 7: division by 0 (error token is \"0 > 0 || 7\")".into())
+        );
         assert_eq!(evaluate("1 || i++", &mut vars), Ok(1));
         assert_eq!(evaluate("i ? 1 : i++", &mut vars), Ok(1));
         assert_eq!(vars["i"], "7");
         vars.insert("loop".to_string(), "loop".to_string());
-        assert!(evaluate("loop", &mut vars).unwrap_err().contains("recursion"));
+        assert!(evaluate("loop", &mut vars)
+            .unwrap_err()
+            .contains("recursion"));
     }
 
     #[test]
     fn errors_use_bash_wording() {
-        assert_eq!(eval("1/0").unwrap_err(), "1/0: division by 0 (error token is \"0\")");
-        assert_eq!(eval("1+").unwrap_err(), "1+: syntax error: operand expected (error token is \"+\")");
+        assert_eq!(
+            eval("1/0").unwrap_err(),
+            "1/0: division by 0 (error token is \"0\")"
+        );
+        assert_eq!(
+            eval("1+").unwrap_err(),
+            "1+: syntax error: operand expected (error token is \"+\")"
+        );
         assert!(eval("(1").unwrap_err().contains("missing `)'"));
-        assert!(eval("1 2").unwrap_err().contains("syntax error in expression"));
+        assert!(eval("1 2")
+            .unwrap_err()
+            .contains("syntax error in expression"));
         assert!(eval("09").unwrap_err().contains("value too great for base"));
     }
 }

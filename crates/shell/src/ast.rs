@@ -48,9 +48,20 @@ pub enum Compound {
     Group(List),
     /// `( list )`: variables set inside do not leak out.
     Subshell(List),
-    While { until: bool, condition: List, body: List },
-    For { variable: String, items: Option<Vec<Word>>, body: List },
-    If { branches: Vec<(List, List)>, otherwise: Option<List> },
+    While {
+        until: bool,
+        condition: List,
+        body: List,
+    },
+    For {
+        variable: String,
+        items: Option<Vec<Word>>,
+        body: List,
+    },
+    If {
+        branches: Vec<(List, List)>,
+        otherwise: Option<List>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -122,7 +133,9 @@ pub enum ParameterOp {
 
 impl Word {
     pub fn literal(text: &str) -> Word {
-        Word { parts: vec![WordPart::Literal(text.to_string())] }
+        Word {
+            parts: vec![WordPart::Literal(text.to_string())],
+        }
     }
 
     /// The word's text when it has no expansions and no quotes (reserved words, names).

@@ -13,7 +13,9 @@ pub struct Completion {
 impl Completion {
     /// The longest text every candidate starts with (what one Tab inserts).
     pub fn common_prefix(&self) -> String {
-        let Some(first) = self.candidates.first() else { return String::new() };
+        let Some(first) = self.candidates.first() else {
+            return String::new();
+        };
         let mut prefix = first.clone();
         for candidate in &self.candidates[1..] {
             while !candidate.starts_with(prefix.as_str()) {
@@ -39,10 +41,14 @@ impl Completion {
     }
 }
 
-const SEPARATORS: &[&str] = &["|", "||", "&&", ";", "(", "$(", "`", "do", "then", "else", "elif", "if", "while", "until", "{"];
+const SEPARATORS: &[&str] = &[
+    "|", "||", "&&", ";", "(", "$(", "`", "do", "then", "else", "elif", "if", "while", "until", "{",
+];
 
 pub(crate) fn complete(shell: &Shell, line: &str) -> Completion {
-    let start = line.rfind([' ', '\t', '|', ';', '&', '(', '`']).map_or(0, |i| i + 1);
+    let start = line
+        .rfind([' ', '\t', '|', ';', '&', '(', '`'])
+        .map_or(0, |i| i + 1);
     let word = &line[start..];
     // The words of the current simple command before the one being completed.
     let before = &line[..start];
@@ -62,8 +68,16 @@ pub(crate) fn complete(shell: &Shell, line: &str) -> Completion {
         names
     } else {
         let args: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-        let offered = shell.registry().get(words[0]).map(|c| c.completions(&args)).unwrap_or_default();
-        if word.starts_with('-') || offered.iter().any(|o| !o.starts_with('-') && o.starts_with(word) && !word.is_empty()) {
+        let offered = shell
+            .registry()
+            .get(words[0])
+            .map(|c| c.completions(&args))
+            .unwrap_or_default();
+        if word.starts_with('-')
+            || offered
+                .iter()
+                .any(|o| !o.starts_with('-') && o.starts_with(word) && !word.is_empty())
+        {
             offered
         } else {
             let mut names = files(shell, word);
@@ -85,10 +99,15 @@ fn split_tokens(text: &str) -> Vec<&str> {
         if trimmed.is_empty() {
             break;
         }
-        let len = if let Some(op) = ["||", "&&", "$(", "|", ";", "(", "`", "&"].iter().find(|op| trimmed.starts_with(*op)) {
+        let len = if let Some(op) = ["||", "&&", "$(", "|", ";", "(", "`", "&"]
+            .iter()
+            .find(|op| trimmed.starts_with(*op))
+        {
             op.len()
         } else {
-            trimmed.find([' ', '\t', '|', ';', '&', '(', '`']).unwrap_or(trimmed.len())
+            trimmed
+                .find([' ', '\t', '|', ';', '&', '(', '`'])
+                .unwrap_or(trimmed.len())
         };
         tokens.push(&trimmed[..len]);
         rest = &trimmed[len..];
@@ -102,8 +121,13 @@ fn files(shell: &Shell, word: &str) -> Vec<String> {
         Some(i) => (&word[..=i], &word[i + 1..]),
         None => ("", word),
     };
-    let dir = crate::fs::resolve(shell.cwd(), if dir_part.is_empty() { "." } else { dir_part });
-    let Ok(entries) = shell.fs().list(&dir) else { return Vec::new() };
+    let dir = crate::fs::resolve(
+        shell.cwd(),
+        if dir_part.is_empty() { "." } else { dir_part },
+    );
+    let Ok(entries) = shell.fs().list(&dir) else {
+        return Vec::new();
+    };
     entries
         .into_iter()
         .map(|(name, meta)| format!("{dir_part}{name}{}", if meta.is_dir { "/" } else { "" }))

@@ -21,8 +21,10 @@ mod builtins;
 mod command;
 mod complete;
 mod fs;
+pub mod golden;
 mod io;
 pub mod parse;
+pub mod session;
 mod shell;
 mod state;
 mod world;
@@ -32,6 +34,7 @@ pub use command::{Command, CommandResult, Context, FnCommand, Registry, Status, 
 pub use complete::Completion;
 pub use fs::{resolve, FileSystem, FsError, MemFs, Metadata};
 pub use io::{Stream, Terminal, Transcript};
+pub use session::{Entry, EntryKind, Session};
 pub use shell::{Options, Outcome, Shell};
 pub use state::Limits;
 pub use world::{IdleWorld, World};

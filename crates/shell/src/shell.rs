@@ -74,7 +74,10 @@ pub struct Outcome {
 impl Shell {
     /// A shell with the built-in commands, an in-memory filesystem and an idle world.
     pub fn new(seed: u64) -> Self {
-        Self::with_options(Options { seed, ..Options::default() })
+        Self::with_options(Options {
+            seed,
+            ..Options::default()
+        })
     }
 
     pub fn with_options(options: Options) -> Self {
@@ -87,9 +90,21 @@ impl Shell {
             ("SHELL", "/bin/bash"),
             ("TERM", "xterm-256color"),
         ] {
-            vars.insert(name.to_string(), Variable { value: value.to_string(), exported: true });
+            vars.insert(
+                name.to_string(),
+                Variable {
+                    value: value.to_string(),
+                    exported: true,
+                },
+            );
         }
-        vars.insert("IFS".into(), Variable { value: " \t\n".into(), exported: false });
+        vars.insert(
+            "IFS".into(),
+            Variable {
+                value: " \t\n".into(),
+                exported: false,
+            },
+        );
         let mut registry = Registry::default();
         crate::builtins::register(&mut registry);
         Shell {
@@ -147,7 +162,10 @@ impl Shell {
             );
             term.write(Stream::Stderr, message.as_bytes());
             self.state.last_status = 2;
-            return Outcome { status: 2, exited: false };
+            return Outcome {
+                status: 2,
+                exited: false,
+            };
         }
         let mut parser = Parser::new(source);
         let io = Io::terminal();
@@ -156,17 +174,27 @@ impl Shell {
                 Ok(Some(list)) => list,
                 Ok(None) => break,
                 Err(error) => {
-                    term.write(Stream::Stderr, format!("bash: {}\n", error.message).as_bytes());
+                    term.write(
+                        Stream::Stderr,
+                        format!("bash: {}\n", error.message).as_bytes(),
+                    );
                     self.state.last_status = 2;
                     break;
                 }
             };
-            let mut exec = Exec { state: &mut self.state, registry: &self.registry, term };
+            let mut exec = Exec {
+                state: &mut self.state,
+                registry: &self.registry,
+                term,
+            };
             match exec.list(&list, &io) {
                 Ok(status) => self.state.last_status = status,
                 Err(Interrupt::Exit(status)) => {
                     self.state.last_status = status;
-                    return Outcome { status, exited: true };
+                    return Outcome {
+                        status,
+                        exited: true,
+                    };
                 }
                 Err(Interrupt::Break(_) | Interrupt::Continue(_)) => {}
                 Err(Interrupt::Failed(status)) => {
@@ -174,7 +202,12 @@ impl Shell {
                     break;
                 }
                 Err(Interrupt::Exhausted) => {
-                    let reason = self.state.exhausted.clone().map(|e| e.to_string()).unwrap_or_default();
+                    let reason = self
+                        .state
+                        .exhausted
+                        .clone()
+                        .map(|e| e.to_string())
+                        .unwrap_or_default();
                     term.write(Stream::Stderr, format!("bash: {reason}\n").as_bytes());
                     self.state.last_status = 1;
                     self.state.captures.clear();
@@ -182,7 +215,10 @@ impl Shell {
                 }
             }
         }
-        Outcome { status: self.state.last_status, exited: false }
+        Outcome {
+            status: self.state.last_status,
+            exited: false,
+        }
     }
 
     /// Whether `source` is an unfinished command that more lines could complete (an open quote,
@@ -192,7 +228,13 @@ impl Shell {
         if trimmed.ends_with('\\') && !trimmed.ends_with("\\\\") {
             return true;
         }
-        matches!(crate::parse::parse(source), Err(ParseError { incomplete: true, .. }))
+        matches!(
+            crate::parse::parse(source),
+            Err(ParseError {
+                incomplete: true,
+                ..
+            })
+        )
     }
 
     pub fn last_status(&self) -> Status {
@@ -287,7 +329,11 @@ impl Exec<'_> {
                     self.state.captures.push(Vec::new());
                     Sink::Capture(self.state.captures.len() - 1)
                 };
-                let stage_io = Io { stdin: stdin.clone(), stdout: stage_out, stderr: io.stderr.clone() };
+                let stage_io = Io {
+                    stdin: stdin.clone(),
+                    stdout: stage_out,
+                    stderr: io.stderr.clone(),
+                };
                 // Each stage runs as a subshell: its variables and loop control stay inside.
                 let result = self.subshell(|exec| exec.command(command, &stage_io));
                 if i != last {
@@ -301,7 +347,11 @@ impl Exec<'_> {
             }
             status
         };
-        Ok(if pipeline.negated { i32::from(status == 0) } else { status })
+        Ok(if pipeline.negated {
+            i32::from(status == 0)
+        } else {
+            status
+        })
     }
 
     /// Runs `f` with the variables and working directory restored afterwards.
@@ -336,7 +386,10 @@ impl Exec<'_> {
                 Err(Interrupt::Exit(status) | Interrupt::Failed(status)) => Ok(status),
                 other => other,
             }),
-            Compound::If { branches, otherwise } => {
+            Compound::If {
+                branches,
+                otherwise,
+            } => {
                 for (condition, body) in branches {
                     if self.list(condition, io)? == 0 {
                         return self.list(body, io);
@@ -347,7 +400,11 @@ impl Exec<'_> {
                     None => Ok(0),
                 }
             }
-            Compound::While { until, condition, body } => {
+            Compound::While {
+                until,
+                condition,
+                body,
+            } => {
                 let mut status = 0;
                 self.state.loop_depth += 1;
                 let result = loop {
@@ -383,7 +440,11 @@ impl Exec<'_> {
                 self.state.loop_depth -= 1;
                 result
             }
-            Compound::For { variable, items, body } => {
+            Compound::For {
+                variable,
+                items,
+                body,
+            } => {
                 let values = match items {
                     Some(words) => self.expand_words(words, io)?,
                     None => Vec::new(),
@@ -450,7 +511,10 @@ impl Exec<'_> {
                     Some(arg) => match arg.parse::<i64>() {
                         Ok(n) => (n & 0xff) as Status,
                         Err(_) => {
-                            self.write_err(&io, &format!("bash: exit: {arg}: numeric argument required\n"))?;
+                            self.write_err(
+                                &io,
+                                &format!("bash: exit: {arg}: numeric argument required\n"),
+                            )?;
                             2
                         }
                     },
@@ -463,10 +527,21 @@ impl Exec<'_> {
             self.write_err(&io, &format!("bash: {name}: command not found\n"))?;
             return Ok(127);
         };
-        let mut env: BTreeMap<String, String> =
-            self.state.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect();
+        let mut env: BTreeMap<String, String> = self
+            .state
+            .vars
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect();
         env.extend(assignments);
-        let mut cx = Context { state: self.state, term: self.term, io: &io, env, registry: self.registry };
+        let mut cx = Context {
+            state: self.state,
+            term: self.term,
+            io: &io,
+            env,
+            registry: self.registry,
+        };
         let status = builtin.run(&mut cx, &args);
         match status {
             Ok(status) if self.state.exhausted.is_none() => Ok(status),
@@ -481,25 +556,41 @@ impl Exec<'_> {
             Some(Ok(n)) if n >= 1 => n as usize,
             Some(_) => {
                 let arg = &args[1];
-                self.write_err(io, &format!("bash: {name}: {arg}: loop count out of range\n"))?;
+                self.write_err(
+                    io,
+                    &format!("bash: {name}: {arg}: loop count out of range\n"),
+                )?;
                 return Ok(1);
             }
         };
         if self.state.loop_depth == 0 {
-            self.write_err(io, &format!("bash: {name}: only meaningful in a `for', `while', or `until' loop\n"))?;
+            self.write_err(
+                io,
+                &format!("bash: {name}: only meaningful in a `for', `while', or `until' loop\n"),
+            )?;
             return Ok(0);
         }
         let count = count.min(self.state.loop_depth);
-        Err(if name == "break" { Interrupt::Break(count) } else { Interrupt::Continue(count) })
+        Err(if name == "break" {
+            Interrupt::Break(count)
+        } else {
+            Interrupt::Continue(count)
+        })
     }
 
     fn write_err(&mut self, io: &Io, message: &str) -> Result<(), Interrupt> {
-        self.state.write(self.term, &io.stderr, message.as_bytes()).map_err(|_| Interrupt::Exhausted)
+        self.state
+            .write(self.term, &io.stderr, message.as_bytes())
+            .map_err(|_| Interrupt::Exhausted)
     }
 
     /// Applies redirections left to right; `Ok(Err(status))` is a failed redirection, already
     /// reported, that skips the command.
-    fn redirect(&mut self, redirects: &[Redirect], io: &Io) -> Result<Result<Io, Status>, Interrupt> {
+    fn redirect(
+        &mut self,
+        redirects: &[Redirect],
+        io: &Io,
+    ) -> Result<Result<Io, Status>, Interrupt> {
         if redirects.is_empty() {
             return Ok(Ok(io.clone()));
         }
@@ -519,19 +610,26 @@ impl Exec<'_> {
                 return Ok(Err(1));
             }
             let path = resolve(&self.state.cwd, &target);
-            let fail = |exec: &mut Self, error: crate::FsError| -> Result<Result<Io, Status>, Interrupt> {
-                exec.write_err(io, &format!("bash: {target}: {error}\n"))?;
-                Ok(Err(1))
-            };
+            let fail =
+                |exec: &mut Self, error: crate::FsError| -> Result<Result<Io, Status>, Interrupt> {
+                    exec.write_err(io, &format!("bash: {target}: {error}\n"))?;
+                    Ok(Err(1))
+                };
             match &redirect.kind {
                 RedirectKind::Read(_) => {
-                    let data = if target == "/dev/null" { Ok(Vec::new()) } else { self.state.fs.read(&path) };
+                    let data = if target == "/dev/null" {
+                        Ok(Vec::new())
+                    } else {
+                        self.state.fs.read(&path)
+                    };
                     match data {
                         Ok(data) => new.stdin = Rc::new(data),
                         Err(error) => return fail(self, error),
                     }
                 }
-                RedirectKind::HereString(_) => new.stdin = Rc::new(format!("{target}\n").into_bytes()),
+                RedirectKind::HereString(_) => {
+                    new.stdin = Rc::new(format!("{target}\n").into_bytes())
+                }
                 RedirectKind::Write(_) | RedirectKind::Append(_) | RedirectKind::WriteBoth(_) => {
                     let sink = match target.as_str() {
                         "/dev/null" => Sink::Null,
@@ -587,12 +685,21 @@ impl Exec<'_> {
 
     /// Expands one word without splitting (assignments, redirection targets).
     fn expand_word(&mut self, word: &Word, io: &Io) -> Result<String, Interrupt> {
-        let mut builder = Fields { no_split: true, ..Fields::default() };
+        let mut builder = Fields {
+            no_split: true,
+            ..Fields::default()
+        };
         self.expand_parts(&word.parts, io, false, &mut builder)?;
         Ok(builder.current)
     }
 
-    fn expand_parts(&mut self, parts: &[WordPart], io: &Io, quoted: bool, out: &mut Fields) -> Result<(), Interrupt> {
+    fn expand_parts(
+        &mut self,
+        parts: &[WordPart],
+        io: &Io,
+        quoted: bool,
+        out: &mut Fields,
+    ) -> Result<(), Interrupt> {
         for part in parts {
             match part {
                 WordPart::Literal(text) | WordPart::Quoted(text) => out.push_text(text),
@@ -610,7 +717,10 @@ impl Exec<'_> {
                     self.push_expansion(out, &value, quoted);
                 }
                 WordPart::Arithmetic(inner) => {
-                    let mut text = Fields { no_split: true, ..Fields::default() };
+                    let mut text = Fields {
+                        no_split: true,
+                        ..Fields::default()
+                    };
                     self.expand_parts(inner, io, true, &mut text)?;
                     let mut vars = ShellVars(self.state);
                     match crate::arith::evaluate(&text.current, &mut vars) {
@@ -636,7 +746,13 @@ impl Exec<'_> {
     }
 
     /// A parameter's value; `None` when it expands to nothing at all.
-    fn parameter(&mut self, parameter: &Parameter, io: &Io, quoted: bool, out: &mut Fields) -> Result<Option<String>, Interrupt> {
+    fn parameter(
+        &mut self,
+        parameter: &Parameter,
+        io: &Io,
+        quoted: bool,
+        out: &mut Fields,
+    ) -> Result<Option<String>, Interrupt> {
         let value = self.parameter_value(&parameter.name);
         let (colon, word) = match &parameter.op {
             ParameterOp::Plain => return Ok(value),
@@ -669,7 +785,11 @@ impl Exec<'_> {
             ParameterOp::Alternative(..) => Ok(None),
             ParameterOp::Error(..) if !set => {
                 let message = self.expand_word(word, io)?;
-                let message = if message.is_empty() { "parameter null or not set".to_string() } else { message };
+                let message = if message.is_empty() {
+                    "parameter null or not set".to_string()
+                } else {
+                    message
+                };
                 self.write_err(io, &format!("bash: {}: {message}\n", parameter.name))?;
                 Err(Interrupt::Failed(1))
             }
@@ -695,7 +815,11 @@ impl Exec<'_> {
     fn command_substitution(&mut self, list: &List, io: &Io) -> Result<String, Interrupt> {
         self.state.captures.push(Vec::new());
         let index = self.state.captures.len() - 1;
-        let sub_io = Io { stdin: io.stdin.clone(), stdout: Sink::Capture(index), stderr: io.stderr.clone() };
+        let sub_io = Io {
+            stdin: io.stdin.clone(),
+            stdout: Sink::Capture(index),
+            stderr: io.stderr.clone(),
+        };
         let result = self.subshell(|exec| exec.list(list, &sub_io));
         let output = self.state.captures.pop().unwrap_or_default();
         let status = match result {

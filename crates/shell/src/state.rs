@@ -52,7 +52,10 @@ pub(crate) enum Exhausted {
 impl std::fmt::Display for Exhausted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Exhausted::Steps(n) => write!(f, "stopped after {n} commands in one input (a loop that never ends?)"),
+            Exhausted::Steps(n) => write!(
+                f,
+                "stopped after {n} commands in one input (a loop that never ends?)"
+            ),
             Exhausted::Written(n) => write!(f, "stopped after writing {n} bytes in one input"),
             Exhausted::Buffer(n) => write!(f, "stopped: a pipe or file grew past {n} bytes"),
         }
@@ -88,7 +91,13 @@ impl State {
         match self.vars.get_mut(name) {
             Some(var) => var.value = value.to_string(),
             None => {
-                self.vars.insert(name.to_string(), Variable { value: value.to_string(), exported: false });
+                self.vars.insert(
+                    name.to_string(),
+                    Variable {
+                        value: value.to_string(),
+                        exported: false,
+                    },
+                );
             }
         }
         if name == "PWD" {
@@ -99,7 +108,10 @@ impl State {
     pub fn export(&mut self, name: &str) {
         self.vars
             .entry(name.to_string())
-            .or_insert_with(|| Variable { value: String::new(), exported: true })
+            .or_insert_with(|| Variable {
+                value: String::new(),
+                exported: true,
+            })
             .exported = true;
     }
 
@@ -108,7 +120,11 @@ impl State {
     }
 
     pub fn exported(&self) -> Vec<(String, String)> {
-        self.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect()
+        self.vars
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect()
     }
 
     pub fn set_cwd(&mut self, path: String) {
@@ -117,7 +133,13 @@ impl State {
         match self.vars.get_mut("PWD") {
             Some(var) => var.value = path,
             None => {
-                self.vars.insert("PWD".into(), Variable { value: path, exported: true });
+                self.vars.insert(
+                    "PWD".into(),
+                    Variable {
+                        value: path,
+                        exported: true,
+                    },
+                );
             }
         }
     }
@@ -126,12 +148,18 @@ impl State {
     pub fn step(&mut self) -> bool {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
-            self.exhausted.get_or_insert(Exhausted::Steps(self.limits.max_steps));
+            self.exhausted
+                .get_or_insert(Exhausted::Steps(self.limits.max_steps));
         }
         self.exhausted.is_none()
     }
 
-    pub fn write(&mut self, term: &mut dyn Terminal, sink: &Sink, bytes: &[u8]) -> Result<(), Stop> {
+    pub fn write(
+        &mut self,
+        term: &mut dyn Terminal,
+        sink: &Sink,
+        bytes: &[u8],
+    ) -> Result<(), Stop> {
         if self.exhausted.is_some() {
             return Err(Stop);
         }
@@ -145,7 +173,9 @@ impl State {
             Sink::Terminal(stream) => term.write(*stream, bytes),
             Sink::Null => {}
             Sink::Capture(index) => {
-                let Some(buffer) = self.captures.get_mut(*index) else { return Ok(()) };
+                let Some(buffer) = self.captures.get_mut(*index) else {
+                    return Ok(());
+                };
                 if buffer.len() + bytes.len() > max_buffer {
                     self.exhausted = Some(Exhausted::Buffer(max_buffer));
                     return Err(Stop);

@@ -1,1 +1,127 @@
-fn main() {}
+//! `cargo xtask serve|test|bench`: the two commands of the README and the benchmarks. Each
+//! installs what it needs and is missing (and only that), builds, and runs, printing every step
+//! and how long it took.
+
+mod serve;
+mod step;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: cargo xtask <command>
+
+  serve [--port N]   build the page with Trunk and serve it on http://127.0.0.1:8080
+  test               run every test: native, wasm in Node, wasm in headless Chromium, Playwright
+  bench              print performance figures
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve::serve_command(&args[1..]),
+        Some("test") => test(),
+        Some("bench") => bench(),
+        Some("-h" | "--help") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives in crates/xtask).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .nth(2)
+        .map(PathBuf::from)
+        .unwrap_or(manifest)
+}
+
+fn test() -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let tools = tools::ensure_all()?;
+    let root = root();
+    step::run(
+        "native tests (cargo test, every crate but the page)",
+        step::cargo(&[
+            "test",
+            "--workspace",
+            "--exclude",
+            "playground-web",
+            "--locked",
+        ]),
+    )?;
+    step::run(
+        "shell tests compiled to wasm, in Node (wasm-bindgen-test)",
+        step::cargo(&[
+            "test",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "playground-shell",
+        ])
+        .env("PATH", tools.path()),
+    )?;
+    step::run(
+        "terminal component tests in headless Chromium (wasm-bindgen-test)",
+        step::cargo(&[
+            "test",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "playground-web",
+        ])
+        .env("PATH", tools.path())
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        .current_dir(root.join("web")),
+    )?;
+    serve::build(&tools)?;
+    let server = serve::start(&root.join("dist"), 0)?;
+    let url = format!("http://{}", server.address);
+    let mut playwright = std::process::Command::new("node");
+    playwright
+        .args(["--test", "--test-reporter=spec"])
+        .arg(root.join("tests/e2e"))
+        .env("BASE_URL", &url)
+        .env("CHROMIUM", &tools.chromium)
+        .env("NODE_PATH", root.join("node_modules"))
+        .current_dir(&root);
+    step::run(
+        &format!("end-to-end tests: Playwright drives headless Chromium against {url}"),
+        &mut playwright,
+    )?;
+    println!(
+        "\nxtask test: everything passed in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn bench() -> Result<(), String> {
+    step::run(
+        "shell benchmarks (native, release)",
+        step::cargo(&[
+            "run",
+            "--release",
+            "--locked",
+            "-p",
+            "playground-shell",
+            "--example",
+            "bench",
+        ]),
+    )
+}

@@ -9,7 +9,9 @@ pub fn echo(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let mut escapes = false;
     let mut words = &args[1..];
     while let Some((first, rest)) = words.split_first() {
-        let Some(flags) = first.strip_prefix('-') else { break };
+        let Some(flags) = first.strip_prefix('-') else {
+            break;
+        };
         if flags.is_empty() || !flags.chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
             break;
         }
@@ -85,14 +87,28 @@ fn unescape(text: &[u8], out: &mut Vec<u8>, style: Escapes) -> bool {
             b'c' => return true,
             b'0'..=b'7' => {
                 // `\0nnn` for echo, `\nnn` for formats.
-                let (start, max) = if style == Escapes::Echo && c == b'0' { (i, 3) } else { (i - 1, 3) };
-                let digits = text[start..].iter().take(max).take_while(|d| (b'0'..=b'7').contains(d)).count();
-                let value = text[start..start + digits].iter().fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
+                let (start, max) = if style == Escapes::Echo && c == b'0' {
+                    (i, 3)
+                } else {
+                    (i - 1, 3)
+                };
+                let digits = text[start..]
+                    .iter()
+                    .take(max)
+                    .take_while(|d| (b'0'..=b'7').contains(d))
+                    .count();
+                let value = text[start..start + digits]
+                    .iter()
+                    .fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
                 out.push(value as u8);
                 i = start + digits;
             }
             b'x' => {
-                let digits = text[i..].iter().take(2).take_while(|d| d.is_ascii_hexdigit()).count();
+                let digits = text[i..]
+                    .iter()
+                    .take(2)
+                    .take_while(|d| d.is_ascii_hexdigit())
+                    .count();
                 if digits == 0 {
                     out.extend_from_slice(b"\\x");
                     continue;
@@ -103,7 +119,11 @@ fn unescape(text: &[u8], out: &mut Vec<u8>, style: Escapes) -> bool {
             }
             b'u' | b'U' => {
                 let max = if c == b'u' { 4 } else { 8 };
-                let digits = text[i..].iter().take(max).take_while(|d| d.is_ascii_hexdigit()).count();
+                let digits = text[i..]
+                    .iter()
+                    .take(max)
+                    .take_while(|d| d.is_ascii_hexdigit())
+                    .count();
                 let hex = std::str::from_utf8(&text[i..i + digits]).unwrap_or("");
                 match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
                     Some(ch) => out.extend_from_slice(ch.to_string().as_bytes()),
@@ -127,7 +147,7 @@ pub fn printf(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         rest = &rest[1..];
     }
     let Some((format, mut operands)) = rest.split_first() else {
-        cx.err("bash: printf: usage: printf [-v var] format [arguments]\n")?;
+        cx.err("printf: usage: printf [-v var] format [arguments]\n")?;
         return Ok(2);
     };
     let mut out = Vec::new();
@@ -174,9 +194,17 @@ fn format_once(
                 let end = (i + 2).min(format.len());
                 let mut len = end - i;
                 if matches!(format.get(i + 1), Some(b'0'..=b'7')) {
-                    len = 1 + format[i + 1..].iter().take(3).take_while(|d| (b'0'..=b'7').contains(d)).count();
+                    len = 1 + format[i + 1..]
+                        .iter()
+                        .take(3)
+                        .take_while(|d| (b'0'..=b'7').contains(d))
+                        .count();
                 } else if format.get(i + 1) == Some(&b'x') {
-                    len = 2 + format[i + 2..].iter().take(2).take_while(|d| d.is_ascii_hexdigit()).count();
+                    len = 2 + format[i + 2..]
+                        .iter()
+                        .take(2)
+                        .take_while(|d| d.is_ascii_hexdigit())
+                        .count();
                 }
                 if unescape(&format[i..i + len], out, Escapes::Format) {
                     return Ok(true);
@@ -203,7 +231,10 @@ fn format_once(
                         let arg = next(operands).unwrap_or_default();
                         return Some(parse_integer(&arg).map_or(0, |v| v.max(0) as usize));
                     }
-                    let digits = format[*i..].iter().take_while(|d| d.is_ascii_digit()).count();
+                    let digits = format[*i..]
+                        .iter()
+                        .take_while(|d| d.is_ascii_digit())
+                        .count();
                     let text = std::str::from_utf8(&format[*i..*i + digits]).ok()?;
                     *i += digits;
                     text.parse().ok()
@@ -213,7 +244,11 @@ fn format_once(
                     i += 1;
                     spec.precision = Some(number(&mut i, operands).unwrap_or(0));
                 }
-                while matches!(format.get(i), Some(b'l' | b'h' | b'L' | b'q' | b'j' | b'z' | b't')) && format.get(i) != Some(&b'q') {
+                while matches!(
+                    format.get(i),
+                    Some(b'l' | b'h' | b'L' | b'q' | b'j' | b'z' | b't')
+                ) && format.get(i) != Some(&b'q')
+                {
                     i += 1;
                 }
                 let Some(&conversion) = format.get(i) else {
@@ -236,7 +271,11 @@ fn format_once(
                     }
                     b'b' => {
                         let mut expanded = Vec::new();
-                        let stop = unescape(arg.unwrap_or_default().as_bytes(), &mut expanded, Escapes::Echo);
+                        let stop = unescape(
+                            arg.unwrap_or_default().as_bytes(),
+                            &mut expanded,
+                            Escapes::Echo,
+                        );
                         pad(&spec, expanded, out);
                         if stop {
                             return Ok(true);
@@ -244,7 +283,13 @@ fn format_once(
                         continue;
                     }
                     b'q' => shell_quote(&arg.unwrap_or_default()).into_bytes(),
-                    b'c' => arg.unwrap_or_default().chars().next().map(|c| c.to_string()).unwrap_or_default().into_bytes(),
+                    b'c' => arg
+                        .unwrap_or_default()
+                        .chars()
+                        .next()
+                        .map(|c| c.to_string())
+                        .unwrap_or_default()
+                        .into_bytes(),
                     b'd' | b'i' | b'u' | b'o' | b'x' | b'X' => {
                         let value = number_arg(arg.as_deref(), status, cx, parse_integer)?;
                         format_integer(value, conversion, &spec).into_bytes()
@@ -254,7 +299,10 @@ fn format_once(
                         format_float(value, conversion, &spec).into_bytes()
                     }
                     other => {
-                        cx.err(format!("bash: printf: `{}': invalid format character\n", other as char))?;
+                        cx.err(format!(
+                            "bash: printf: `{}': invalid format character\n",
+                            other as char
+                        ))?;
                         *status = 1;
                         return Ok(true);
                     }
@@ -276,7 +324,9 @@ fn number_arg<T: Default>(
     cx: &mut Context<'_>,
     parse: fn(&str) -> Result<T, Option<T>>,
 ) -> Result<T, Stop> {
-    let Some(arg) = arg else { return Ok(T::default()) };
+    let Some(arg) = arg else {
+        return Ok(T::default());
+    };
     match parse(arg) {
         Ok(value) => Ok(value),
         Err(partial) => {
@@ -298,16 +348,25 @@ fn parse_integer(text: &str) -> Result<i64, Option<i64>> {
         Some(b) => (true, b),
         None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
     };
-    let (radix, digits) = if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        (16, hex)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (8, &body[1..])
-    } else {
-        (10, body)
-    };
+    let (radix, digits) =
+        if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+            (16, hex)
+        } else if body.len() > 1 && body.starts_with('0') {
+            (8, &body[1..])
+        } else {
+            (10, body)
+        };
     let valid = digits.chars().take_while(|c| c.is_digit(radix)).count();
-    let value = i64::from_str_radix(&digits[..valid], radix).unwrap_or(if valid == 0 { 0 } else { i64::MAX });
-    let value = if negative { value.wrapping_neg() } else { value };
+    let value = i64::from_str_radix(&digits[..valid], radix).unwrap_or(if valid == 0 {
+        0
+    } else {
+        i64::MAX
+    });
+    let value = if negative {
+        value.wrapping_neg()
+    } else {
+        value
+    };
     if valid == digits.len() && valid > 0 {
         Ok(value)
     } else {
@@ -344,9 +403,33 @@ fn format_integer(value: i64, conversion: u8, spec: &Spec) -> String {
             (sign, value.unsigned_abs().to_string(), "")
         }
         b'u' => ("", unsigned.to_string(), ""),
-        b'o' => ("", format!("{unsigned:o}"), if spec.alternate && unsigned != 0 { "0" } else { "" }),
-        b'x' => ("", format!("{unsigned:x}"), if spec.alternate && unsigned != 0 { "0x" } else { "" }),
-        _ => ("", format!("{unsigned:X}"), if spec.alternate && unsigned != 0 { "0X" } else { "" }),
+        b'o' => (
+            "",
+            format!("{unsigned:o}"),
+            if spec.alternate && unsigned != 0 {
+                "0"
+            } else {
+                ""
+            },
+        ),
+        b'x' => (
+            "",
+            format!("{unsigned:x}"),
+            if spec.alternate && unsigned != 0 {
+                "0x"
+            } else {
+                ""
+            },
+        ),
+        _ => (
+            "",
+            format!("{unsigned:X}"),
+            if spec.alternate && unsigned != 0 {
+                "0X"
+            } else {
+                ""
+            },
+        ),
     };
     if let Some(precision) = spec.precision {
         if digits.len() < precision {
@@ -407,7 +490,10 @@ fn format_e(value: f64, precision: usize) -> String {
 pub(crate) fn format_g(value: f64, precision: usize, keep_zeros: bool) -> String {
     let p = precision.max(1);
     let e_form = format_e(value, p - 1);
-    let exponent: i32 = e_form.rsplit_once('e').and_then(|(_, e)| e.parse().ok()).unwrap_or(0);
+    let exponent: i32 = e_form
+        .rsplit_once('e')
+        .and_then(|(_, e)| e.parse().ok())
+        .unwrap_or(0);
     let mut text = if exponent < -4 || exponent >= p as i32 {
         e_form
     } else {
@@ -420,7 +506,10 @@ pub(crate) fn format_g(value: f64, precision: usize, keep_zeros: bool) -> String
             None => (text.clone(), String::new()),
         };
         let number = if number.contains('.') {
-            number.trim_end_matches('0').trim_end_matches('.').to_string()
+            number
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_string()
         } else {
             number
         };
@@ -446,7 +535,10 @@ fn shell_quote(text: &str) -> String {
     if text.is_empty() {
         return "''".to_string();
     }
-    if text.chars().all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c)) {
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c))
+    {
         return text.to_string();
     }
     let mut quoted = String::new();
@@ -462,6 +554,8 @@ fn shell_quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn c_float_formats() {

@@ -6,7 +6,9 @@ use regex_lite::{Regex, RegexBuilder};
 use super::{inputs, lines};
 use crate::command::{CommandResult, Context};
 
-pub const FLAGS: &[&str] = &["-o", "-v", "-i", "-c", "-E", "-F", "-q", "-n", "-w", "-x", "-l", "-h", "-H", "-s", "-e"];
+pub const FLAGS: &[&str] = &[
+    "-o", "-v", "-i", "-c", "-E", "-F", "-q", "-n", "-w", "-x", "-l", "-h", "-H", "-s", "-e",
+];
 
 #[derive(Clone, Copy, PartialEq)]
 enum Syntax {
@@ -44,7 +46,9 @@ struct Options {
 }
 
 fn usage(cx: &mut Context<'_>) -> CommandResult {
-    cx.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n")?;
+    cx.err(
+        "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
+    )?;
     Ok(2)
 }
 
@@ -100,7 +104,11 @@ fn run(cx: &mut Context<'_>, args: &[String], mut syntax: Syntax) -> CommandResu
                 'G' => syntax = Syntax::Basic,
                 'e' => {
                     let attached = &flags[i + 1..];
-                    let pattern = if attached.is_empty() { iter.next().cloned() } else { Some(attached.to_string()) };
+                    let pattern = if attached.is_empty() {
+                        iter.next().cloned()
+                    } else {
+                        Some(attached.to_string())
+                    };
                     match pattern {
                         Some(p) => patterns.push(p),
                         None => {
@@ -141,7 +149,11 @@ fn run(cx: &mut Context<'_>, args: &[String], mut syntax: Syntax) -> CommandResu
     let show_names = options.with_filename || (operands.len() > 1 && !options.no_filename);
     let mut any = false;
     for (file, data) in &contents {
-        let name = if file == "-" { "(standard input)" } else { file.as_str() };
+        let name = if file == "-" {
+            "(standard input)"
+        } else {
+            file.as_str()
+        };
         let (out, matched) = search(data, &regex, &options, show_names.then_some(name));
         any |= matched > 0;
         if options.quiet {
@@ -157,7 +169,11 @@ fn run(cx: &mut Context<'_>, args: &[String], mut syntax: Syntax) -> CommandResu
             continue;
         }
         if options.count {
-            let prefix = if show_names { format!("{name}:") } else { String::new() };
+            let prefix = if show_names {
+                format!("{name}:")
+            } else {
+                String::new()
+            };
             cx.out(format!("{prefix}{matched}\n"))?;
             continue;
         }
@@ -242,16 +258,22 @@ fn compile(patterns: &[String], syntax: Syntax, options: &Options) -> Result<Reg
         .map_err(|error| describe(&error.to_string()))
 }
 
-/// GNU's wording for the common syntax errors.
+/// GNU's wording for the common syntax errors (regex-lite's own wording otherwise).
 fn describe(error: &str) -> String {
-    if error.contains("unclosed group") || error.contains("unopened group") {
+    if error.contains("open group without closing") {
         "Unmatched ( or \\(".to_string()
-    } else if error.contains("unclosed character class") {
+    } else if error.contains("closing ')' without matching") {
+        "Unmatched ) or \\)".to_string()
+    } else if error.contains("character class")
+        && (error.contains("unclosed") || error.contains("no closing bracket"))
+    {
         "Unmatched [, [^, [:, [., or [=".to_string()
-    } else if error.contains("repetition") && error.contains("counted") {
+    } else if error.contains("counted repetition") {
         "Invalid content of \\{\\}".to_string()
+    } else if error.contains("backreferences") {
+        "back-references are not supported in the playground".to_string()
     } else {
-        "Invalid regular expression".to_string()
+        error.lines().last().unwrap_or(error).trim().to_string()
     }
 }
 
@@ -293,7 +315,12 @@ fn check_ere(pattern: &str) -> Result<String, String> {
                 out.push(']');
             }
             '{' if !in_class && !starts_interval(chars.clone()) => out.push_str("\\{"),
-            c if in_class && (c == '\\' || c == '&' || c == '~' || c == '-' && chars.peek() == Some(&']')) => {
+            c if in_class
+                && (c == '\\'
+                    || c == '&'
+                    || c == '~'
+                    || c == '-' && chars.peek() == Some(&']')) =>
+            {
                 out.push('\\');
                 out.push(c);
             }
@@ -384,6 +411,8 @@ fn basic_to_extended(pattern: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn basic_syntax_translates() {
@@ -397,7 +426,10 @@ mod tests {
 
     #[test]
     fn extended_syntax_passes() {
-        assert_eq!(check_ere("\"revision\":[0-9]*").unwrap(), "\"revision\":[0-9]*");
+        assert_eq!(
+            check_ere("\"revision\":[0-9]*").unwrap(),
+            "\"revision\":[0-9]*"
+        );
         assert_eq!(check_ere("a{2}").unwrap(), "a{2}");
         assert_eq!(check_ere("a{x").unwrap(), "a\\{x");
     }

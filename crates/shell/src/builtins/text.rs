@@ -54,7 +54,11 @@ fn parse_args(args: &[String], takes_value: &str) -> Result<Args, String> {
         while let Some((i, c)) = chars.next() {
             if takes_value.contains(c) {
                 let attached = &body[i + c.len_utf8()..];
-                let value = if attached.is_empty() { iter.next().cloned() } else { Some(attached.to_string()) };
+                let value = if attached.is_empty() {
+                    iter.next().cloned()
+                } else {
+                    Some(attached.to_string())
+                };
                 match value {
                     Some(value) => flags.push((c, Some(value))),
                     None => return Err(format!("option requires an argument -- '{c}'")),
@@ -73,7 +77,12 @@ fn usage_error(cx: &mut Context<'_>, name: &str, message: &str) -> CommandResult
     Ok(1)
 }
 
-fn check_flags(cx: &mut Context<'_>, name: &str, args: &Args, allowed: &str) -> Result<bool, crate::Stop> {
+fn check_flags(
+    cx: &mut Context<'_>,
+    name: &str,
+    args: &Args,
+    allowed: &str,
+) -> Result<bool, crate::Stop> {
     for (flag, _) in &args.flags {
         if !allowed.contains(*flag) {
             usage_error(cx, name, &format!("invalid option -- '{flag}'"))?;
@@ -92,7 +101,9 @@ pub fn cat(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         return Ok(1);
     }
     let number = !parsed.flags.is_empty();
-    let (contents, failed) = inputs(cx, &parsed.operands, |file, error| format!("cat: {file}: {error}"))?;
+    let (contents, failed) = inputs(cx, &parsed.operands, |file, error| {
+        format!("cat: {file}: {error}")
+    })?;
     let mut line_no = 0;
     for (_, data) in contents {
         if number {
@@ -116,7 +127,9 @@ fn parse_count(text: &str) -> Option<(char, u64)> {
         c @ ('+' | '-') => (c, &text[1..]),
         _ => (' ', text),
     };
-    let split = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+    let split = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
     let number: u64 = digits[..split].parse().ok()?;
     let multiplier: u64 = match &digits[split..] {
         "" => 1,
@@ -133,7 +146,12 @@ fn parse_count(text: &str) -> Option<(char, u64)> {
 }
 
 /// Shared by head and tail: parses `-n`/`-c`, then calls `select` on each input.
-fn head_tail(cx: &mut Context<'_>, args: &[String], name: &str, select: fn(&[u8], bool, char, u64) -> Vec<u8>) -> CommandResult {
+fn head_tail(
+    cx: &mut Context<'_>,
+    args: &[String],
+    name: &str,
+    select: fn(&[u8], bool, char, u64) -> Vec<u8>,
+) -> CommandResult {
     let parsed = match parse_args(args, "nc") {
         Ok(parsed) => parsed,
         Err(message) => return usage_error(cx, name, &message),
@@ -158,13 +176,17 @@ fn head_tail(cx: &mut Context<'_>, args: &[String], name: &str, select: fn(&[u8]
     }
     let quiet = parsed.flags.iter().any(|(f, _)| *f == 'q');
     let verbose = parsed.flags.iter().any(|(f, _)| *f == 'v');
-    let (contents, failed) =
-        inputs(cx, &parsed.operands, |file, error| format!("{name}: cannot open '{file}' for reading: {error}"))?;
+    let (contents, failed) = inputs(cx, &parsed.operands, |file, error| {
+        format!("{name}: cannot open '{file}' for reading: {error}")
+    })?;
     let headers = verbose || (!quiet && parsed.operands.len() > 1);
     for (i, (file, data)) in contents.iter().enumerate() {
         if headers {
             let shown = if file == "-" { "standard input" } else { file };
-            cx.out(format!("{}==> {shown} <==\n", if i > 0 { "\n" } else { "" }))?;
+            cx.out(format!(
+                "{}==> {shown} <==\n",
+                if i > 0 { "\n" } else { "" }
+            ))?;
         }
         cx.out(select(data, bytes, count.0, count.1))?;
     }
@@ -175,11 +197,19 @@ pub fn head(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     head_tail(cx, args, "head", |data, bytes, sign, n| {
         let n = n as usize;
         if bytes {
-            let end = if sign == '-' { data.len().saturating_sub(n) } else { n.min(data.len()) };
+            let end = if sign == '-' {
+                data.len().saturating_sub(n)
+            } else {
+                n.min(data.len())
+            };
             return data[..end].to_vec();
         }
         let all: Vec<&[u8]> = lines(data).collect();
-        let keep = if sign == '-' { all.len().saturating_sub(n) } else { n.min(all.len()) };
+        let keep = if sign == '-' {
+            all.len().saturating_sub(n)
+        } else {
+            n.min(all.len())
+        };
         all[..keep].concat()
     })
 }
@@ -188,11 +218,19 @@ pub fn tail(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     head_tail(cx, args, "tail", |data, bytes, sign, n| {
         let n = n as usize;
         if bytes {
-            let start = if sign == '+' { n.saturating_sub(1).min(data.len()) } else { data.len().saturating_sub(n) };
+            let start = if sign == '+' {
+                n.saturating_sub(1).min(data.len())
+            } else {
+                data.len().saturating_sub(n)
+            };
             return data[start..].to_vec();
         }
         let all: Vec<&[u8]> = lines(data).collect();
-        let start = if sign == '+' { n.saturating_sub(1).min(all.len()) } else { all.len().saturating_sub(n) };
+        let start = if sign == '+' {
+            n.saturating_sub(1).min(all.len())
+        } else {
+            all.len().saturating_sub(n)
+        };
         all[start..].concat()
     })
 }
@@ -205,11 +243,16 @@ pub fn wc(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     if !check_flags(cx, "wc", &parsed, "lwcmL")? {
         return Ok(1);
     }
-    let mut selected: Vec<char> = "lwcm".chars().filter(|c| parsed.flags.iter().any(|(f, _)| f == c)).collect();
+    let mut selected: Vec<char> = "lwcm"
+        .chars()
+        .filter(|c| parsed.flags.iter().any(|(f, _)| f == c))
+        .collect();
     if selected.is_empty() {
         selected = vec!['l', 'w', 'c'];
     }
-    let (contents, failed) = inputs(cx, &parsed.operands, |file, error| format!("wc: {file}: {error}"))?;
+    let (contents, failed) = inputs(cx, &parsed.operands, |file, error| {
+        format!("wc: {file}: {error}")
+    })?;
     let count = |data: &[u8]| -> Vec<u64> {
         selected
             .iter()
@@ -221,7 +264,10 @@ pub fn wc(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
             })
             .collect()
     };
-    let rows: Vec<(String, Vec<u64>)> = contents.iter().map(|(file, data)| (file.clone(), count(data))).collect();
+    let rows: Vec<(String, Vec<u64>)> = contents
+        .iter()
+        .map(|(file, data)| (file.clone(), count(data)))
+        .collect();
     let mut totals = vec![0u64; selected.len()];
     for (_, counts) in &rows {
         for (t, c) in totals.iter_mut().zip(counts) {
@@ -249,7 +295,11 @@ pub fn wc(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         out.push('\n');
     };
     for (file, counts) in &rows {
-        let shown = if parsed.operands.is_empty() { "-" } else { file.as_str() };
+        let shown = if parsed.operands.is_empty() {
+            "-"
+        } else {
+            file.as_str()
+        };
         line(counts, shown);
     }
     if rows.len() > 1 {
@@ -273,7 +323,10 @@ pub fn seq(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
             },
             "-w" => equal_width = true,
             s if s.starts_with("-s") => separator = s[2..].to_string(),
-            s if s.starts_with('-') && s.len() > 1 && !s[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.') => {
+            s if s.starts_with('-')
+                && s.len() > 1
+                && !s[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.') =>
+            {
                 return usage_error(cx, "seq", &format!("invalid option -- '{}'", &s[1..2]));
             }
             _ => numbers.push(arg.clone()),
@@ -289,11 +342,20 @@ pub fn seq(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     for number in &numbers {
         match number.parse::<f64>() {
             Ok(v) if v.is_finite() => values.push(v),
-            _ => return usage_error(cx, "seq", &format!("invalid floating point argument: ‘{number}’")),
+            _ => {
+                return usage_error(
+                    cx,
+                    "seq",
+                    &format!("invalid floating point argument: ‘{number}’"),
+                )
+            }
         }
     }
-    let decimals =
-        numbers.iter().map(|n| n.split_once('.').map_or(0, |(_, frac)| frac.len())).max().unwrap_or(0);
+    let decimals = numbers
+        .iter()
+        .map(|n| n.split_once('.').map_or(0, |(_, frac)| frac.len()))
+        .max()
+        .unwrap_or(0);
     let (first, step, last) = match values.as_slice() {
         [last] => (1.0, 1.0, *last),
         [first, last] => (*first, 1.0, *last),
@@ -301,10 +363,18 @@ pub fn seq(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         _ => unreachable!("between one and three operands"),
     };
     if step == 0.0 {
-        return usage_error(cx, "seq", &format!("invalid Zero increment value: ‘{}’", numbers[1]));
+        return usage_error(
+            cx,
+            "seq",
+            &format!("invalid Zero increment value: ‘{}’", numbers[1]),
+        );
     }
     let format = |v: f64| format!("{v:.decimals$}");
-    let width = if equal_width { format(first).len().max(format(last).len()) } else { 0 };
+    let width = if equal_width {
+        format(first).len().max(format(last).len())
+    } else {
+        0
+    };
     let mut out = String::new();
     let mut i = 0u64;
     loop {
@@ -317,7 +387,9 @@ pub fn seq(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         }
         let text = format(value);
         if text.len() < width {
-            let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |d| ("-", d));
+            let (sign, digits) = text
+                .strip_prefix('-')
+                .map_or(("", text.as_str()), |d| ("-", d));
             out.push_str(&format!("{sign}{}{digits}", "0".repeat(width - text.len())));
         } else {
             out.push_str(&text);

@@ -1,0 +1,205 @@
+//! Installing what the build and the tests need, when it is missing, from the registries this
+//! machine reaches (facts in shared/toolchain.md): the wasm32 target (rustup), trunk and
+//! wasm-bindgen-cli (crates.io), binaryen's wasm-opt and playwright-core (npm, into
+//! ./node_modules from package-lock.json), Chromium and ChromeDriver (Debian, when root).
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::root;
+use crate::step::{self, output};
+
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_OPT_VERSION: &str = "version 132";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Where the tools are, once present.
+pub struct Tools {
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+    path: OsString,
+}
+
+impl Tools {
+    /// `PATH` with node_modules/.bin (wasm-opt) and cargo's bin directory first.
+    pub fn path(&self) -> &OsString {
+        &self.path
+    }
+}
+
+fn cargo_bin() -> PathBuf {
+    match std::env::var_os("CARGO_HOME") {
+        Some(home) => PathBuf::from(home).join("bin"),
+        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo/bin"),
+    }
+}
+
+fn tool_path() -> OsString {
+    let mut dirs = vec![root().join("node_modules/.bin"), cargo_bin()];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).unwrap_or_default()
+}
+
+/// Runs `program args` with the tool PATH and returns stdout when it succeeds.
+fn probe(program: &str, args: &[&str]) -> Option<String> {
+    let output = Command::new(program)
+        .args(args)
+        .env("PATH", tool_path())
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// What `cargo xtask serve` needs: the wasm target, wasm-bindgen-cli, trunk, wasm-opt.
+pub fn ensure_build() -> Result<Tools, String> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_trunk()?;
+    ensure_node_modules()?;
+    Ok(Tools {
+        chromium: CHROMIUM.into(),
+        chromedriver: CHROMEDRIVER.into(),
+        path: tool_path(),
+    })
+}
+
+/// What `cargo xtask test` needs: the build tools, Chromium and ChromeDriver.
+pub fn ensure_all() -> Result<Tools, String> {
+    let tools = ensure_build()?;
+    ensure_chromium()?;
+    Ok(tools)
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        println!("ok: rust target wasm32-unknown-unknown");
+        return Ok(());
+    }
+    step::run(
+        "install the wasm32-unknown-unknown target (rustup)",
+        Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+    )
+}
+
+/// The wasm-bindgen version Cargo.lock pins: the CLI must be exactly that version.
+fn locked_wasm_bindgen() -> Result<String, String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen".into())
+}
+
+fn ensure_wasm_bindgen() -> Result<(), String> {
+    let version = locked_wasm_bindgen()?;
+    let have = probe("wasm-bindgen", &["--version"]).unwrap_or_default();
+    let runner = probe("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(version.as_str()) && runner.contains(&version) {
+        println!("ok: wasm-bindgen-cli {version} (matches Cargo.lock)");
+        return Ok(());
+    }
+    // Without --locked: the CLI's own lockfile names a crate version the registry here lacks.
+    step::run(
+        &format!("install wasm-bindgen-cli {version}, the version Cargo.lock pins (cargo install, ~2 min)"),
+        Command::new("cargo").args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &format!("={version}"),
+            "--no-default-features",
+            "--force",
+        ]),
+    )
+}
+
+fn ensure_trunk() -> Result<(), String> {
+    let have = probe("trunk", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(TRUNK_VERSION) {
+        println!("ok: trunk {TRUNK_VERSION}");
+        return Ok(());
+    }
+    // 0.21.14 is the newest trunk this rustc builds; rustls avoids a system OpenSSL.
+    step::run(
+        &format!("install trunk {TRUNK_VERSION} (cargo install, 5 to 8 min)"),
+        Command::new("cargo").args([
+            "install",
+            "--locked",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--no-default-features",
+            "--features",
+            "rustls",
+            "--force",
+        ]),
+    )
+}
+
+fn ensure_node_modules() -> Result<(), String> {
+    if output("node", &["--version"]).is_none() || output("npm", &["--version"]).is_none() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    let root = root();
+    let wasm_opt = probe("wasm-opt", &["--version"]).unwrap_or_default();
+    let playwright = root.join("node_modules/playwright-core/package.json");
+    let local_wasm_opt = root.join("node_modules/.bin/wasm-opt").exists();
+    if local_wasm_opt && wasm_opt.contains(WASM_OPT_VERSION) && playwright.exists() {
+        println!("ok: node_modules (binaryen wasm-opt {WASM_OPT_VERSION}, playwright-core)");
+        return Ok(());
+    }
+    step::run(
+        "install npm packages from package-lock.json: binaryen (wasm-opt), playwright-core",
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&root),
+    )
+}
+
+fn ensure_chromium() -> Result<(), String> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        println!("ok: chromium and chromedriver");
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    let root_user = output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
+    if !root_user {
+        return Err(format!(
+            "{} missing; install as root: apt-get update && apt-get install -y {}",
+            packages.join(", "),
+            packages.join(" ")
+        ));
+    }
+    step::run(
+        "apt-get update",
+        Command::new("apt-get")
+            .arg("update")
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
+    step::run(
+        &format!("install {} (apt-get)", packages.join(" ")),
+        Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}

@@ -1,0 +1,187 @@
+//! The terminal widget: scrollback, prompt and input line. Keys map onto [`Session`] methods;
+//! the scrollback re-renders from the session's entries after each action.
+
+use leptos::ev::{ClipboardEvent, KeyboardEvent};
+use leptos::html;
+use leptos::prelude::*;
+use playground_shell::{Entry, EntryKind, Session, Shell};
+
+use crate::storage::{load_history, save_history};
+
+const BANNER: &str =
+    "etcd playground: a virtual etcd in your browser. Type `help` to see the commands.\n";
+
+#[component]
+pub fn Terminal(
+    /// Seeds the shell's RNG (`dd if=/dev/urandom`, `$RANDOM`): the same seed, the same run.
+    seed: u64,
+    /// Keep history in localStorage (off in component tests).
+    #[prop(default = true)]
+    persist: bool,
+) -> impl IntoView {
+    let mut session = Session::new(Shell::new(seed));
+    if persist {
+        session.shell_mut().set_history(load_history());
+    }
+    session.print(EntryKind::Stdout, BANNER);
+    let entries = RwSignal::new(session.entries().cloned().collect::<Vec<Entry>>());
+    let prompt = RwSignal::new(session.prompt());
+    let session = StoredValue::new_local(session);
+    let input = RwSignal::new(String::new());
+    let input_ref = NodeRef::<html::Input>::new();
+    let output_ref = NodeRef::<html::Div>::new();
+
+    // Runs `action` on the session, then refreshes what the view shows from it.
+    let act = move |action: &mut dyn FnMut(&mut Session)| {
+        session.update_value(|s| {
+            action(s);
+            entries.set(s.entries().cloned().collect());
+            prompt.set(s.prompt());
+            if persist {
+                save_history(s.shell().history());
+            }
+        });
+    };
+
+    let submit_lines = move |text: String| {
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        let last = lines.pop().unwrap_or_default().to_string();
+        for line in lines {
+            let line = line.trim_end_matches('\r').to_string();
+            act(&mut |s| s.submit(&line));
+        }
+        input.set(last);
+    };
+
+    let on_keydown = move |ev: KeyboardEvent| {
+        let key = ev.key();
+        let ctrl = ev.ctrl_key() || ev.meta_key();
+        match key.as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                let line = input.get_untracked();
+                input.set(String::new());
+                act(&mut |s| s.submit(&line));
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                let current = input.get_untracked();
+                session.update_value(|s| {
+                    if let Some(line) = s.history_previous(&current) {
+                        input.set(line);
+                    }
+                });
+            }
+            "ArrowDown" => {
+                ev.prevent_default();
+                session.update_value(|s| {
+                    if let Some(line) = s.history_next() {
+                        input.set(line);
+                    }
+                });
+            }
+            "Tab" => {
+                ev.prevent_default();
+                let line = input.get_untracked();
+                let mut completed = line.clone();
+                act(&mut |s| completed = s.complete(&line));
+                input.set(completed);
+            }
+            "c" | "C" if ctrl && !has_selection() => {
+                ev.prevent_default();
+                let line = input.get_untracked();
+                input.set(String::new());
+                act(&mut |s| s.cancel(&line));
+            }
+            "l" | "L" if ctrl => {
+                ev.prevent_default();
+                act(&mut |s| s.clear());
+            }
+            _ => {}
+        }
+    };
+
+    // A pasted block runs line by line, as in a real terminal; the last partial line stays.
+    let on_paste = move |ev: ClipboardEvent| {
+        let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+            return;
+        };
+        if !text.contains('\n') {
+            return;
+        }
+        ev.prevent_default();
+        let (before, after) = match input_ref.get_untracked() {
+            Some(el) => {
+                let value = el.value();
+                let at = el
+                    .selection_start()
+                    .ok()
+                    .flatten()
+                    .unwrap_or(value.len() as u32) as usize;
+                let at = value
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain([value.len()])
+                    .nth(at)
+                    .unwrap_or(value.len());
+                (value[..at].to_string(), value[at..].to_string())
+            }
+            None => (input.get_untracked(), String::new()),
+        };
+        submit_lines(format!("{before}{text}{after}"));
+    };
+
+    // Keep the newest output in view.
+    Effect::new(move |_| {
+        entries.track();
+        if let Some(output) = output_ref.get() {
+            output.set_scroll_top(output.scroll_height());
+        }
+    });
+
+    // A click anywhere focuses the input, unless the user is selecting text to copy.
+    let focus_input = move |_| {
+        if !has_selection() {
+            if let Some(el) = input_ref.get_untracked() {
+                let _ = el.focus();
+            }
+        }
+    };
+
+    view! {
+        <section class="terminal" data-testid="terminal" on:click=focus_input>
+            <div class="scroll" node_ref=output_ref>
+                <pre class="output" data-testid="terminal-output" aria-live="polite">
+                    <For
+                        each=move || entries.get()
+                        key=|entry| entry.id
+                        children=|entry| view! { <span class=entry.kind.class()>{entry.text}</span> }
+                    />
+                </pre>
+                <div class="input-line">
+                    <span class="prompt" data-testid="terminal-prompt">{move || prompt.get()}</span>
+                    <input
+                        data-testid="terminal-input"
+                        node_ref=input_ref
+                        type="text"
+                        autofocus
+                        spellcheck="false"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        aria-label="Command"
+                        prop:value=move || input.get()
+                        on:input=move |ev| input.set(event_target_value(&ev))
+                        on:keydown=on_keydown
+                        on:paste=on_paste
+                    />
+                </div>
+            </div>
+        </section>
+    }
+}
+
+fn has_selection() -> bool {
+    web_sys::window()
+        .and_then(|w| w.get_selection().ok().flatten())
+        .is_some_and(|s| !s.is_collapsed())
+}
