@@ -11,12 +11,7 @@ fn local_storage() -> Option<web_sys::Storage> {
 pub fn load_history() -> Vec<String> {
     local_storage()
         .and_then(|storage| storage.get_item(HISTORY_KEY).ok().flatten())
-        .map(|text| {
-            text.lines()
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|text| text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
         .unwrap_or_default()
 }
 

@@ -8,8 +8,7 @@ use playground_shell::{Entry, EntryKind, Session, Shell};
 
 use crate::storage::{load_history, save_history};
 
-const BANNER: &str =
-    "etcd playground: a virtual etcd in your browser. Type `help` to see the commands.\n";
+const BANNER: &str = "etcd playground: a virtual etcd in your browser. Type `help` to see the commands.\n";
 
 #[component]
 pub fn Terminal(
@@ -113,17 +112,9 @@ pub fn Terminal(
         let (before, after) = match input_ref.get_untracked() {
             Some(el) => {
                 let value = el.value();
-                let at = el
-                    .selection_start()
-                    .ok()
-                    .flatten()
-                    .unwrap_or(value.len() as u32) as usize;
-                let at = value
-                    .char_indices()
-                    .map(|(i, _)| i)
-                    .chain([value.len()])
-                    .nth(at)
-                    .unwrap_or(value.len());
+                let at = el.selection_start().ok().flatten().unwrap_or(value.len() as u32) as usize;
+                let at =
+                    value.char_indices().map(|(i, _)| i).chain([value.len()]).nth(at).unwrap_or(value.len());
                 (value[..at].to_string(), value[at..].to_string())
             }
             None => (input.get_untracked(), String::new()),
@@ -181,7 +172,5 @@ pub fn Terminal(
 }
 
 fn has_selection() -> bool {
-    web_sys::window()
-        .and_then(|w| w.get_selection().ok().flatten())
-        .is_some_and(|s| !s.is_collapsed())
+    web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_some_and(|s| !s.is_collapsed())
 }

@@ -18,7 +18,8 @@ fn mount() -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
     let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone(), || view! { <Terminal seed=1 persist=false /> }.into_any());
+    let handle =
+        leptos::mount::mount_to(root.clone(), || view! { <Terminal seed=1 persist=false /> }.into_any());
     Mounted { root, _handle: handle }
 }
 
@@ -63,7 +64,10 @@ impl Drop for Mounted {
 /// Lets Leptos run the effects the last event scheduled.
 async fn settle() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
+            .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }

@@ -37,10 +37,7 @@ impl FileSystem for HostFs {
 
     fn metadata(&self, path: &str) -> Result<Metadata, FsError> {
         let meta = std::fs::metadata(path).map_err(convert)?;
-        Ok(Metadata {
-            is_dir: meta.is_dir(),
-            len: meta.len(),
-        })
+        Ok(Metadata { is_dir: meta.is_dir(), len: meta.len() })
     }
 
     fn list(&self, path: &str) -> Result<Vec<(String, Metadata)>, FsError> {
@@ -50,10 +47,7 @@ impl FileSystem for HostFs {
             let meta = entry.metadata().map_err(convert)?;
             entries.push((
                 entry.file_name().to_string_lossy().into_owned(),
-                Metadata {
-                    is_dir: meta.is_dir(),
-                    len: meta.len(),
-                },
+                Metadata { is_dir: meta.is_dir(), len: meta.len() },
             ));
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));

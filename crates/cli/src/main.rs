@@ -21,9 +21,7 @@ impl Terminal for Stdio {
     fn write(&mut self, stream: Stream, bytes: &[u8]) {
         // A closed pipe (`etcd-playground run x | head`) just loses the output, as in a shell.
         let _ = match stream {
-            Stream::Stdout => std::io::stdout()
-                .write_all(bytes)
-                .and_then(|_| std::io::stdout().flush()),
+            Stream::Stdout => std::io::stdout().write_all(bytes).and_then(|_| std::io::stdout().flush()),
             Stream::Stderr => std::io::stderr().write_all(bytes),
         };
     }
@@ -63,17 +61,10 @@ fn usage_error(message: &str) -> ExitCode {
 }
 
 fn new_shell(seed: u64) -> Shell {
-    let cwd = std::env::current_dir()
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_else(|_| "/".into());
+    let cwd =
+        std::env::current_dir().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
     let home = std::env::var("HOME").unwrap_or_else(|_| cwd.clone());
-    Shell::with_options(Options {
-        seed,
-        fs: Box::new(host_fs::HostFs),
-        cwd,
-        home,
-        ..Options::default()
-    })
+    Shell::with_options(Options { seed, fs: Box::new(host_fs::HostFs), cwd, home, ..Options::default() })
 }
 
 fn run_script(shell: &mut Shell, file: &str) -> ExitCode {

@@ -17,7 +17,12 @@ fn measure(label: &str, unit: &str, amount: f64, script: &str) {
 }
 
 fn main() {
-    measure("loop iterations (for i in $(seq ...); do :)", "iterations", 200_000.0, "for i in $(seq 1 200000); do :; done");
+    measure(
+        "loop iterations (for i in $(seq ...); do :)",
+        "iterations",
+        200_000.0,
+        "for i in $(seq 1 200000); do :; done",
+    );
     measure(
         "while loop with arithmetic and test",
         "iterations",

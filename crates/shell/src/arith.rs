@@ -31,15 +31,7 @@ fn evaluate_at(expr: &str, vars: &mut dyn Variables, depth: usize) -> Result<i64
     if expr.trim().is_empty() {
         return Ok(0);
     }
-    let mut parser = Arith {
-        src: expr,
-        pos: 0,
-        last_token: 0,
-        vars,
-        depth,
-        skipping: 0,
-        nesting: 0,
-    };
+    let mut parser = Arith { src: expr, pos: 0, last_token: 0, vars, depth, skipping: 0, nesting: 0 };
     let value = parser.comma()?;
     parser.skip_space();
     if parser.pos < expr.len() {
@@ -76,9 +68,7 @@ const LEVELS: &[&[&str]] = &[
     &["*", "/", "%"],
 ];
 
-const ASSIGN_OPS: &[&str] = &[
-    "<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "^=", "|=", "=",
-];
+const ASSIGN_OPS: &[&str] = &["<<=", ">>=", "+=", "-=", "*=", "/=", "%=", "&=", "^=", "|=", "="];
 
 impl<'a> Arith<'a> {
     fn error(&self, what: &str) -> String {
@@ -268,9 +258,7 @@ impl<'a> Arith<'a> {
                 let Some(name) = self.name() else {
                     return Err(self.error("syntax error: operand expected"));
                 };
-                let value = self
-                    .variable(&name)?
-                    .wrapping_add(if op == "++" { 1 } else { -1 });
+                let value = self.variable(&name)?.wrapping_add(if op == "++" { 1 } else { -1 });
                 self.assign(&name, value);
                 return Ok(value);
             }
@@ -343,9 +331,7 @@ impl<'a> Arith<'a> {
         if !(first == '_' || first.is_ascii_alphabetic()) {
             return None;
         }
-        let len = rest
-            .find(|c: char| !(c == '_' || c.is_ascii_alphanumeric()))
-            .unwrap_or(rest.len());
+        let len = rest.find(|c: char| !(c == '_' || c.is_ascii_alphanumeric())).unwrap_or(rest.len());
         self.pos += len;
         Some(rest[..len].to_string())
     }
@@ -359,9 +345,7 @@ impl<'a> Arith<'a> {
             return Ok(value);
         }
         if self.depth >= MAX_RECURSION {
-            return Err(format!(
-                "{name}: expression recursion level exceeded (error token is \"{name}\")"
-            ));
+            return Err(format!("{name}: expression recursion level exceeded (error token is \"{name}\")"));
         }
         evaluate_at(&text, self.vars, self.depth + 1)
     }
@@ -449,25 +433,15 @@ mod tests {
         assert_eq!(evaluate("i ? 1 : i++", &mut vars), Ok(1));
         assert_eq!(vars["i"], "7");
         vars.insert("loop".to_string(), "loop".to_string());
-        assert!(evaluate("loop", &mut vars)
-            .unwrap_err()
-            .contains("recursion"));
+        assert!(evaluate("loop", &mut vars).unwrap_err().contains("recursion"));
     }
 
     #[test]
     fn errors_use_bash_wording() {
-        assert_eq!(
-            eval("1/0").unwrap_err(),
-            "1/0: division by 0 (error token is \"0\")"
-        );
-        assert_eq!(
-            eval("1+").unwrap_err(),
-            "1+: syntax error: operand expected (error token is \"+\")"
-        );
+        assert_eq!(eval("1/0").unwrap_err(), "1/0: division by 0 (error token is \"0\")");
+        assert_eq!(eval("1+").unwrap_err(), "1+: syntax error: operand expected (error token is \"+\")");
         assert!(eval("(1").unwrap_err().contains("missing `)'"));
-        assert!(eval("1 2")
-            .unwrap_err()
-            .contains("syntax error in expression"));
+        assert!(eval("1 2").unwrap_err().contains("syntax error in expression"));
         assert!(eval("09").unwrap_err().contains("value too great for base"));
     }
 }

@@ -133,9 +133,7 @@ pub enum ParameterOp {
 
 impl Word {
     pub fn literal(text: &str) -> Word {
-        Word {
-            parts: vec![WordPart::Literal(text.to_string())],
-        }
+        Word { parts: vec![WordPart::Literal(text.to_string())] }
     }
 
     /// The word's text when it has no expansions and no quotes (reserved words, names).

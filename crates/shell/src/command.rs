@@ -76,9 +76,7 @@ impl Registry {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &dyn Command)> {
-        self.commands
-            .iter()
-            .map(|(name, command)| (name.as_str(), command.as_ref()))
+        self.commands.iter().map(|(name, command)| (name.as_str(), command.as_ref()))
     }
 }
 

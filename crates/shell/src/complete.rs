@@ -41,14 +41,11 @@ impl Completion {
     }
 }
 
-const SEPARATORS: &[&str] = &[
-    "|", "||", "&&", ";", "(", "$(", "`", "do", "then", "else", "elif", "if", "while", "until", "{",
-];
+const SEPARATORS: &[&str] =
+    &["|", "||", "&&", ";", "(", "$(", "`", "do", "then", "else", "elif", "if", "while", "until", "{"];
 
 pub(crate) fn complete(shell: &Shell, line: &str) -> Completion {
-    let start = line
-        .rfind([' ', '\t', '|', ';', '&', '(', '`'])
-        .map_or(0, |i| i + 1);
+    let start = line.rfind([' ', '\t', '|', ';', '&', '(', '`']).map_or(0, |i| i + 1);
     let word = &line[start..];
     // The words of the current simple command before the one being completed.
     let before = &line[..start];
@@ -68,15 +65,9 @@ pub(crate) fn complete(shell: &Shell, line: &str) -> Completion {
         names
     } else {
         let args: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-        let offered = shell
-            .registry()
-            .get(words[0])
-            .map(|c| c.completions(&args))
-            .unwrap_or_default();
+        let offered = shell.registry().get(words[0]).map(|c| c.completions(&args)).unwrap_or_default();
         if word.starts_with('-')
-            || offered
-                .iter()
-                .any(|o| !o.starts_with('-') && o.starts_with(word) && !word.is_empty())
+            || offered.iter().any(|o| !o.starts_with('-') && o.starts_with(word) && !word.is_empty())
         {
             offered
         } else {
@@ -99,15 +90,12 @@ fn split_tokens(text: &str) -> Vec<&str> {
         if trimmed.is_empty() {
             break;
         }
-        let len = if let Some(op) = ["||", "&&", "$(", "|", ";", "(", "`", "&"]
-            .iter()
-            .find(|op| trimmed.starts_with(*op))
+        let len = if let Some(op) =
+            ["||", "&&", "$(", "|", ";", "(", "`", "&"].iter().find(|op| trimmed.starts_with(*op))
         {
             op.len()
         } else {
-            trimmed
-                .find([' ', '\t', '|', ';', '&', '(', '`'])
-                .unwrap_or(trimmed.len())
+            trimmed.find([' ', '\t', '|', ';', '&', '(', '`']).unwrap_or(trimmed.len())
         };
         tokens.push(&trimmed[..len]);
         rest = &trimmed[len..];
@@ -121,10 +109,7 @@ fn files(shell: &Shell, word: &str) -> Vec<String> {
         Some(i) => (&word[..=i], &word[i + 1..]),
         None => ("", word),
     };
-    let dir = crate::fs::resolve(
-        shell.cwd(),
-        if dir_part.is_empty() { "." } else { dir_part },
-    );
+    let dir = crate::fs::resolve(shell.cwd(), if dir_part.is_empty() { "." } else { dir_part });
     let Ok(entries) = shell.fs().list(&dir) else {
         return Vec::new();
     };

@@ -59,10 +59,7 @@ pub struct MemFs {
 impl MemFs {
     /// A filesystem holding `/` and the given directories (and their parents).
     pub fn with_dirs(dirs: &[&str]) -> Self {
-        let mut fs = MemFs {
-            files: BTreeMap::new(),
-            dirs: BTreeSet::from(["/".to_string()]),
-        };
+        let mut fs = MemFs { files: BTreeMap::new(), dirs: BTreeSet::from(["/".to_string()]) };
         for dir in dirs {
             let mut path = String::new();
             for part in dir.split('/').filter(|p| !p.is_empty()) {
@@ -127,16 +124,10 @@ impl FileSystem for MemFs {
 
     fn metadata(&self, path: &str) -> Result<Metadata, FsError> {
         if self.dirs.contains(path) {
-            return Ok(Metadata {
-                is_dir: true,
-                len: 4096,
-            });
+            return Ok(Metadata { is_dir: true, len: 4096 });
         }
         match self.files.get(path) {
-            Some(data) => Ok(Metadata {
-                is_dir: false,
-                len: data.len() as u64,
-            }),
+            Some(data) => Ok(Metadata { is_dir: false, len: data.len() as u64 }),
             None => Err(FsError::NotFound),
         }
     }
@@ -154,29 +145,12 @@ impl FileSystem for MemFs {
             .iter()
             .filter(|d| is_child(path, d))
             .map(|d| {
-                (
-                    d.rsplit('/').next().unwrap_or_default().to_string(),
-                    Metadata {
-                        is_dir: true,
-                        len: 4096,
-                    },
-                )
+                (d.rsplit('/').next().unwrap_or_default().to_string(), Metadata { is_dir: true, len: 4096 })
             })
-            .chain(
-                self.files
-                    .iter()
-                    .filter(|(f, _)| is_child(path, f))
-                    .map(|(f, data)| {
-                        let name = f.rsplit('/').next().unwrap_or_default().to_string();
-                        (
-                            name,
-                            Metadata {
-                                is_dir: false,
-                                len: data.len() as u64,
-                            },
-                        )
-                    }),
-            )
+            .chain(self.files.iter().filter(|(f, _)| is_child(path, f)).map(|(f, data)| {
+                let name = f.rsplit('/').next().unwrap_or_default().to_string();
+                (name, Metadata { is_dir: false, len: data.len() as u64 })
+            }))
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(entries)
@@ -197,9 +171,7 @@ impl FileSystem for MemFs {
                 FsError::NotFound
             });
         }
-        if self.dirs.iter().any(|d| is_child(path, d))
-            || self.files.keys().any(|f| is_child(path, f))
-        {
+        if self.dirs.iter().any(|d| is_child(path, d)) || self.files.keys().any(|f| is_child(path, f)) {
             return Err(FsError::DirectoryNotEmpty);
         }
         if path == "/" {
@@ -221,11 +193,7 @@ impl FileSystem for MemFs {
 
 /// Joins `path` onto `cwd` and resolves `.` and `..`, as the kernel would for a path lookup.
 pub fn resolve(cwd: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("{cwd}/{path}")
-    };
+    let joined = if path.starts_with('/') { path.to_string() } else { format!("{cwd}/{path}") };
     let mut parts: Vec<&str> = Vec::new();
     for part in joined.split('/') {
         match part {
@@ -260,17 +228,9 @@ mod tests {
         fs.write("/home/user/a", b"2", true).unwrap();
         assert_eq!(fs.read("/home/user/a").unwrap(), b"12");
         assert_eq!(fs.write("/nope/a", b"", false), Err(FsError::NotFound));
-        assert_eq!(
-            fs.write("/home/user/a/b", b"", false),
-            Err(FsError::NotADirectory)
-        );
+        assert_eq!(fs.write("/home/user/a/b", b"", false), Err(FsError::NotADirectory));
         fs.create_dir("/home/user/d").unwrap();
-        let names: Vec<String> = fs
-            .list("/home/user")
-            .unwrap()
-            .into_iter()
-            .map(|e| e.0)
-            .collect();
+        let names: Vec<String> = fs.list("/home/user").unwrap().into_iter().map(|e| e.0).collect();
         assert_eq!(names, ["a", "d"]);
         assert_eq!(fs.list("/home").unwrap().len(), 1);
         assert_eq!(fs.remove_dir("/home/user"), Err(FsError::DirectoryNotEmpty));

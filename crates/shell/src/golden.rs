@@ -42,10 +42,7 @@ enum Section {
 
 impl Script {
     pub fn parse(text: &str) -> Result<Script, String> {
-        let mut script = Script {
-            between: vec![String::new()],
-            cases: Vec::new(),
-        };
+        let mut script = Script { between: vec![String::new()], cases: Vec::new() };
         let mut current: Option<(Case, Section)> = None;
         for (number, line) in text.lines().enumerate() {
             let number = number + 1;
@@ -70,13 +67,9 @@ impl Script {
                         *section = Section::Stdout;
                     } else if line == "[stderr]" && *section != Section::Stderr {
                         *section = Section::Stderr;
-                    } else if let Some(exit) = line
-                        .strip_prefix("[exit ")
-                        .and_then(|l| l.strip_suffix(']'))
-                    {
-                        case.exit = exit
-                            .parse()
-                            .map_err(|_| format!("line {number}: bad exit status `{exit}`"))?;
+                    } else if let Some(exit) = line.strip_prefix("[exit ").and_then(|l| l.strip_suffix(']')) {
+                        case.exit =
+                            exit.parse().map_err(|_| format!("line {number}: bad exit status `{exit}`"))?;
                         let (case, _) = current.take().expect("inside a case");
                         script.cases.push(case);
                         script.between.push(String::new());
@@ -134,10 +127,7 @@ impl Script {
                 }
             })
             .collect();
-        Script {
-            between: self.between.clone(),
-            cases,
-        }
+        Script { between: self.between.clone(), cases }
     }
 }
 

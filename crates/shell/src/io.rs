@@ -27,12 +27,8 @@ impl Transcript {
 
     /// Everything written to one stream, as text.
     pub fn text(&self, stream: Stream) -> String {
-        let bytes: Vec<u8> = self
-            .chunks
-            .iter()
-            .filter(|(s, _)| *s == stream)
-            .flat_map(|(_, b)| b.iter().copied())
-            .collect();
+        let bytes: Vec<u8> =
+            self.chunks.iter().filter(|(s, _)| *s == stream).flat_map(|(_, b)| b.iter().copied()).collect();
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
@@ -46,11 +42,7 @@ impl Transcript {
 
     /// Both streams interleaved as a terminal would show them.
     pub fn combined(&self) -> String {
-        let bytes: Vec<u8> = self
-            .chunks
-            .iter()
-            .flat_map(|(_, b)| b.iter().copied())
-            .collect();
+        let bytes: Vec<u8> = self.chunks.iter().flat_map(|(_, b)| b.iter().copied()).collect();
         String::from_utf8_lossy(&bytes).into_owned()
     }
 

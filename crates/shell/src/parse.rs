@@ -22,24 +22,16 @@ pub struct ParseError {
 
 impl ParseError {
     fn syntax(message: impl Into<String>) -> Self {
-        ParseError {
-            message: message.into(),
-            incomplete: false,
-        }
+        ParseError { message: message.into(), incomplete: false }
     }
     fn incomplete(message: impl Into<String>) -> Self {
-        ParseError {
-            message: message.into(),
-            incomplete: true,
-        }
+        ParseError { message: message.into(), incomplete: true }
     }
     fn unexpected_eof() -> Self {
         Self::incomplete("syntax error: unexpected end of file")
     }
     fn unmatched(close: char) -> Self {
-        Self::incomplete(format!(
-            "unexpected EOF while looking for matching `{close}'"
-        ))
+        Self::incomplete(format!("unexpected EOF while looking for matching `{close}'"))
     }
 }
 
@@ -118,9 +110,8 @@ impl Token {
     }
 }
 
-const RESERVED: &[&str] = &[
-    "if", "then", "elif", "else", "fi", "while", "until", "for", "do", "done", "{", "}", "!", "in",
-];
+const RESERVED: &[&str] =
+    &["if", "then", "elif", "else", "fi", "while", "until", "for", "do", "done", "{", "}", "!", "in"];
 
 pub struct Parser<'s> {
     src: &'s [u8],
@@ -142,12 +133,7 @@ pub fn parse(src: &str) -> Result<List> {
 
 impl<'s> Parser<'s> {
     pub fn new(src: &'s str) -> Self {
-        Parser {
-            src: src.as_bytes(),
-            pos: 0,
-            peeked: None,
-            depth: 0,
-        }
+        Parser { src: src.as_bytes(), pos: 0, peeked: None, depth: 0 }
     }
 
     /// The next complete command: everything up to an unnested newline. `None` at the end.
@@ -324,9 +310,7 @@ impl<'s> Parser<'s> {
                 continue;
             }
             let Token::Word(..) = self.peek()? else { break };
-            let Token::Word(word, _) = self.take()? else {
-                unreachable_token()
-            };
+            let Token::Word(word, _) = self.take()? else { unreachable_token() };
             if command.words.is_empty() {
                 if let Some(assignment) = as_assignment(&word) {
                     command.assignments.push(assignment);
@@ -335,10 +319,7 @@ impl<'s> Parser<'s> {
             }
             command.words.push(word);
         }
-        if command.words.is_empty()
-            && command.assignments.is_empty()
-            && command.redirects.is_empty()
-        {
+        if command.words.is_empty() && command.assignments.is_empty() && command.redirects.is_empty() {
             let token = self.peek()?.clone();
             return Err(unexpected(&token));
         }
@@ -374,20 +355,10 @@ impl<'s> Parser<'s> {
             RedirOp::TripleLess => RedirectKind::HereString(target.0),
             RedirOp::GreatAnd | RedirOp::LessAnd => match target.1.parse::<u32>() {
                 Ok(n) if n <= 2 => RedirectKind::Duplicate(n),
-                Ok(_) => {
-                    return Err(ParseError::syntax(format!(
-                        "{}: Bad file descriptor",
-                        target.1
-                    )))
-                }
+                Ok(_) => return Err(ParseError::syntax(format!("{}: Bad file descriptor", target.1))),
                 // `>& file` is bash's spelling of `&> file`.
                 Err(_) if op == RedirOp::GreatAnd => RedirectKind::WriteBoth(target.0),
-                Err(_) => {
-                    return Err(ParseError::syntax(format!(
-                        "{}: ambiguous redirect",
-                        target.1
-                    )))
-                }
+                Err(_) => return Err(ParseError::syntax(format!("{}: ambiguous redirect", target.1))),
             },
             RedirOp::HereDoc => unreachable_token(),
         };
@@ -400,11 +371,7 @@ impl<'s> Parser<'s> {
         self.expect_reserved("do")?;
         let body = self.compound_list(&["done"])?;
         self.expect_reserved("done")?;
-        Ok(Compound::While {
-            until,
-            condition,
-            body,
-        })
+        Ok(Compound::While { until, condition, body })
     }
 
     fn for_loop(&mut self) -> Result<Compound> {
@@ -412,11 +379,7 @@ impl<'s> Parser<'s> {
         let variable = match self.take()? {
             Token::Word(word, raw) => match word.as_plain() {
                 Some(name) if is_name(name) => name.to_string(),
-                _ => {
-                    return Err(ParseError::syntax(format!(
-                        "`{raw}': not a valid identifier"
-                    )))
-                }
+                _ => return Err(ParseError::syntax(format!("`{raw}': not a valid identifier"))),
             },
             Token::Eof => return Err(ParseError::unexpected_eof()),
             other => return Err(unexpected(&other)),
@@ -427,9 +390,7 @@ impl<'s> Parser<'s> {
             self.take()?;
             let mut words = Vec::new();
             while let Token::Word(..) = self.peek()? {
-                let Token::Word(word, _) = self.take()? else {
-                    unreachable_token()
-                };
+                let Token::Word(word, _) = self.take()? else { unreachable_token() };
                 words.push(word);
             }
             items = Some(words);
@@ -444,11 +405,7 @@ impl<'s> Parser<'s> {
         self.expect_reserved("do")?;
         let body = self.compound_list(&["done"])?;
         self.expect_reserved("done")?;
-        Ok(Compound::For {
-            variable,
-            items,
-            body,
-        })
+        Ok(Compound::For { variable, items, body })
     }
 
     fn if_clause(&mut self) -> Result<Compound> {
@@ -470,10 +427,7 @@ impl<'s> Parser<'s> {
                 _ => break,
             }
         }
-        Ok(Compound::If {
-            branches,
-            otherwise,
-        })
+        Ok(Compound::If { branches, otherwise })
     }
 
     fn expect_reserved(&mut self, word: &str) -> Result<()> {
@@ -547,10 +501,7 @@ impl<'s> Parser<'s> {
                 (Token::Redirect(None, op), len)
             }
             b'0'..=b'9' => {
-                let digits = self.src[self.pos..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_digit())
-                    .count();
+                let digits = self.src[self.pos..].iter().take_while(|b| b.is_ascii_digit()).count();
                 match self.byte(digits) {
                     Some(b'<' | b'>') => {
                         let fd = std::str::from_utf8(&self.src[self.pos..self.pos + digits])
@@ -592,23 +543,29 @@ impl<'s> Parser<'s> {
         let start = self.pos;
         let mut parts = Vec::new();
         if self.byte(0) == Some(b'~')
-            && matches!(
-                self.byte(1),
-                None | Some(b'/') | Some(b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b')')
-            )
+            && matches!(self.byte(1), None | Some(b'/' | b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b')'))
         {
             self.pos += 1;
-            parts.push(WordPart::Parameter(Parameter {
-                name: "HOME".into(),
-                op: ParameterOp::Plain,
-            }));
+            parts.push(WordPart::Parameter(Parameter { name: "HOME".into(), op: ParameterOp::Plain }));
         }
+        let is_meta = |b: u8| {
+            matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')')
+        };
+        parts.extend(self.word_parts(is_meta, false)?);
+        let raw = String::from_utf8_lossy(&self.src[start..self.pos]).into_owned();
+        Ok(Token::Word(Word { parts }, raw))
+    }
+
+    /// The pieces of a word, up to (not past) a byte `stop` accepts or the end: quotes,
+    /// escapes and expansions. Inside double quotes (`${x:-word}` there) single quotes are text.
+    fn word_parts(&mut self, stop: fn(u8) -> bool, in_double_quotes: bool) -> Result<Vec<WordPart>> {
+        let mut parts = Vec::new();
         let mut literal = Vec::new();
         while let Some(b) = self.byte(0) {
+            if stop(b) {
+                break;
+            }
             match b {
-                b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')' => {
-                    break
-                }
                 b'\\' => match self.byte(1) {
                     None => return Err(ParseError::unexpected_eof()),
                     Some(b'\n') => self.pos += 2,
@@ -619,7 +576,7 @@ impl<'s> Parser<'s> {
                         parts.push(WordPart::Quoted(ch));
                     }
                 },
-                b'\'' => {
+                b'\'' if !in_double_quotes => {
                     flush(&mut literal, &mut parts);
                     self.pos += 1;
                     let text = self.single_quoted()?;
@@ -631,7 +588,7 @@ impl<'s> Parser<'s> {
                     let inner = self.double_quoted()?;
                     parts.push(WordPart::DoubleQuoted(inner));
                 }
-                b'$' | b'`' => match self.expansion(false)? {
+                b'$' | b'`' => match self.expansion(in_double_quotes)? {
                     Some(part) => {
                         flush(&mut literal, &mut parts);
                         parts.push(part);
@@ -648,8 +605,7 @@ impl<'s> Parser<'s> {
             }
         }
         flush(&mut literal, &mut parts);
-        let raw = String::from_utf8_lossy(&self.src[start..self.pos]).into_owned();
-        Ok(Token::Word(Word { parts }, raw))
+        Ok(parts)
     }
 
     /// One whole UTF-8 character at the cursor, consumed.
@@ -749,21 +705,14 @@ impl<'s> Parser<'s> {
                     .iter()
                     .take_while(|b| **b == b'_' || b.is_ascii_alphanumeric())
                     .count();
-                let name =
-                    String::from_utf8_lossy(&self.src[self.pos..self.pos + len]).into_owned();
+                let name = String::from_utf8_lossy(&self.src[self.pos..self.pos + len]).into_owned();
                 self.pos += len;
-                Ok(Some(WordPart::Parameter(Parameter {
-                    name,
-                    op: ParameterOp::Plain,
-                })))
+                Ok(Some(WordPart::Parameter(Parameter { name, op: ParameterOp::Plain })))
             }
             Some(c @ (b'?' | b'$' | b'#' | b'!' | b'@' | b'*' | b'-' | b'0'..=b'9')) => {
                 self.pos += 2;
                 let name = (c as char).to_string();
-                Ok(Some(WordPart::Parameter(Parameter {
-                    name,
-                    op: ParameterOp::Plain,
-                })))
+                Ok(Some(WordPart::Parameter(Parameter { name, op: ParameterOp::Plain })))
             }
             _ => Ok(None),
         }
@@ -807,12 +756,7 @@ impl<'s> Parser<'s> {
         }
         let text = String::from_utf8_lossy(&inner).into_owned();
         self.enter()?;
-        let mut sub = Parser {
-            src: text.as_bytes(),
-            pos: 0,
-            peeked: None,
-            depth: self.depth,
-        };
+        let mut sub = Parser { src: text.as_bytes(), pos: 0, peeked: None, depth: self.depth };
         let mut body = List::new();
         let parsed = loop {
             match sub.next_command() {
@@ -849,12 +793,7 @@ impl<'s> Parser<'s> {
         let inner = &self.src[start..self.pos];
         self.pos += 2;
         self.enter()?;
-        let mut sub = Parser {
-            src: inner,
-            pos: 0,
-            peeked: None,
-            depth: self.depth,
-        };
+        let mut sub = Parser { src: inner, pos: 0, peeked: None, depth: self.depth };
         let mut parts = Vec::new();
         let mut literal = Vec::new();
         let result = loop {
@@ -892,20 +831,13 @@ impl<'s> Parser<'s> {
         }
         let name_len = match self.byte(0) {
             Some(b'?' | b'$' | b'#' | b'!' | b'@' | b'*' | b'-') => 1,
-            _ => self.src[self.pos..]
-                .iter()
-                .take_while(|b| **b == b'_' || b.is_ascii_alphanumeric())
-                .count(),
+            _ => self.src[self.pos..].iter().take_while(|b| **b == b'_' || b.is_ascii_alphanumeric()).count(),
         };
         let name = String::from_utf8_lossy(&self.src[self.pos..self.pos + name_len]).into_owned();
         self.pos += name_len;
         let bad = |p: &mut Self| {
-            let end = p.src[p.pos..]
-                .iter()
-                .position(|&b| b == b'}')
-                .map(|i| p.pos + i + 1);
-            let text =
-                String::from_utf8_lossy(&p.src[p.pos - name_len..end.unwrap_or(p.src.len())]);
+            let end = p.src[p.pos..].iter().position(|&b| b == b'}').map(|i| p.pos + i + 1);
+            let text = String::from_utf8_lossy(&p.src[p.pos - name_len..end.unwrap_or(p.src.len())]);
             match end {
                 Some(_) => ParseError::syntax(format!("${{{text}: bad substitution")),
                 None => ParseError::unmatched('}'),
@@ -919,20 +851,14 @@ impl<'s> Parser<'s> {
                 return Err(bad(self));
             }
             self.pos += 1;
-            return Ok(WordPart::Parameter(Parameter {
-                name,
-                op: ParameterOp::Length,
-            }));
+            return Ok(WordPart::Parameter(Parameter { name, op: ParameterOp::Length }));
         }
         let colon = self.byte(0) == Some(b':');
         let op_at = usize::from(colon);
         let op = match self.byte(op_at) {
             Some(b'}') if !colon => {
                 self.pos += 1;
-                return Ok(WordPart::Parameter(Parameter {
-                    name,
-                    op: ParameterOp::Plain,
-                }));
+                return Ok(WordPart::Parameter(Parameter { name, op: ParameterOp::Plain }));
             }
             Some(c @ (b'-' | b'=' | b'+' | b'?')) => c,
             None => return Err(ParseError::unmatched('}')),
@@ -951,52 +877,11 @@ impl<'s> Parser<'s> {
 
     /// The word after `${name:-`, up to the closing brace.
     fn brace_word(&mut self, in_double_quotes: bool) -> Result<Word> {
-        let mut parts = Vec::new();
-        let mut literal = Vec::new();
-        loop {
-            let Some(b) = self.byte(0) else {
-                return Err(ParseError::unmatched('}'));
-            };
-            match b {
-                b'}' => {
-                    self.pos += 1;
-                    break;
-                }
-                b'\\' if self.byte(1).is_some() => {
-                    flush(&mut literal, &mut parts);
-                    self.pos += 1;
-                    let ch = self.char_here();
-                    parts.push(WordPart::Quoted(ch));
-                }
-                b'\'' if !in_double_quotes => {
-                    flush(&mut literal, &mut parts);
-                    self.pos += 1;
-                    let text = self.single_quoted()?;
-                    parts.push(WordPart::Quoted(text));
-                }
-                b'"' => {
-                    flush(&mut literal, &mut parts);
-                    self.pos += 1;
-                    let inner = self.double_quoted()?;
-                    parts.push(WordPart::DoubleQuoted(inner));
-                }
-                b'$' | b'`' => match self.expansion(in_double_quotes)? {
-                    Some(part) => {
-                        flush(&mut literal, &mut parts);
-                        parts.push(part);
-                    }
-                    None => {
-                        literal.push(b'$');
-                        self.pos += 1;
-                    }
-                },
-                _ => {
-                    literal.push(b);
-                    self.pos += 1;
-                }
-            }
+        let mut parts = self.word_parts(|b| b == b'}', in_double_quotes)?;
+        if self.byte(0) != Some(b'}') {
+            return Err(ParseError::unmatched('}'));
         }
-        flush(&mut literal, &mut parts);
+        self.pos += 1;
         if in_double_quotes {
             parts = vec![WordPart::DoubleQuoted(parts)];
         }
@@ -1006,18 +891,14 @@ impl<'s> Parser<'s> {
 
 fn flush(literal: &mut Vec<u8>, parts: &mut Vec<WordPart>) {
     if !literal.is_empty() {
-        parts.push(WordPart::Literal(
-            String::from_utf8_lossy(literal).into_owned(),
-        ));
+        parts.push(WordPart::Literal(String::from_utf8_lossy(literal).into_owned()));
         literal.clear();
     }
 }
 
 fn flush_quoted(literal: &mut Vec<u8>, parts: &mut Vec<WordPart>) {
     if !literal.is_empty() {
-        parts.push(WordPart::Quoted(
-            String::from_utf8_lossy(literal).into_owned(),
-        ));
+        parts.push(WordPart::Quoted(String::from_utf8_lossy(literal).into_owned()));
         literal.clear();
     }
 }
@@ -1025,10 +906,7 @@ fn flush_quoted(literal: &mut Vec<u8>, parts: &mut Vec<WordPart>) {
 fn unexpected(token: &Token) -> ParseError {
     match token {
         Token::Eof => ParseError::unexpected_eof(),
-        other => ParseError::syntax(format!(
-            "syntax error near unexpected token `{}'",
-            other.describe()
-        )),
+        other => ParseError::syntax(format!("syntax error near unexpected token `{}'", other.describe())),
     }
 }
 
@@ -1057,8 +935,5 @@ fn as_assignment(word: &Word) -> Option<Assignment> {
         parts.push(WordPart::Literal(first[eq + 1..].to_string()));
     }
     parts.extend(word.parts[1..].iter().cloned());
-    Some(Assignment {
-        name: first[..eq].to_string(),
-        value: Word { parts },
-    })
+    Some(Assignment { name: first[..eq].to_string(), value: Word { parts } })
 }

@@ -121,11 +121,7 @@ impl Session {
         }
         for (stream, bytes) in transcript.chunks {
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            let kind = if stream == Stream::Stdout {
-                EntryKind::Stdout
-            } else {
-                EntryKind::Stderr
-            };
+            let kind = if stream == Stream::Stdout { EntryKind::Stdout } else { EntryKind::Stderr };
             let after_clear = match text.rfind(CLEAR_SEQUENCE) {
                 Some(at) => {
                     self.clear();
@@ -205,11 +201,7 @@ impl Session {
             text = format!("[{cut} bytes of output not shown]\n{}", &text[cut..]);
         }
         self.scrollback_bytes += text.len();
-        self.entries.push_back(Entry {
-            id: self.next_id,
-            kind,
-            text,
-        });
+        self.entries.push_back(Entry { id: self.next_id, kind, text });
         self.next_id += 1;
         while self.entries.len() > MAX_ENTRIES
             || (self.scrollback_bytes > MAX_SCROLLBACK_BYTES && self.entries.len() > 1)

@@ -74,10 +74,7 @@ pub struct Outcome {
 impl Shell {
     /// A shell with the built-in commands, an in-memory filesystem and an idle world.
     pub fn new(seed: u64) -> Self {
-        Self::with_options(Options {
-            seed,
-            ..Options::default()
-        })
+        Self::with_options(Options { seed, ..Options::default() })
     }
 
     pub fn with_options(options: Options) -> Self {
@@ -90,21 +87,9 @@ impl Shell {
             ("SHELL", "/bin/bash"),
             ("TERM", "xterm-256color"),
         ] {
-            vars.insert(
-                name.to_string(),
-                Variable {
-                    value: value.to_string(),
-                    exported: true,
-                },
-            );
+            vars.insert(name.to_string(), Variable { value: value.to_string(), exported: true });
         }
-        vars.insert(
-            "IFS".into(),
-            Variable {
-                value: " \t\n".into(),
-                exported: false,
-            },
-        );
+        vars.insert("IFS".into(), Variable { value: " \t\n".into(), exported: false });
         let mut registry = Registry::default();
         crate::builtins::register(&mut registry);
         Shell {
@@ -162,10 +147,7 @@ impl Shell {
             );
             term.write(Stream::Stderr, message.as_bytes());
             self.state.last_status = 2;
-            return Outcome {
-                status: 2,
-                exited: false,
-            };
+            return Outcome { status: 2, exited: false };
         }
         let mut parser = Parser::new(source);
         let io = Io::terminal();
@@ -174,27 +156,17 @@ impl Shell {
                 Ok(Some(list)) => list,
                 Ok(None) => break,
                 Err(error) => {
-                    term.write(
-                        Stream::Stderr,
-                        format!("bash: {}\n", error.message).as_bytes(),
-                    );
+                    term.write(Stream::Stderr, format!("bash: {}\n", error.message).as_bytes());
                     self.state.last_status = 2;
                     break;
                 }
             };
-            let mut exec = Exec {
-                state: &mut self.state,
-                registry: &self.registry,
-                term,
-            };
+            let mut exec = Exec { state: &mut self.state, registry: &self.registry, term };
             match exec.list(&list, &io) {
                 Ok(status) => self.state.last_status = status,
                 Err(Interrupt::Exit(status)) => {
                     self.state.last_status = status;
-                    return Outcome {
-                        status,
-                        exited: true,
-                    };
+                    return Outcome { status, exited: true };
                 }
                 Err(Interrupt::Break(_) | Interrupt::Continue(_)) => {}
                 Err(Interrupt::Failed(status)) => {
@@ -202,12 +174,7 @@ impl Shell {
                     break;
                 }
                 Err(Interrupt::Exhausted) => {
-                    let reason = self
-                        .state
-                        .exhausted
-                        .clone()
-                        .map(|e| e.to_string())
-                        .unwrap_or_default();
+                    let reason = self.state.exhausted.clone().map(|e| e.to_string()).unwrap_or_default();
                     term.write(Stream::Stderr, format!("bash: {reason}\n").as_bytes());
                     self.state.last_status = 1;
                     self.state.captures.clear();
@@ -215,10 +182,7 @@ impl Shell {
                 }
             }
         }
-        Outcome {
-            status: self.state.last_status,
-            exited: false,
-        }
+        Outcome { status: self.state.last_status, exited: false }
     }
 
     /// Whether `source` is an unfinished command that more lines could complete (an open quote,
@@ -228,13 +192,7 @@ impl Shell {
         if trimmed.ends_with('\\') && !trimmed.ends_with("\\\\") {
             return true;
         }
-        matches!(
-            crate::parse::parse(source),
-            Err(ParseError {
-                incomplete: true,
-                ..
-            })
-        )
+        matches!(crate::parse::parse(source), Err(ParseError { incomplete: true, .. }))
     }
 
     pub fn last_status(&self) -> Status {
@@ -329,11 +287,7 @@ impl Exec<'_> {
                     self.state.captures.push(Vec::new());
                     Sink::Capture(self.state.captures.len() - 1)
                 };
-                let stage_io = Io {
-                    stdin: stdin.clone(),
-                    stdout: stage_out,
-                    stderr: io.stderr.clone(),
-                };
+                let stage_io = Io { stdin: stdin.clone(), stdout: stage_out, stderr: io.stderr.clone() };
                 // Each stage runs as a subshell: its variables and loop control stay inside.
                 let result = self.subshell(|exec| exec.command(command, &stage_io));
                 if i != last {
@@ -347,11 +301,7 @@ impl Exec<'_> {
             }
             status
         };
-        Ok(if pipeline.negated {
-            i32::from(status == 0)
-        } else {
-            status
-        })
+        Ok(if pipeline.negated { i32::from(status == 0) } else { status })
     }
 
     /// Runs `f` with the variables and working directory restored afterwards.
@@ -386,10 +336,7 @@ impl Exec<'_> {
                 Err(Interrupt::Exit(status) | Interrupt::Failed(status)) => Ok(status),
                 other => other,
             }),
-            Compound::If {
-                branches,
-                otherwise,
-            } => {
+            Compound::If { branches, otherwise } => {
                 for (condition, body) in branches {
                     if self.list(condition, io)? == 0 {
                         return self.list(body, io);
@@ -400,85 +347,70 @@ impl Exec<'_> {
                     None => Ok(0),
                 }
             }
-            Compound::While {
-                until,
-                condition,
-                body,
-            } => {
+            Compound::While { until, condition, body } => self.in_loop(|exec| {
                 let mut status = 0;
-                self.state.loop_depth += 1;
-                let result = loop {
-                    if !self.state.step() {
-                        break Err(Interrupt::Exhausted);
+                loop {
+                    if !exec.state.step() {
+                        return Err(Interrupt::Exhausted);
                     }
-                    match self.list(condition, io) {
-                        Ok(s) if (s == 0) == *until => break Ok(status),
-                        Ok(_) => {}
-                        Err(interrupt) => match loop_control(interrupt) {
-                            // `break` and `continue` are the last commands run, with status 0.
-                            LoopControl::Break => break Ok(0),
-                            LoopControl::Continue => {
-                                status = 0;
-                                continue;
-                            }
-                            LoopControl::Propagate(interrupt) => break Err(interrupt),
-                        },
+                    match exec.loop_list(condition, io)? {
+                        LoopStep::Ran(s) if (s == 0) == *until => return Ok(status),
+                        LoopStep::Ran(_) => {}
+                        LoopStep::Break => return Ok(0),
+                        LoopStep::Continue => {
+                            status = 0;
+                            continue;
+                        }
                     }
-                    match self.list(body, io) {
-                        Ok(s) => status = s,
-                        Err(interrupt) => match loop_control(interrupt) {
-                            // `break` and `continue` are the last commands run, with status 0.
-                            LoopControl::Break => break Ok(0),
-                            LoopControl::Continue => {
-                                status = 0;
-                                continue;
-                            }
-                            LoopControl::Propagate(interrupt) => break Err(interrupt),
-                        },
+                    match exec.loop_list(body, io)? {
+                        LoopStep::Ran(s) => status = s,
+                        LoopStep::Break => return Ok(0),
+                        LoopStep::Continue => status = 0,
                     }
-                };
-                self.state.loop_depth -= 1;
-                result
-            }
-            Compound::For {
-                variable,
-                items,
-                body,
-            } => {
+                }
+            }),
+            Compound::For { variable, items, body } => {
                 let values = match items {
                     Some(words) => self.expand_words(words, io)?,
                     None => Vec::new(),
                 };
-                let mut status = 0;
-                self.state.loop_depth += 1;
-                let mut result = Ok(0);
-                for value in values {
-                    if !self.state.step() {
-                        result = Err(Interrupt::Exhausted);
-                        break;
+                self.in_loop(|exec| {
+                    let mut status = 0;
+                    for value in values {
+                        if !exec.state.step() {
+                            return Err(Interrupt::Exhausted);
+                        }
+                        exec.state.set_var(variable, &value);
+                        match exec.loop_list(body, io)? {
+                            LoopStep::Ran(s) => status = s,
+                            LoopStep::Break => return Ok(0),
+                            LoopStep::Continue => status = 0,
+                        }
                     }
-                    self.state.set_var(variable, &value);
-                    match self.list(body, io) {
-                        Ok(s) => status = s,
-                        Err(interrupt) => match loop_control(interrupt) {
-                            LoopControl::Break => {
-                                status = 0;
-                                break;
-                            }
-                            LoopControl::Continue => {
-                                status = 0;
-                                continue;
-                            }
-                            LoopControl::Propagate(interrupt) => {
-                                result = Err(interrupt);
-                                break;
-                            }
-                        },
-                    }
-                }
-                self.state.loop_depth -= 1;
-                result.map(|_| status)
+                    Ok(status)
+                })
             }
+        }
+    }
+
+    /// Runs a loop, counting its depth for `break` and `continue`.
+    fn in_loop(&mut self, f: impl FnOnce(&mut Self) -> Flow) -> Flow {
+        self.state.loop_depth += 1;
+        let result = f(self);
+        self.state.loop_depth -= 1;
+        result
+    }
+
+    /// Runs a loop's condition or body; `break n` and `continue n` aimed past this loop go on
+    /// unwinding as `n - 1`. (`break` and `continue` have status 0 when they end a loop.)
+    fn loop_list(&mut self, list: &List, io: &Io) -> Result<LoopStep, Interrupt> {
+        match self.list(list, io) {
+            Ok(status) => Ok(LoopStep::Ran(status)),
+            Err(Interrupt::Break(n)) if n <= 1 => Ok(LoopStep::Break),
+            Err(Interrupt::Break(n)) => Err(Interrupt::Break(n - 1)),
+            Err(Interrupt::Continue(n)) if n <= 1 => Ok(LoopStep::Continue),
+            Err(Interrupt::Continue(n)) => Err(Interrupt::Continue(n - 1)),
+            Err(other) => Err(other),
         }
     }
 
@@ -511,10 +443,7 @@ impl Exec<'_> {
                     Some(arg) => match arg.parse::<i64>() {
                         Ok(n) => (n & 0xff) as Status,
                         Err(_) => {
-                            self.write_err(
-                                &io,
-                                &format!("bash: exit: {arg}: numeric argument required\n"),
-                            )?;
+                            self.write_err(&io, &format!("bash: exit: {arg}: numeric argument required\n"))?;
                             2
                         }
                     },
@@ -535,13 +464,7 @@ impl Exec<'_> {
             .map(|(k, v)| (k.clone(), v.value.clone()))
             .collect();
         env.extend(assignments);
-        let mut cx = Context {
-            state: self.state,
-            term: self.term,
-            io: &io,
-            env,
-            registry: self.registry,
-        };
+        let mut cx = Context { state: self.state, term: self.term, io: &io, env, registry: self.registry };
         let status = builtin.run(&mut cx, &args);
         match status {
             Ok(status) if self.state.exhausted.is_none() => Ok(status),
@@ -556,10 +479,7 @@ impl Exec<'_> {
             Some(Ok(n)) if n >= 1 => n as usize,
             Some(_) => {
                 let arg = &args[1];
-                self.write_err(
-                    io,
-                    &format!("bash: {name}: {arg}: loop count out of range\n"),
-                )?;
+                self.write_err(io, &format!("bash: {name}: {arg}: loop count out of range\n"))?;
                 return Ok(1);
             }
         };
@@ -571,26 +491,16 @@ impl Exec<'_> {
             return Ok(0);
         }
         let count = count.min(self.state.loop_depth);
-        Err(if name == "break" {
-            Interrupt::Break(count)
-        } else {
-            Interrupt::Continue(count)
-        })
+        Err(if name == "break" { Interrupt::Break(count) } else { Interrupt::Continue(count) })
     }
 
     fn write_err(&mut self, io: &Io, message: &str) -> Result<(), Interrupt> {
-        self.state
-            .write(self.term, &io.stderr, message.as_bytes())
-            .map_err(|_| Interrupt::Exhausted)
+        self.state.write(self.term, &io.stderr, message.as_bytes()).map_err(|_| Interrupt::Exhausted)
     }
 
     /// Applies redirections left to right; `Ok(Err(status))` is a failed redirection, already
     /// reported, that skips the command.
-    fn redirect(
-        &mut self,
-        redirects: &[Redirect],
-        io: &Io,
-    ) -> Result<Result<Io, Status>, Interrupt> {
+    fn redirect(&mut self, redirects: &[Redirect], io: &Io) -> Result<Result<Io, Status>, Interrupt> {
         if redirects.is_empty() {
             return Ok(Ok(io.clone()));
         }
@@ -610,26 +520,19 @@ impl Exec<'_> {
                 return Ok(Err(1));
             }
             let path = resolve(&self.state.cwd, &target);
-            let fail =
-                |exec: &mut Self, error: crate::FsError| -> Result<Result<Io, Status>, Interrupt> {
-                    exec.write_err(io, &format!("bash: {target}: {error}\n"))?;
-                    Ok(Err(1))
-                };
+            let fail = |exec: &mut Self, error: crate::FsError| -> Result<Result<Io, Status>, Interrupt> {
+                exec.write_err(io, &format!("bash: {target}: {error}\n"))?;
+                Ok(Err(1))
+            };
             match &redirect.kind {
                 RedirectKind::Read(_) => {
-                    let data = if target == "/dev/null" {
-                        Ok(Vec::new())
-                    } else {
-                        self.state.fs.read(&path)
-                    };
+                    let data = if target == "/dev/null" { Ok(Vec::new()) } else { self.state.fs.read(&path) };
                     match data {
                         Ok(data) => new.stdin = Rc::new(data),
                         Err(error) => return fail(self, error),
                     }
                 }
-                RedirectKind::HereString(_) => {
-                    new.stdin = Rc::new(format!("{target}\n").into_bytes())
-                }
+                RedirectKind::HereString(_) => new.stdin = Rc::new(format!("{target}\n").into_bytes()),
                 RedirectKind::Write(_) | RedirectKind::Append(_) | RedirectKind::WriteBoth(_) => {
                     let sink = match target.as_str() {
                         "/dev/null" => Sink::Null,
@@ -685,10 +588,7 @@ impl Exec<'_> {
 
     /// Expands one word without splitting (assignments, redirection targets).
     fn expand_word(&mut self, word: &Word, io: &Io) -> Result<String, Interrupt> {
-        let mut builder = Fields {
-            no_split: true,
-            ..Fields::default()
-        };
+        let mut builder = Fields { no_split: true, ..Fields::default() };
         self.expand_parts(&word.parts, io, false, &mut builder)?;
         Ok(builder.current)
     }
@@ -717,10 +617,7 @@ impl Exec<'_> {
                     self.push_expansion(out, &value, quoted);
                 }
                 WordPart::Arithmetic(inner) => {
-                    let mut text = Fields {
-                        no_split: true,
-                        ..Fields::default()
-                    };
+                    let mut text = Fields { no_split: true, ..Fields::default() };
                     self.expand_parts(inner, io, true, &mut text)?;
                     let mut vars = ShellVars(self.state);
                     match crate::arith::evaluate(&text.current, &mut vars) {
@@ -785,11 +682,8 @@ impl Exec<'_> {
             ParameterOp::Alternative(..) => Ok(None),
             ParameterOp::Error(..) if !set => {
                 let message = self.expand_word(word, io)?;
-                let message = if message.is_empty() {
-                    "parameter null or not set".to_string()
-                } else {
-                    message
-                };
+                let message =
+                    if message.is_empty() { "parameter null or not set".to_string() } else { message };
                 self.write_err(io, &format!("bash: {}: {message}\n", parameter.name))?;
                 Err(Interrupt::Failed(1))
             }
@@ -815,11 +709,7 @@ impl Exec<'_> {
     fn command_substitution(&mut self, list: &List, io: &Io) -> Result<String, Interrupt> {
         self.state.captures.push(Vec::new());
         let index = self.state.captures.len() - 1;
-        let sub_io = Io {
-            stdin: io.stdin.clone(),
-            stdout: Sink::Capture(index),
-            stderr: io.stderr.clone(),
-        };
+        let sub_io = Io { stdin: io.stdin.clone(), stdout: Sink::Capture(index), stderr: io.stderr.clone() };
         let result = self.subshell(|exec| exec.list(list, &sub_io));
         let output = self.state.captures.pop().unwrap_or_default();
         let status = match result {
@@ -837,21 +727,10 @@ impl Exec<'_> {
     }
 }
 
-enum LoopControl {
+enum LoopStep {
+    Ran(Status),
     Break,
     Continue,
-    Propagate(Interrupt),
-}
-
-/// What a loop does with an interrupt from its body: `break 2` breaks this loop and the next.
-fn loop_control(interrupt: Interrupt) -> LoopControl {
-    match interrupt {
-        Interrupt::Break(n) if n <= 1 => LoopControl::Break,
-        Interrupt::Break(n) => LoopControl::Propagate(Interrupt::Break(n - 1)),
-        Interrupt::Continue(n) if n <= 1 => LoopControl::Continue,
-        Interrupt::Continue(n) => LoopControl::Propagate(Interrupt::Continue(n - 1)),
-        other => LoopControl::Propagate(other),
-    }
 }
 
 /// Fields being built from one word.

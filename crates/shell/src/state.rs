@@ -52,10 +52,9 @@ pub(crate) enum Exhausted {
 impl std::fmt::Display for Exhausted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Exhausted::Steps(n) => write!(
-                f,
-                "stopped after {n} commands in one input (a loop that never ends?)"
-            ),
+            Exhausted::Steps(n) => {
+                write!(f, "stopped after {n} commands in one input (a loop that never ends?)")
+            }
             Exhausted::Written(n) => write!(f, "stopped after writing {n} bytes in one input"),
             Exhausted::Buffer(n) => write!(f, "stopped: a pipe or file grew past {n} bytes"),
         }
@@ -91,13 +90,7 @@ impl State {
         match self.vars.get_mut(name) {
             Some(var) => var.value = value.to_string(),
             None => {
-                self.vars.insert(
-                    name.to_string(),
-                    Variable {
-                        value: value.to_string(),
-                        exported: false,
-                    },
-                );
+                self.vars.insert(name.to_string(), Variable { value: value.to_string(), exported: false });
             }
         }
         if name == "PWD" {
@@ -108,10 +101,7 @@ impl State {
     pub fn export(&mut self, name: &str) {
         self.vars
             .entry(name.to_string())
-            .or_insert_with(|| Variable {
-                value: String::new(),
-                exported: true,
-            })
+            .or_insert_with(|| Variable { value: String::new(), exported: true })
             .exported = true;
     }
 
@@ -120,11 +110,7 @@ impl State {
     }
 
     pub fn exported(&self) -> Vec<(String, String)> {
-        self.vars
-            .iter()
-            .filter(|(_, v)| v.exported)
-            .map(|(k, v)| (k.clone(), v.value.clone()))
-            .collect()
+        self.vars.iter().filter(|(_, v)| v.exported).map(|(k, v)| (k.clone(), v.value.clone())).collect()
     }
 
     pub fn set_cwd(&mut self, path: String) {
@@ -133,13 +119,7 @@ impl State {
         match self.vars.get_mut("PWD") {
             Some(var) => var.value = path,
             None => {
-                self.vars.insert(
-                    "PWD".into(),
-                    Variable {
-                        value: path,
-                        exported: true,
-                    },
-                );
+                self.vars.insert("PWD".into(), Variable { value: path, exported: true });
             }
         }
     }
@@ -148,18 +128,12 @@ impl State {
     pub fn step(&mut self) -> bool {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
-            self.exhausted
-                .get_or_insert(Exhausted::Steps(self.limits.max_steps));
+            self.exhausted.get_or_insert(Exhausted::Steps(self.limits.max_steps));
         }
         self.exhausted.is_none()
     }
 
-    pub fn write(
-        &mut self,
-        term: &mut dyn Terminal,
-        sink: &Sink,
-        bytes: &[u8],
-    ) -> Result<(), Stop> {
+    pub fn write(&mut self, term: &mut dyn Terminal, sink: &Sink, bytes: &[u8]) -> Result<(), Stop> {
         if self.exhausted.is_some() {
             return Err(Stop);
         }

@@ -20,18 +20,8 @@ fn check(name: &str, text: &str) {
         std::fs::write(&path, &actual).unwrap_or_else(|e| panic!("{path}: {e}"));
         return;
     }
-    let line = text
-        .lines()
-        .zip(actual.lines())
-        .position(|(a, b)| a != b)
-        .unwrap_or(0);
-    let context = |t: &str| {
-        t.lines()
-            .skip(line.saturating_sub(3))
-            .take(8)
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    let line = text.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(0);
+    let context = |t: &str| t.lines().skip(line.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n");
     panic!(
         "{name}.txt differs from the shell's output at line {}\n--- expected\n{}\n--- actual\n{}\n(REWRITE=1 to accept)",
         line + 1,

@@ -22,10 +22,7 @@ fn a_100_mb_line_is_refused_cleanly() {
     let line = format!("echo {}", "x".repeat(100 << 20));
     let (status, out) = run(&mut shell, &line);
     assert_eq!(status, 2);
-    assert_eq!(
-        out.stderr(),
-        "bash: input of 104857605 bytes is longer than the 4194304 bytes accepted\n"
-    );
+    assert_eq!(out.stderr(), "bash: input of 104857605 bytes is longer than the 4194304 bytes accepted\n");
     assert_usable(&mut shell);
 }
 
@@ -56,11 +53,7 @@ fn arithmetic_recursion_is_bounded() {
     let (status, out) = run(&mut shell, "a=b; b=a; echo $((a + 1))");
     assert_eq!(status, 1);
     assert!(out.stderr().contains("recursion"), "{}", out.stderr());
-    let deep = format!(
-        "echo $(( {}1{} ))",
-        "(".repeat(100_000),
-        ")".repeat(100_000)
-    );
+    let deep = format!("echo $(( {}1{} ))", "(".repeat(100_000), ")".repeat(100_000));
     let (status, _) = run(&mut shell, &deep);
     assert_ne!(status, 0);
     assert_usable(&mut shell);
@@ -68,15 +61,8 @@ fn arithmetic_recursion_is_bounded() {
 
 #[test]
 fn runaway_output_is_stopped() {
-    let limits = Limits {
-        max_written_bytes: 1 << 20,
-        max_buffer_bytes: 1 << 20,
-        ..Limits::default()
-    };
-    let mut shell = Shell::with_options(Options {
-        limits,
-        ..Options::default()
-    });
+    let limits = Limits { max_written_bytes: 1 << 20, max_buffer_bytes: 1 << 20, ..Limits::default() };
+    let mut shell = Shell::with_options(Options { limits, ..Options::default() });
     for input in [
         "seq 1 100000000 > /dev/null",
         "seq 1 100000000 | wc -l",
@@ -86,11 +72,7 @@ fn runaway_output_is_stopped() {
     ] {
         let (status, out) = run(&mut shell, input);
         assert_eq!(status, 1, "{input}");
-        assert!(
-            out.stderr().contains("stopped"),
-            "{input}: {}",
-            out.stderr()
-        );
+        assert!(out.stderr().contains("stopped"), "{input}: {}", out.stderr());
     }
     assert_usable(&mut shell);
 }
@@ -98,11 +80,11 @@ fn runaway_output_is_stopped() {
 /// Random shell-ish text: the parser and the interpreter must answer every one of them.
 fn random_inputs(seed: u64, count: usize) -> Vec<String> {
     const PIECES: &[&str] = &[
-        "echo", "x", "$", "(", ")", "((", "))", "{", "}", "'", "\"", "\\", "`", "|", "||", "&",
-        "&&", ";", ";;", "<", ">", ">>", "2>&1", "<<<", "<<", "\n", " ", "if", "then", "fi",
-        "while", "do", "done", "for", "in", "$((1/0))", "${", ":-", "#", "~", "[", "]", "!", "=",
-        "1", "seq", "grep", "-o", "dd", "bs=", "count=", "break", "continue", "exit", "é", "\u{0}",
-        "*", "$?", "printf", "%", "%s", "test", "-eq",
+        "echo", "x", "$", "(", ")", "((", "))", "{", "}", "'", "\"", "\\", "`", "|", "||", "&", "&&", ";",
+        ";;", "<", ">", ">>", "2>&1", "<<<", "<<", "\n", " ", "if", "then", "fi", "while", "do", "done",
+        "for", "in", "$((1/0))", "${", ":-", "#", "~", "[", "]", "!", "=", "1", "seq", "grep", "-o", "dd",
+        "bs=", "count=", "break", "continue", "exit", "é", "\u{0}", "*", "$?", "printf", "%", "%s", "test",
+        "-eq",
     ];
     let mut state = seed;
     let mut next = move || {
@@ -115,25 +97,15 @@ fn random_inputs(seed: u64, count: usize) -> Vec<String> {
     (0..count)
         .map(|_| {
             let len = (next() % 24) as usize;
-            (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect::<Vec<_>>()
-                .join("")
+            (0..len).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect::<Vec<_>>().join("")
         })
         .collect()
 }
 
 #[test]
 fn random_input_never_panics() {
-    let limits = Limits {
-        max_steps: 2_000,
-        max_written_bytes: 1 << 16,
-        ..Limits::default()
-    };
-    let mut shell = Shell::with_options(Options {
-        limits,
-        ..Options::default()
-    });
+    let limits = Limits { max_steps: 2_000, max_written_bytes: 1 << 16, ..Limits::default() };
+    let mut shell = Shell::with_options(Options { limits, ..Options::default() });
     for input in random_inputs(0x5eed, 3_000) {
         let _ = parse::parse(&input);
         let _ = Shell::is_incomplete(&input);

@@ -41,11 +41,7 @@ fn main() -> ExitCode {
 /// The workspace root (xtask lives in crates/xtask).
 pub fn root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .nth(2)
-        .map(PathBuf::from)
-        .unwrap_or(manifest)
+    manifest.ancestors().nth(2).map(PathBuf::from).unwrap_or(manifest)
 }
 
 fn test() -> Result<(), String> {
@@ -54,40 +50,20 @@ fn test() -> Result<(), String> {
     let root = root();
     step::run(
         "native tests (cargo test, every crate but the page)",
-        step::cargo(&[
-            "test",
-            "--workspace",
-            "--exclude",
-            "playground-web",
-            "--locked",
-        ]),
+        step::cargo(&["test", "--workspace", "--exclude", "playground-web", "--locked"]),
     )?;
     step::run(
         "shell tests compiled to wasm, in Node (wasm-bindgen-test)",
-        step::cargo(&[
-            "test",
-            "--locked",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "playground-shell",
-        ])
-        .env("PATH", tools.path()),
+        step::cargo(&["test", "--locked", "--target", "wasm32-unknown-unknown", "-p", "playground-shell"])
+            .env("PATH", tools.path()),
     )?;
     step::run(
         "terminal component tests in headless Chromium (wasm-bindgen-test)",
-        step::cargo(&[
-            "test",
-            "--locked",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "playground-web",
-        ])
-        .env("PATH", tools.path())
-        .env("CHROMEDRIVER", &tools.chromedriver)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-        .current_dir(root.join("web")),
+        step::cargo(&["test", "--locked", "--target", "wasm32-unknown-unknown", "-p", "playground-web"])
+            .env("PATH", tools.path())
+            .env("CHROMEDRIVER", &tools.chromedriver)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+            .current_dir(root.join("web")),
     )?;
     serve::build(&tools)?;
     let server = serve::start(&root.join("dist"), 0)?;
@@ -104,24 +80,13 @@ fn test() -> Result<(), String> {
         &format!("end-to-end tests: Playwright drives headless Chromium against {url}"),
         &mut playwright,
     )?;
-    println!(
-        "\nxtask test: everything passed in {:.1}s",
-        started.elapsed().as_secs_f64()
-    );
+    println!("\nxtask test: everything passed in {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
 fn bench() -> Result<(), String> {
     step::run(
         "shell benchmarks (native, release)",
-        step::cargo(&[
-            "run",
-            "--release",
-            "--locked",
-            "-p",
-            "playground-shell",
-            "--example",
-            "bench",
-        ]),
+        step::cargo(&["run", "--release", "--locked", "-p", "playground-shell", "--example", "bench"]),
     )
 }

@@ -13,31 +13,20 @@ use crate::tools::{self, Tools};
 pub fn serve_command(args: &[String]) -> Result<(), String> {
     let port = match args {
         [] => 8080,
-        [flag, port] if flag == "--port" => {
-            port.parse().map_err(|_| format!("bad port `{port}`"))?
-        }
+        [flag, port] if flag == "--port" => port.parse().map_err(|_| format!("bad port `{port}`"))?,
         _ => return Err("usage: cargo xtask serve [--port N]".into()),
     };
     let tools = tools::ensure_build()?;
     build(&tools)?;
     let server = start(&root().join("dist"), port)?;
-    println!(
-        "\nServing the playground on http://{} (Ctrl-C stops)",
-        server.address
-    );
-    server
-        .thread
-        .join()
-        .map_err(|_| "server thread failed".to_string())
+    println!("\nServing the playground on http://{} (Ctrl-C stops)", server.address);
+    server.thread.join().map_err(|_| "server thread failed".to_string())
 }
 
 /// `trunk build --release` offline, after fetching the locked crates (offline mode passes
 /// `--offline` to cargo, so they must be on disk first).
 pub fn build(tools: &Tools) -> Result<(), String> {
-    step::run(
-        "fetch locked crates (cargo fetch --locked)",
-        step::cargo(&["fetch", "--locked"]),
-    )?;
+    step::run("fetch locked crates (cargo fetch --locked)", step::cargo(&["fetch", "--locked"]))?;
     let mut trunk = Command::new("trunk");
     trunk
         .args(["build", "--release", "--offline"])
@@ -45,10 +34,7 @@ pub fn build(tools: &Tools) -> Result<(), String> {
         .env("TRUNK_OFFLINE", "true")
         .env("NO_COLOR", "true")
         .current_dir(root());
-    step::run(
-        "build the page (trunk build --release --offline, wasm-opt from binaryen 132)",
-        &mut trunk,
-    )
+    step::run("build the page (trunk build --release --offline, wasm-opt from binaryen 132)", &mut trunk)
 }
 
 pub struct Server {
@@ -86,49 +72,22 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let method = parts.next().unwrap_or_default();
     let target = parts.next().unwrap_or("/");
     if method != "GET" && method != "HEAD" {
-        return respond(
-            &mut stream,
-            "405 Method Not Allowed",
-            "text/plain",
-            b"method not allowed\n",
-            true,
-        );
+        return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"method not allowed\n", true);
     }
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let Some(file) = file_for(dir, path) else {
-        return respond(
-            &mut stream,
-            "404 Not Found",
-            "text/plain",
-            b"not found\n",
-            method == "GET",
-        );
+        return respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", method == "GET");
     };
     match std::fs::read(&file) {
-        Ok(body) => respond(
-            &mut stream,
-            "200 OK",
-            content_type(&file),
-            &body,
-            method == "GET",
-        ),
-        Err(_) => respond(
-            &mut stream,
-            "404 Not Found",
-            "text/plain",
-            b"not found\n",
-            method == "GET",
-        ),
+        Ok(body) => respond(&mut stream, "200 OK", content_type(&file), &body, method == "GET"),
+        Err(_) => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", method == "GET"),
     }
 }
 
 /// The file for a URL path: inside `dir` only; paths without an extension get the page itself.
 fn file_for(dir: &Path, url_path: &str) -> Option<PathBuf> {
     let relative = Path::new(url_path.trim_start_matches('/'));
-    if relative
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_)))
-    {
+    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
         return None;
     }
     let candidate = dir.join(relative);

@@ -8,9 +8,8 @@ pub fn run(name: &str, mut command: impl std::borrow::BorrowMut<Command>) -> Res
     let command = command.borrow_mut();
     println!("\n==> {name}");
     let started = Instant::now();
-    let status = command
-        .status()
-        .map_err(|e| format!("{name}: could not start {:?}: {e}", command.get_program()))?;
+    let status =
+        command.status().map_err(|e| format!("{name}: could not start {:?}: {e}", command.get_program()))?;
     let seconds = started.elapsed().as_secs_f64();
     if status.success() {
         println!("<== {name}: done in {seconds:.1}s");
@@ -45,8 +44,5 @@ pub fn cargo(args: &[&str]) -> Command {
 /// Runs a command quietly and returns its stdout, if it ran and succeeded.
 pub fn output(program: &str, args: &[&str]) -> Option<String> {
     let output = Command::new(program).args(args).output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }

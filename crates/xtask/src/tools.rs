@@ -46,15 +46,8 @@ fn tool_path() -> OsString {
 
 /// Runs `program args` with the tool PATH and returns stdout when it succeeds.
 fn probe(program: &str, args: &[&str]) -> Option<String> {
-    let output = Command::new(program)
-        .args(args)
-        .env("PATH", tool_path())
-        .output()
-        .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    let output = Command::new(program).args(args).env("PATH", tool_path()).output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// What `cargo xtask serve` needs: the wasm target, wasm-bindgen-cli, trunk, wasm-opt.
@@ -63,11 +56,7 @@ pub fn ensure_build() -> Result<Tools, String> {
     ensure_wasm_bindgen()?;
     ensure_trunk()?;
     ensure_node_modules()?;
-    Ok(Tools {
-        chromium: CHROMIUM.into(),
-        chromedriver: CHROMEDRIVER.into(),
-        path: tool_path(),
-    })
+    Ok(Tools { chromium: CHROMIUM.into(), chromedriver: CHROMEDRIVER.into(), path: tool_path() })
 }
 
 /// What `cargo xtask test` needs: the build tools, Chromium and ChromeDriver.
@@ -79,10 +68,7 @@ pub fn ensure_all() -> Result<Tools, String> {
 
 fn ensure_wasm_target() -> Result<(), String> {
     let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|l| l.trim() == "wasm32-unknown-unknown")
-    {
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         println!("ok: rust target wasm32-unknown-unknown");
         return Ok(());
     }
@@ -94,8 +80,7 @@ fn ensure_wasm_target() -> Result<(), String> {
 
 /// The wasm-bindgen version Cargo.lock pins: the CLI must be exactly that version.
 fn locked_wasm_bindgen() -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -166,9 +151,7 @@ fn ensure_node_modules() -> Result<(), String> {
     }
     step::run(
         "install npm packages from package-lock.json: binaryen (wasm-opt), playwright-core",
-        Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&root),
+        Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root),
     )
 }
 
@@ -191,9 +174,7 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
     }
     step::run(
         "apt-get update",
-        Command::new("apt-get")
-            .arg("update")
-            .env("DEBIAN_FRONTEND", "noninteractive"),
+        Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"),
     )?;
     step::run(
         &format!("install {} (apt-get)", packages.join(" ")),

@@ -69,9 +69,7 @@ pub fn dd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     }
     let max_block = cx.state.limits.max_buffer_bytes as u64;
     if block_size > max_block {
-        cx.err(format!(
-            "dd: memory exhausted by input buffer of size {block_size} bytes\n"
-        ))?;
+        cx.err(format!("dd: memory exhausted by input buffer of size {block_size} bytes\n"))?;
         return Ok(1);
     }
 
@@ -161,8 +159,7 @@ pub fn dd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     }
 
     let seconds = STARTUP_SECONDS + total as f64 / rate;
-    cx.world()
-        .advance(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
+    cx.world().advance(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
     if status == "none" {
         return Ok(0);
     }
@@ -179,9 +176,7 @@ fn parse_size(text: &str) -> Option<u64> {
     if let Some((a, b)) = text.split_once('x') {
         return parse_size(a)?.checked_mul(parse_size(b)?);
     }
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let number: u64 = text[..split].parse().ok()?;
     let multiplier: u64 = match &text[split..] {
         "" | "c" => 1,
@@ -205,12 +200,7 @@ const SI_UNITS: &[&str] = &["B", "kB", "MB", "GB", "TB", "PB"];
 /// `1048576 bytes (1.0 MB, 1.0 MiB) copied, 0.00264 s, 397 MB/s`
 fn transfer_line(bytes: u64, seconds: f64) -> String {
     let si = human(bytes as f64, 1000.0, SI_UNITS, 10.0);
-    let iec = human(
-        bytes as f64,
-        1024.0,
-        &["B", "KiB", "MiB", "GiB", "TiB", "PiB"],
-        10.0,
-    );
+    let iec = human(bytes as f64, 1024.0, &["B", "KiB", "MiB", "GiB", "TiB", "PiB"], 10.0);
     let sizes = if bytes < 1000 {
         String::new()
     } else if bytes < 1024 {
@@ -219,10 +209,7 @@ fn transfer_line(bytes: u64, seconds: f64) -> String {
         format!(" ({si}, {iec})")
     };
     let rate = human(bytes as f64 / seconds, 1000.0, SI_UNITS, 100.0);
-    format!(
-        "{bytes} bytes{sizes} copied, {} s, {rate}/s\n",
-        format_g(seconds, 6, false)
-    )
+    format!("{bytes} bytes{sizes} copied, {} s, {rate}/s\n", format_g(seconds, 6, false))
 }
 
 /// GNU's human_readable as dd uses it: one decimal below `decimals_below` of a unit (10 for
@@ -235,10 +222,7 @@ fn human(mut value: f64, base: f64, units: &[&str], decimals_below: f64) -> Stri
     }
     let text = if unit == 0 {
         format!("{value:.0}")
-    } else if value < decimals_below
-        && format!("{value:.1}")
-            .parse::<f64>()
-            .is_ok_and(|v| v < decimals_below)
+    } else if value < decimals_below && format!("{value:.1}").parse::<f64>().is_ok_and(|v| v < decimals_below)
     {
         format!("{value:.1}")
     } else {
@@ -255,14 +239,8 @@ mod tests {
 
     #[test]
     fn transfer_lines_match_gnu() {
-        assert_eq!(
-            transfer_line(100, 2.9574e-05),
-            "100 bytes copied, 2.9574e-05 s, 3.4 MB/s\n"
-        );
-        assert_eq!(
-            transfer_line(1000, 3.0626e-05),
-            "1000 bytes (1.0 kB) copied, 3.0626e-05 s, 32.7 MB/s\n"
-        );
+        assert_eq!(transfer_line(100, 2.9574e-05), "100 bytes copied, 2.9574e-05 s, 3.4 MB/s\n");
+        assert_eq!(transfer_line(1000, 3.0626e-05), "1000 bytes (1.0 kB) copied, 3.0626e-05 s, 32.7 MB/s\n");
         assert_eq!(
             transfer_line(1048576, 0.000525322),
             "1048576 bytes (1.0 MB, 1.0 MiB) copied, 0.000525322 s, 2.0 GB/s\n"

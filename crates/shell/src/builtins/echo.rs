@@ -87,28 +87,14 @@ fn unescape(text: &[u8], out: &mut Vec<u8>, style: Escapes) -> bool {
             b'c' => return true,
             b'0'..=b'7' => {
                 // `\0nnn` for echo, `\nnn` for formats.
-                let (start, max) = if style == Escapes::Echo && c == b'0' {
-                    (i, 3)
-                } else {
-                    (i - 1, 3)
-                };
-                let digits = text[start..]
-                    .iter()
-                    .take(max)
-                    .take_while(|d| (b'0'..=b'7').contains(d))
-                    .count();
-                let value = text[start..start + digits]
-                    .iter()
-                    .fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
+                let (start, max) = if style == Escapes::Echo && c == b'0' { (i, 3) } else { (i - 1, 3) };
+                let digits = text[start..].iter().take(max).take_while(|d| (b'0'..=b'7').contains(d)).count();
+                let value = text[start..start + digits].iter().fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
                 out.push(value as u8);
                 i = start + digits;
             }
             b'x' => {
-                let digits = text[i..]
-                    .iter()
-                    .take(2)
-                    .take_while(|d| d.is_ascii_hexdigit())
-                    .count();
+                let digits = text[i..].iter().take(2).take_while(|d| d.is_ascii_hexdigit()).count();
                 if digits == 0 {
                     out.extend_from_slice(b"\\x");
                     continue;
@@ -119,11 +105,7 @@ fn unescape(text: &[u8], out: &mut Vec<u8>, style: Escapes) -> bool {
             }
             b'u' | b'U' => {
                 let max = if c == b'u' { 4 } else { 8 };
-                let digits = text[i..]
-                    .iter()
-                    .take(max)
-                    .take_while(|d| d.is_ascii_hexdigit())
-                    .count();
+                let digits = text[i..].iter().take(max).take_while(|d| d.is_ascii_hexdigit()).count();
                 let hex = std::str::from_utf8(&text[i..i + digits]).unwrap_or("");
                 match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
                     Some(ch) => out.extend_from_slice(ch.to_string().as_bytes()),
@@ -174,6 +156,21 @@ struct Spec {
     precision: Option<usize>,
 }
 
+impl Spec {
+    /// What goes before a signed number's digits: `-`, or what `+` and ` ` ask for.
+    fn sign(&self, negative: bool) -> &'static str {
+        if negative {
+            "-"
+        } else if self.plus {
+            "+"
+        } else if self.space {
+            " "
+        } else {
+            ""
+        }
+    }
+}
+
 /// One pass over the format; true when `\c` ended all output.
 fn format_once(
     format: &[u8],
@@ -194,17 +191,10 @@ fn format_once(
                 let end = (i + 2).min(format.len());
                 let mut len = end - i;
                 if matches!(format.get(i + 1), Some(b'0'..=b'7')) {
-                    len = 1 + format[i + 1..]
-                        .iter()
-                        .take(3)
-                        .take_while(|d| (b'0'..=b'7').contains(d))
-                        .count();
+                    len =
+                        1 + format[i + 1..].iter().take(3).take_while(|d| (b'0'..=b'7').contains(d)).count();
                 } else if format.get(i + 1) == Some(&b'x') {
-                    len = 2 + format[i + 2..]
-                        .iter()
-                        .take(2)
-                        .take_while(|d| d.is_ascii_hexdigit())
-                        .count();
+                    len = 2 + format[i + 2..].iter().take(2).take_while(|d| d.is_ascii_hexdigit()).count();
                 }
                 if unescape(&format[i..i + len], out, Escapes::Format) {
                     return Ok(true);
@@ -231,10 +221,7 @@ fn format_once(
                         let arg = next(operands).unwrap_or_default();
                         return Some(parse_integer(&arg).map_or(0, |v| v.max(0) as usize));
                     }
-                    let digits = format[*i..]
-                        .iter()
-                        .take_while(|d| d.is_ascii_digit())
-                        .count();
+                    let digits = format[*i..].iter().take_while(|d| d.is_ascii_digit()).count();
                     let text = std::str::from_utf8(&format[*i..*i + digits]).ok()?;
                     *i += digits;
                     text.parse().ok()
@@ -244,10 +231,8 @@ fn format_once(
                     i += 1;
                     spec.precision = Some(number(&mut i, operands).unwrap_or(0));
                 }
-                while matches!(
-                    format.get(i),
-                    Some(b'l' | b'h' | b'L' | b'q' | b'j' | b'z' | b't')
-                ) && format.get(i) != Some(&b'q')
+                while matches!(format.get(i), Some(b'l' | b'h' | b'L' | b'q' | b'j' | b'z' | b't'))
+                    && format.get(i) != Some(&b'q')
                 {
                     i += 1;
                 }
@@ -271,11 +256,7 @@ fn format_once(
                     }
                     b'b' => {
                         let mut expanded = Vec::new();
-                        let stop = unescape(
-                            arg.unwrap_or_default().as_bytes(),
-                            &mut expanded,
-                            Escapes::Echo,
-                        );
+                        let stop = unescape(arg.unwrap_or_default().as_bytes(), &mut expanded, Escapes::Echo);
                         pad(&spec, expanded, out);
                         if stop {
                             return Ok(true);
@@ -299,10 +280,7 @@ fn format_once(
                         format_float(value, conversion, &spec).into_bytes()
                     }
                     other => {
-                        cx.err(format!(
-                            "bash: printf: `{}': invalid format character\n",
-                            other as char
-                        ))?;
+                        cx.err(format!("bash: printf: `{}': invalid format character\n", other as char))?;
                         *status = 1;
                         return Ok(true);
                     }
@@ -348,25 +326,16 @@ fn parse_integer(text: &str) -> Result<i64, Option<i64>> {
         Some(b) => (true, b),
         None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
     };
-    let (radix, digits) =
-        if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-            (16, hex)
-        } else if body.len() > 1 && body.starts_with('0') {
-            (8, &body[1..])
-        } else {
-            (10, body)
-        };
-    let valid = digits.chars().take_while(|c| c.is_digit(radix)).count();
-    let value = i64::from_str_radix(&digits[..valid], radix).unwrap_or(if valid == 0 {
-        0
+    let (radix, digits) = if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        (16, hex)
+    } else if body.len() > 1 && body.starts_with('0') {
+        (8, &body[1..])
     } else {
-        i64::MAX
-    });
-    let value = if negative {
-        value.wrapping_neg()
-    } else {
-        value
+        (10, body)
     };
+    let valid = digits.chars().take_while(|c| c.is_digit(radix)).count();
+    let value = i64::from_str_radix(&digits[..valid], radix).unwrap_or(if valid == 0 { 0 } else { i64::MAX });
+    let value = if negative { value.wrapping_neg() } else { value };
     if valid == digits.len() && valid > 0 {
         Ok(value)
     } else {
@@ -390,46 +359,11 @@ fn parse_float(text: &str) -> Result<f64, Option<f64>> {
 fn format_integer(value: i64, conversion: u8, spec: &Spec) -> String {
     let unsigned = value as u64;
     let (sign, mut digits, prefix) = match conversion {
-        b'd' | b'i' => {
-            let sign = if value < 0 {
-                "-"
-            } else if spec.plus {
-                "+"
-            } else if spec.space {
-                " "
-            } else {
-                ""
-            };
-            (sign, value.unsigned_abs().to_string(), "")
-        }
+        b'd' | b'i' => (spec.sign(value < 0), value.unsigned_abs().to_string(), ""),
         b'u' => ("", unsigned.to_string(), ""),
-        b'o' => (
-            "",
-            format!("{unsigned:o}"),
-            if spec.alternate && unsigned != 0 {
-                "0"
-            } else {
-                ""
-            },
-        ),
-        b'x' => (
-            "",
-            format!("{unsigned:x}"),
-            if spec.alternate && unsigned != 0 {
-                "0x"
-            } else {
-                ""
-            },
-        ),
-        _ => (
-            "",
-            format!("{unsigned:X}"),
-            if spec.alternate && unsigned != 0 {
-                "0X"
-            } else {
-                ""
-            },
-        ),
+        b'o' => ("", format!("{unsigned:o}"), if spec.alternate && unsigned != 0 { "0" } else { "" }),
+        b'x' => ("", format!("{unsigned:x}"), if spec.alternate && unsigned != 0 { "0x" } else { "" }),
+        _ => ("", format!("{unsigned:X}"), if spec.alternate && unsigned != 0 { "0X" } else { "" }),
     };
     if let Some(precision) = spec.precision {
         if digits.len() < precision {
@@ -455,15 +389,7 @@ fn zero_pad(sign: &str, prefix: &str, digits: String, spec: &Spec, allowed: bool
 
 fn format_float(value: f64, conversion: u8, spec: &Spec) -> String {
     let precision = spec.precision.unwrap_or(6);
-    let sign = if value.is_sign_negative() && !value.is_nan() {
-        "-"
-    } else if spec.plus {
-        "+"
-    } else if spec.space {
-        " "
-    } else {
-        ""
-    };
+    let sign = spec.sign(value.is_sign_negative() && !value.is_nan());
     let magnitude = value.abs();
     let mut body = match conversion.to_ascii_lowercase() {
         _ if !magnitude.is_finite() => if magnitude.is_nan() { "nan" } else { "inf" }.to_string(),
@@ -490,10 +416,7 @@ fn format_e(value: f64, precision: usize) -> String {
 pub(crate) fn format_g(value: f64, precision: usize, keep_zeros: bool) -> String {
     let p = precision.max(1);
     let e_form = format_e(value, p - 1);
-    let exponent: i32 = e_form
-        .rsplit_once('e')
-        .and_then(|(_, e)| e.parse().ok())
-        .unwrap_or(0);
+    let exponent: i32 = e_form.rsplit_once('e').and_then(|(_, e)| e.parse().ok()).unwrap_or(0);
     let mut text = if exponent < -4 || exponent >= p as i32 {
         e_form
     } else {
@@ -506,10 +429,7 @@ pub(crate) fn format_g(value: f64, precision: usize, keep_zeros: bool) -> String
             None => (text.clone(), String::new()),
         };
         let number = if number.contains('.') {
-            number
-                .trim_end_matches('0')
-                .trim_end_matches('.')
-                .to_string()
+            number.trim_end_matches('0').trim_end_matches('.').to_string()
         } else {
             number
         };
@@ -535,10 +455,7 @@ fn shell_quote(text: &str) -> String {
     if text.is_empty() {
         return "''".to_string();
     }
-    if text
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c))
-    {
+    if text.chars().all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c)) {
         return text.to_string();
     }
     let mut quoted = String::new();

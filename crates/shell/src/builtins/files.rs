@@ -47,17 +47,9 @@ pub fn cd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
 }
 
 pub fn ls(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
-    let long = args[1..]
-        .iter()
-        .any(|a| a.starts_with('-') && a.contains('l'));
-    let all = args[1..]
-        .iter()
-        .any(|a| a.starts_with('-') && a.contains('a'));
-    let mut operands: Vec<String> = args[1..]
-        .iter()
-        .filter(|a| !a.starts_with('-'))
-        .cloned()
-        .collect();
+    let long = args[1..].iter().any(|a| a.starts_with('-') && a.contains('l'));
+    let all = args[1..].iter().any(|a| a.starts_with('-') && a.contains('a'));
+    let mut operands: Vec<String> = args[1..].iter().filter(|a| !a.starts_with('-')).cloned().collect();
     if operands.is_empty() {
         operands.push(".".to_string());
     }
@@ -89,22 +81,11 @@ pub fn ls(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         if many && meta.is_dir {
             out.push_str(&format!("{}{operand}:\n", if i > 0 { "\n" } else { "" }));
         }
-        let entries: Vec<_> = entries
-            .into_iter()
-            .filter(|(name, _)| all || !name.starts_with('.'))
-            .collect();
+        let entries: Vec<_> = entries.into_iter().filter(|(name, _)| all || !name.starts_with('.')).collect();
         if long {
-            let width = entries
-                .iter()
-                .map(|(_, m)| m.len.to_string().len())
-                .max()
-                .unwrap_or(1);
+            let width = entries.iter().map(|(_, m)| m.len.to_string().len()).max().unwrap_or(1);
             for (name, meta) in &entries {
-                let mode = if meta.is_dir {
-                    "drwxr-xr-x"
-                } else {
-                    "-rw-r--r--"
-                };
+                let mode = if meta.is_dir { "drwxr-xr-x" } else { "-rw-r--r--" };
                 out.push_str(&format!("{mode} 1 etcd etcd {:>width$} {name}\n", meta.len));
             }
         } else {
@@ -131,8 +112,7 @@ pub fn mkdir(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
                 partial.push_str(part);
                 match cx.fs().create_dir(&partial) {
                     Ok(()) => {}
-                    Err(FsError::AlreadyExists)
-                        if cx.fs().metadata(&partial).is_ok_and(|m| m.is_dir) => {}
+                    Err(FsError::AlreadyExists) if cx.fs().metadata(&partial).is_ok_and(|m| m.is_dir) => {}
                     Err(error) => {
                         result = Err(error);
                         break;
@@ -152,11 +132,7 @@ pub fn mkdir(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
 }
 
 pub fn rm(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
-    let flags: String = args[1..]
-        .iter()
-        .filter(|a| a.starts_with('-'))
-        .flat_map(|a| a.chars())
-        .collect();
+    let flags: String = args[1..].iter().filter(|a| a.starts_with('-')).flat_map(|a| a.chars()).collect();
     let force = flags.contains('f');
     let recursive = flags.contains('r') || flags.contains('R');
     let mut status = 0;

@@ -6,9 +6,8 @@ use regex_lite::{Regex, RegexBuilder};
 use super::{inputs, lines};
 use crate::command::{CommandResult, Context};
 
-pub const FLAGS: &[&str] = &[
-    "-o", "-v", "-i", "-c", "-E", "-F", "-q", "-n", "-w", "-x", "-l", "-h", "-H", "-s", "-e",
-];
+pub const FLAGS: &[&str] =
+    &["-o", "-v", "-i", "-c", "-E", "-F", "-q", "-n", "-w", "-x", "-l", "-h", "-H", "-s", "-e"];
 
 #[derive(Clone, Copy, PartialEq)]
 enum Syntax {
@@ -46,9 +45,7 @@ struct Options {
 }
 
 fn usage(cx: &mut Context<'_>) -> CommandResult {
-    cx.err(
-        "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
-    )?;
+    cx.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n")?;
     Ok(2)
 }
 
@@ -104,11 +101,8 @@ fn run(cx: &mut Context<'_>, args: &[String], mut syntax: Syntax) -> CommandResu
                 'G' => syntax = Syntax::Basic,
                 'e' => {
                     let attached = &flags[i + 1..];
-                    let pattern = if attached.is_empty() {
-                        iter.next().cloned()
-                    } else {
-                        Some(attached.to_string())
-                    };
+                    let pattern =
+                        if attached.is_empty() { iter.next().cloned() } else { Some(attached.to_string()) };
                     match pattern {
                         Some(p) => patterns.push(p),
                         None => {
@@ -139,21 +133,22 @@ fn run(cx: &mut Context<'_>, args: &[String], mut syntax: Syntax) -> CommandResu
         }
     };
     let quiet_errors = options.no_messages;
-    let (contents, failed) = inputs(cx, &operands, |file, error| {
-        if quiet_errors {
-            String::new()
-        } else {
-            format!("grep: {file}: {error}")
-        }
-    })?;
+    let (contents, failed) =
+        inputs(
+            cx,
+            &operands,
+            |file, error| {
+                if quiet_errors {
+                    String::new()
+                } else {
+                    format!("grep: {file}: {error}")
+                }
+            },
+        )?;
     let show_names = options.with_filename || (operands.len() > 1 && !options.no_filename);
     let mut any = false;
     for (file, data) in &contents {
-        let name = if file == "-" {
-            "(standard input)"
-        } else {
-            file.as_str()
-        };
+        let name = if file == "-" { "(standard input)" } else { file.as_str() };
         let (out, matched) = search(data, &regex, &options, show_names.then_some(name));
         any |= matched > 0;
         if options.quiet {
@@ -169,11 +164,7 @@ fn run(cx: &mut Context<'_>, args: &[String], mut syntax: Syntax) -> CommandResu
             continue;
         }
         if options.count {
-            let prefix = if show_names {
-                format!("{name}:")
-            } else {
-                String::new()
-            };
+            let prefix = if show_names { format!("{name}:") } else { String::new() };
             cx.out(format!("{prefix}{matched}\n"))?;
             continue;
         }
@@ -316,10 +307,7 @@ fn check_ere(pattern: &str) -> Result<String, String> {
             }
             '{' if !in_class && !starts_interval(chars.clone()) => out.push_str("\\{"),
             c if in_class
-                && (c == '\\'
-                    || c == '&'
-                    || c == '~'
-                    || c == '-' && chars.peek() == Some(&']')) =>
+                && (c == '\\' || c == '&' || c == '~' || c == '-' && chars.peek() == Some(&']')) =>
             {
                 out.push('\\');
                 out.push(c);
@@ -426,10 +414,7 @@ mod tests {
 
     #[test]
     fn extended_syntax_passes() {
-        assert_eq!(
-            check_ere("\"revision\":[0-9]*").unwrap(),
-            "\"revision\":[0-9]*"
-        );
+        assert_eq!(check_ere("\"revision\":[0-9]*").unwrap(), "\"revision\":[0-9]*");
         assert_eq!(check_ere("a{2}").unwrap(), "a{2}");
         assert_eq!(check_ere("a{x").unwrap(), "a\\{x");
     }

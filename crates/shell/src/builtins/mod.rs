@@ -18,46 +18,11 @@ pub use shell::CLEAR_SEQUENCE;
 
 /// Every built-in: name, summary for `help`, flags for completion, function.
 const BUILTINS: &[(&str, FnCommand)] = &[
-    (
-        ":",
-        FnCommand {
-            summary: "do nothing, successfully",
-            flags: &[],
-            run: shell::colon,
-        },
-    ),
-    (
-        "[",
-        FnCommand {
-            summary: "evaluate a condition (same as test)",
-            flags: &[],
-            run: test::bracket,
-        },
-    ),
-    (
-        "cat",
-        FnCommand {
-            summary: "concatenate files to stdout",
-            flags: &["-n"],
-            run: text::cat,
-        },
-    ),
-    (
-        "cd",
-        FnCommand {
-            summary: "change the working directory",
-            flags: &[],
-            run: files::cd,
-        },
-    ),
-    (
-        "clear",
-        FnCommand {
-            summary: "clear the terminal",
-            flags: &[],
-            run: shell::clear,
-        },
-    ),
+    (":", FnCommand { summary: "do nothing, successfully", flags: &[], run: shell::colon }),
+    ("[", FnCommand { summary: "evaluate a condition (same as test)", flags: &[], run: test::bracket }),
+    ("cat", FnCommand { summary: "concatenate files to stdout", flags: &["-n"], run: text::cat }),
+    ("cd", FnCommand { summary: "change the working directory", flags: &[], run: files::cd }),
+    ("clear", FnCommand { summary: "clear the terminal", flags: &[], run: shell::clear }),
     (
         "dd",
         FnCommand {
@@ -66,22 +31,8 @@ const BUILTINS: &[(&str, FnCommand)] = &[
             run: dd::dd,
         },
     ),
-    (
-        "echo",
-        FnCommand {
-            summary: "print arguments",
-            flags: &["-n", "-e", "-E"],
-            run: echo::echo,
-        },
-    ),
-    (
-        "egrep",
-        FnCommand {
-            summary: "grep -E",
-            flags: grep::FLAGS,
-            run: grep::egrep,
-        },
-    ),
+    ("echo", FnCommand { summary: "print arguments", flags: &["-n", "-e", "-E"], run: echo::echo }),
+    ("egrep", FnCommand { summary: "grep -E", flags: grep::FLAGS, run: grep::egrep }),
     (
         "env",
         FnCommand {
@@ -98,150 +49,24 @@ const BUILTINS: &[(&str, FnCommand)] = &[
             run: shell::export,
         },
     ),
-    (
-        "false",
-        FnCommand {
-            summary: "do nothing, unsuccessfully",
-            flags: &[],
-            run: shell::false_,
-        },
-    ),
-    (
-        "fgrep",
-        FnCommand {
-            summary: "grep -F",
-            flags: grep::FLAGS,
-            run: grep::fgrep,
-        },
-    ),
-    (
-        "grep",
-        FnCommand {
-            summary: "print lines that match patterns",
-            flags: grep::FLAGS,
-            run: grep::grep,
-        },
-    ),
-    (
-        "head",
-        FnCommand {
-            summary: "print the first lines of input",
-            flags: &["-n", "-c"],
-            run: text::head,
-        },
-    ),
-    (
-        "help",
-        FnCommand {
-            summary: "list the commands",
-            flags: &[],
-            run: shell::help,
-        },
-    ),
-    (
-        "history",
-        FnCommand {
-            summary: "list the commands typed so far",
-            flags: &["-c"],
-            run: shell::history,
-        },
-    ),
-    (
-        "ls",
-        FnCommand {
-            summary: "list a directory",
-            flags: &["-l", "-a"],
-            run: files::ls,
-        },
-    ),
-    (
-        "mkdir",
-        FnCommand {
-            summary: "make directories",
-            flags: &["-p"],
-            run: files::mkdir,
-        },
-    ),
-    (
-        "printf",
-        FnCommand {
-            summary: "format and print data",
-            flags: &[],
-            run: echo::printf,
-        },
-    ),
-    (
-        "pwd",
-        FnCommand {
-            summary: "print the working directory",
-            flags: &[],
-            run: files::pwd,
-        },
-    ),
-    (
-        "rm",
-        FnCommand {
-            summary: "remove files",
-            flags: &["-f", "-r"],
-            run: files::rm,
-        },
-    ),
-    (
-        "seq",
-        FnCommand {
-            summary: "print a sequence of numbers",
-            flags: &["-s", "-w"],
-            run: text::seq,
-        },
-    ),
-    (
-        "sleep",
-        FnCommand {
-            summary: "let virtual time pass",
-            flags: &[],
-            run: shell::sleep,
-        },
-    ),
-    (
-        "tail",
-        FnCommand {
-            summary: "print the last lines of input",
-            flags: &["-n", "-c"],
-            run: text::tail,
-        },
-    ),
-    (
-        "tee",
-        FnCommand {
-            summary: "copy stdin to stdout and files",
-            flags: &["-a"],
-            run: text::tee,
-        },
-    ),
-    (
-        "test",
-        FnCommand {
-            summary: "evaluate a condition",
-            flags: &[],
-            run: test::test,
-        },
-    ),
-    (
-        "true",
-        FnCommand {
-            summary: "do nothing, successfully",
-            flags: &[],
-            run: shell::true_,
-        },
-    ),
-    (
-        "unset",
-        FnCommand {
-            summary: "remove variables",
-            flags: &[],
-            run: shell::unset,
-        },
-    ),
+    ("false", FnCommand { summary: "do nothing, unsuccessfully", flags: &[], run: shell::false_ }),
+    ("fgrep", FnCommand { summary: "grep -F", flags: grep::FLAGS, run: grep::fgrep }),
+    ("grep", FnCommand { summary: "print lines that match patterns", flags: grep::FLAGS, run: grep::grep }),
+    ("head", FnCommand { summary: "print the first lines of input", flags: &["-n", "-c"], run: text::head }),
+    ("help", FnCommand { summary: "list the commands", flags: &[], run: shell::help }),
+    ("history", FnCommand { summary: "list the commands typed so far", flags: &["-c"], run: shell::history }),
+    ("ls", FnCommand { summary: "list a directory", flags: &["-l", "-a"], run: files::ls }),
+    ("mkdir", FnCommand { summary: "make directories", flags: &["-p"], run: files::mkdir }),
+    ("printf", FnCommand { summary: "format and print data", flags: &[], run: echo::printf }),
+    ("pwd", FnCommand { summary: "print the working directory", flags: &[], run: files::pwd }),
+    ("rm", FnCommand { summary: "remove files", flags: &["-f", "-r"], run: files::rm }),
+    ("seq", FnCommand { summary: "print a sequence of numbers", flags: &["-s", "-w"], run: text::seq }),
+    ("sleep", FnCommand { summary: "let virtual time pass", flags: &[], run: shell::sleep }),
+    ("tail", FnCommand { summary: "print the last lines of input", flags: &["-n", "-c"], run: text::tail }),
+    ("tee", FnCommand { summary: "copy stdin to stdout and files", flags: &["-a"], run: text::tee }),
+    ("test", FnCommand { summary: "evaluate a condition", flags: &[], run: test::test }),
+    ("true", FnCommand { summary: "do nothing, successfully", flags: &[], run: shell::true_ }),
+    ("unset", FnCommand { summary: "remove variables", flags: &[], run: shell::unset }),
     (
         "wc",
         FnCommand {
@@ -254,17 +79,13 @@ const BUILTINS: &[(&str, FnCommand)] = &[
 
 /// Keywords and built-ins the interpreter handles itself; `help` and completion list them.
 pub const SHELL_WORDS: &[&str] = &[
-    "break", "continue", "do", "done", "elif", "else", "exit", "fi", "for", "if", "in", "then",
-    "until", "while",
+    "break", "continue", "do", "done", "elif", "else", "exit", "fi", "for", "if", "in", "then", "until",
+    "while",
 ];
 
 pub(crate) fn register(registry: &mut Registry) {
     for (name, builtin) in BUILTINS {
-        let command = FnCommand {
-            summary: builtin.summary,
-            flags: builtin.flags,
-            run: builtin.run,
-        };
+        let command = FnCommand { summary: builtin.summary, flags: builtin.flags, run: builtin.run };
         registry.register(name, Rc::new(command));
     }
 }

@@ -31,10 +31,7 @@ pub fn export(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let names: Vec<&String> = args[1..].iter().filter(|a| a.as_str() != "-p").collect();
     if names.is_empty() {
         for (name, value) in cx.exported_vars() {
-            let value = value
-                .replace('\\', "\\\\")
-                .replace('"', "\\\"")
-                .replace('$', "\\$");
+            let value = value.replace('\\', "\\\\").replace('"', "\\\"").replace('$', "\\$");
             cx.out(format!("declare -x {name}=\"{value}\"\n"))?;
         }
         return Ok(0);
@@ -94,13 +91,7 @@ pub fn env(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         cx.err(format!("env: '{name}': No such file or directory\n"))?;
         return Ok(127);
     };
-    let mut inner = Context {
-        state: cx.state,
-        term: cx.term,
-        io: cx.io,
-        env,
-        registry: cx.registry,
-    };
+    let mut inner = Context { state: cx.state, term: cx.term, io: cx.io, env, registry: cx.registry };
     command.run(&mut inner, rest)
 }
 
@@ -128,10 +119,7 @@ pub fn help(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     for (name, command) in registry.iter() {
         text.push_str(&format!("  {name:width$}  {}\n", command.summary()));
     }
-    text.push_str(&format!(
-        "\nShell keywords: {}\n",
-        super::SHELL_WORDS.join(" ")
-    ));
+    text.push_str(&format!("\nShell keywords: {}\n", super::SHELL_WORDS.join(" ")));
     cx.out(text)?;
     Ok(0)
 }
@@ -149,10 +137,7 @@ pub fn history(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         _ => {}
     }
     let history = cx.history();
-    let count = args
-        .get(1)
-        .and_then(|a| a.parse::<usize>().ok())
-        .unwrap_or(history.len());
+    let count = args.get(1).and_then(|a| a.parse::<usize>().ok()).unwrap_or(history.len());
     let start = history.len().saturating_sub(count);
     let text: String = history[start..]
         .iter()

@@ -19,19 +19,13 @@ pub fn bracket(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
 
 fn evaluate(cx: &mut Context<'_>, name: &str, args: &[String]) -> CommandResult {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut eval = Eval {
-        cx,
-        args: &args,
-        pos: 0,
-    };
+    let mut eval = Eval { cx, args: &args, pos: 0 };
     let result = match args.len() {
         0..=4 => eval.by_count(&args),
-        _ => eval
-            .expression()
-            .and_then(|value| match args.get(eval.pos) {
-                None => Ok(value),
-                Some(extra) => Err(format!("{extra}: binary operator expected")),
-            }),
+        _ => eval.expression().and_then(|value| match args.get(eval.pos) {
+            None => Ok(value),
+            Some(extra) => Err(format!("{extra}: binary operator expected")),
+        }),
     };
     match result {
         Ok(true) => Ok(0),
@@ -44,12 +38,11 @@ fn evaluate(cx: &mut Context<'_>, name: &str, args: &[String]) -> CommandResult 
 }
 
 const UNARY: &[&str] = &[
-    "-z", "-n", "-e", "-f", "-d", "-s", "-r", "-w", "-x", "-a", "-b", "-c", "-g", "-h", "-k", "-L",
-    "-p", "-S", "-t", "-u", "-G", "-O", "-N",
+    "-z", "-n", "-e", "-f", "-d", "-s", "-r", "-w", "-x", "-a", "-b", "-c", "-g", "-h", "-k", "-L", "-p",
+    "-S", "-t", "-u", "-G", "-O", "-N",
 ];
-const BINARY: &[&str] = &[
-    "=", "==", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef",
-];
+const BINARY: &[&str] =
+    &["=", "==", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef"];
 
 struct Eval<'c, 'a, 'x> {
     cx: &'c mut Context<'x>,
@@ -89,11 +82,7 @@ impl<'a> Eval<'_, 'a, '_> {
     }
 
     fn next(&mut self) -> Result<&'a str, String> {
-        let arg = self
-            .args
-            .get(self.pos)
-            .copied()
-            .ok_or_else(|| "argument expected".to_string())?;
+        let arg = self.args.get(self.pos).copied().ok_or_else(|| "argument expected".to_string())?;
         self.pos += 1;
         Ok(arg)
     }
@@ -153,10 +142,7 @@ impl<'a> Eval<'_, 'a, '_> {
         }
         let path = self.cx.resolve(operand);
         let meta = if operand == "/dev/null" {
-            Ok(crate::Metadata {
-                is_dir: false,
-                len: 0,
-            })
+            Ok(crate::Metadata { is_dir: false, len: 0 })
         } else {
             self.cx.fs().metadata(&path)
         };
@@ -173,9 +159,7 @@ impl<'a> Eval<'_, 'a, '_> {
 
     fn binary(&mut self, a: &str, op: &str, b: &str) -> Answer {
         let int = |s: &str| -> Result<i64, String> {
-            s.trim()
-                .parse::<i64>()
-                .map_err(|_| format!("{s}: integer expression expected"))
+            s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expression expected"))
         };
         Ok(match op {
             "=" | "==" => a == b,

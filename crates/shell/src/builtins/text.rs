@@ -54,11 +54,8 @@ fn parse_args(args: &[String], takes_value: &str) -> Result<Args, String> {
         while let Some((i, c)) = chars.next() {
             if takes_value.contains(c) {
                 let attached = &body[i + c.len_utf8()..];
-                let value = if attached.is_empty() {
-                    iter.next().cloned()
-                } else {
-                    Some(attached.to_string())
-                };
+                let value =
+                    if attached.is_empty() { iter.next().cloned() } else { Some(attached.to_string()) };
                 match value {
                     Some(value) => flags.push((c, Some(value))),
                     None => return Err(format!("option requires an argument -- '{c}'")),
@@ -77,12 +74,7 @@ fn usage_error(cx: &mut Context<'_>, name: &str, message: &str) -> CommandResult
     Ok(1)
 }
 
-fn check_flags(
-    cx: &mut Context<'_>,
-    name: &str,
-    args: &Args,
-    allowed: &str,
-) -> Result<bool, crate::Stop> {
+fn check_flags(cx: &mut Context<'_>, name: &str, args: &Args, allowed: &str) -> Result<bool, crate::Stop> {
     for (flag, _) in &args.flags {
         if !allowed.contains(*flag) {
             usage_error(cx, name, &format!("invalid option -- '{flag}'"))?;
@@ -101,9 +93,7 @@ pub fn cat(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         return Ok(1);
     }
     let number = !parsed.flags.is_empty();
-    let (contents, failed) = inputs(cx, &parsed.operands, |file, error| {
-        format!("cat: {file}: {error}")
-    })?;
+    let (contents, failed) = inputs(cx, &parsed.operands, |file, error| format!("cat: {file}: {error}"))?;
     let mut line_no = 0;
     for (_, data) in contents {
         if number {
@@ -127,9 +117,7 @@ fn parse_count(text: &str) -> Option<(char, u64)> {
         c @ ('+' | '-') => (c, &text[1..]),
         _ => (' ', text),
     };
-    let split = digits
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(digits.len());
+    let split = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
     let number: u64 = digits[..split].parse().ok()?;
     let multiplier: u64 = match &digits[split..] {
         "" => 1,
@@ -183,10 +171,7 @@ fn head_tail(
     for (i, (file, data)) in contents.iter().enumerate() {
         if headers {
             let shown = if file == "-" { "standard input" } else { file };
-            cx.out(format!(
-                "{}==> {shown} <==\n",
-                if i > 0 { "\n" } else { "" }
-            ))?;
+            cx.out(format!("{}==> {shown} <==\n", if i > 0 { "\n" } else { "" }))?;
         }
         cx.out(select(data, bytes, count.0, count.1))?;
     }
@@ -197,19 +182,11 @@ pub fn head(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     head_tail(cx, args, "head", |data, bytes, sign, n| {
         let n = n as usize;
         if bytes {
-            let end = if sign == '-' {
-                data.len().saturating_sub(n)
-            } else {
-                n.min(data.len())
-            };
+            let end = if sign == '-' { data.len().saturating_sub(n) } else { n.min(data.len()) };
             return data[..end].to_vec();
         }
         let all: Vec<&[u8]> = lines(data).collect();
-        let keep = if sign == '-' {
-            all.len().saturating_sub(n)
-        } else {
-            n.min(all.len())
-        };
+        let keep = if sign == '-' { all.len().saturating_sub(n) } else { n.min(all.len()) };
         all[..keep].concat()
     })
 }
@@ -218,19 +195,13 @@ pub fn tail(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     head_tail(cx, args, "tail", |data, bytes, sign, n| {
         let n = n as usize;
         if bytes {
-            let start = if sign == '+' {
-                n.saturating_sub(1).min(data.len())
-            } else {
-                data.len().saturating_sub(n)
-            };
+            let start =
+                if sign == '+' { n.saturating_sub(1).min(data.len()) } else { data.len().saturating_sub(n) };
             return data[start..].to_vec();
         }
         let all: Vec<&[u8]> = lines(data).collect();
-        let start = if sign == '+' {
-            n.saturating_sub(1).min(all.len())
-        } else {
-            all.len().saturating_sub(n)
-        };
+        let start =
+            if sign == '+' { n.saturating_sub(1).min(all.len()) } else { all.len().saturating_sub(n) };
         all[start..].concat()
     })
 }
@@ -243,16 +214,12 @@ pub fn wc(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     if !check_flags(cx, "wc", &parsed, "lwcmL")? {
         return Ok(1);
     }
-    let mut selected: Vec<char> = "lwcm"
-        .chars()
-        .filter(|c| parsed.flags.iter().any(|(f, _)| f == c))
-        .collect();
+    let mut selected: Vec<char> =
+        "lwcm".chars().filter(|c| parsed.flags.iter().any(|(f, _)| f == c)).collect();
     if selected.is_empty() {
         selected = vec!['l', 'w', 'c'];
     }
-    let (contents, failed) = inputs(cx, &parsed.operands, |file, error| {
-        format!("wc: {file}: {error}")
-    })?;
+    let (contents, failed) = inputs(cx, &parsed.operands, |file, error| format!("wc: {file}: {error}"))?;
     let count = |data: &[u8]| -> Vec<u64> {
         selected
             .iter()
@@ -264,10 +231,8 @@ pub fn wc(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
             })
             .collect()
     };
-    let rows: Vec<(String, Vec<u64>)> = contents
-        .iter()
-        .map(|(file, data)| (file.clone(), count(data)))
-        .collect();
+    let rows: Vec<(String, Vec<u64>)> =
+        contents.iter().map(|(file, data)| (file.clone(), count(data))).collect();
     let mut totals = vec![0u64; selected.len()];
     for (_, counts) in &rows {
         for (t, c) in totals.iter_mut().zip(counts) {
@@ -295,11 +260,7 @@ pub fn wc(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         out.push('\n');
     };
     for (file, counts) in &rows {
-        let shown = if parsed.operands.is_empty() {
-            "-"
-        } else {
-            file.as_str()
-        };
+        let shown = if parsed.operands.is_empty() { "-" } else { file.as_str() };
         line(counts, shown);
     }
     if rows.len() > 1 {
@@ -342,20 +303,11 @@ pub fn seq(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     for number in &numbers {
         match number.parse::<f64>() {
             Ok(v) if v.is_finite() => values.push(v),
-            _ => {
-                return usage_error(
-                    cx,
-                    "seq",
-                    &format!("invalid floating point argument: ‘{number}’"),
-                )
-            }
+            _ => return usage_error(cx, "seq", &format!("invalid floating point argument: ‘{number}’")),
         }
     }
-    let decimals = numbers
-        .iter()
-        .map(|n| n.split_once('.').map_or(0, |(_, frac)| frac.len()))
-        .max()
-        .unwrap_or(0);
+    let decimals =
+        numbers.iter().map(|n| n.split_once('.').map_or(0, |(_, frac)| frac.len())).max().unwrap_or(0);
     let (first, step, last) = match values.as_slice() {
         [last] => (1.0, 1.0, *last),
         [first, last] => (*first, 1.0, *last),
@@ -363,18 +315,10 @@ pub fn seq(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         _ => unreachable!("between one and three operands"),
     };
     if step == 0.0 {
-        return usage_error(
-            cx,
-            "seq",
-            &format!("invalid Zero increment value: ‘{}’", numbers[1]),
-        );
+        return usage_error(cx, "seq", &format!("invalid Zero increment value: ‘{}’", numbers[1]));
     }
     let format = |v: f64| format!("{v:.decimals$}");
-    let width = if equal_width {
-        format(first).len().max(format(last).len())
-    } else {
-        0
-    };
+    let width = if equal_width { format(first).len().max(format(last).len()) } else { 0 };
     let mut out = String::new();
     let mut i = 0u64;
     loop {
@@ -387,9 +331,7 @@ pub fn seq(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         }
         let text = format(value);
         if text.len() < width {
-            let (sign, digits) = text
-                .strip_prefix('-')
-                .map_or(("", text.as_str()), |d| ("-", d));
+            let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |d| ("-", d));
             out.push_str(&format!("{sign}{}{digits}", "0".repeat(width - text.len())));
         } else {
             out.push_str(&text);
