@@ -121,6 +121,20 @@ test('a pasted block runs line by line', async () => {
   assert.deepEqual(errors, []);
 });
 
+test('the newest output stays in view', async () => {
+  const { page, errors } = await open(browser);
+  await type(page, 'seq 1 300');
+  await page.getByTestId('terminal-output').getByText(/^300$/m).waitFor();
+  await page.waitForTimeout(100);
+  const gap = await page.evaluate(() => {
+    const scroll = document.querySelector('.terminal .scroll');
+    return scroll.scrollHeight - scroll.clientHeight - scroll.scrollTop;
+  });
+  assert.ok(gap < 40, `the view is ${gap}px above the bottom`);
+  assert.ok(await page.getByTestId('terminal-input').isVisible());
+  assert.deepEqual(errors, []);
+});
+
 test('the page reads well on a phone', async () => {
   const { page, errors } = await open(browser, { viewport: { width: 390, height: 844 } });
   await type(page, 'seq 1 3 | wc -l');

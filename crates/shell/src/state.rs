@@ -29,8 +29,10 @@ impl Default for Limits {
         Limits {
             max_input_bytes: 4 << 20,
             max_steps: 1_000_000,
-            max_written_bytes: 1 << 30,
-            max_buffer_bytes: 256 << 20,
+            // The guide's 16 MiB fill loop moves about 20 MiB; this leaves room for bigger quotas
+            // while keeping a runaway `seq` or `dd` to seconds in a browser tab.
+            max_written_bytes: 256 << 20,
+            max_buffer_bytes: 128 << 20,
         }
     }
 }

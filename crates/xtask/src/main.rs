@@ -88,5 +88,38 @@ fn bench() -> Result<(), String> {
     step::run(
         "shell benchmarks (native, release)",
         step::cargo(&["run", "--release", "--locked", "-p", "playground-shell", "--example", "bench"]),
-    )
+    )?;
+    let tools = tools::ensure_build()?;
+    serve::build(&tools)?;
+    println!("\npage bundle (dist/, release build with wasm-opt):");
+    let mut files: Vec<_> = std::fs::read_dir(root().join("dist"))
+        .map_err(|e| format!("dist: {e}"))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css" | "html"))
+        })
+        .collect();
+    files.sort();
+    let (mut raw_total, mut gzip_total) = (0, 0);
+    for path in files {
+        let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let gzip = gzip_size(&path)?;
+        raw_total += raw;
+        gzip_total += gzip;
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        println!("  {name:<48} {raw:>9} bytes  {gzip:>8} gzip -9");
+    }
+    println!("  {:<48} {raw_total:>9} bytes  {gzip_total:>8} gzip -9", "total");
+    Ok(())
+}
+
+/// The size of `path` compressed by `gzip -9`, as a web server would send it.
+fn gzip_size(path: &std::path::Path) -> Result<u64, String> {
+    let output = std::process::Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("gzip: {e}"))?;
+    Ok(output.stdout.len() as u64)
 }

@@ -1,0 +1,551 @@
+//! Opening a db file and reading it: meta selection as bbolt does it, read transactions over a
+//! consistent meta, bucket lookup and iteration, `check()` of every invariant bbolt's own
+//! `tx.Check` verifies, and the page listing `bbolt pages` prints.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::disk::Disk;
+use crate::error::{Error, Result};
+use crate::format::*;
+use crate::page::{Meta, PageType, PageView};
+
+/// How deep a B+tree (or nesting of buckets) may go before a file is called corrupt: real trees
+/// are a handful of levels; a cycle in a damaged file would otherwise never end.
+const MAX_DEPTH: usize = 64;
+
+pub struct Db {
+    disk: Box<dyn Disk>,
+    page_size: usize,
+    meta: Meta,
+}
+
+/// Where a bucket's tree starts: a page, or a page stored inline in its parent's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BucketRoot {
+    Page(u64),
+    Inline(Vec<u8>),
+}
+
+/// One row of `bbolt pages`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageInfo {
+    pub id: u64,
+    /// bbolt's type name, or "free" for a page on the freelist.
+    pub kind: String,
+    pub count: u16,
+    pub overflow: u32,
+}
+
+impl Db {
+    /// Opens the db on `disk`, choosing the valid meta page with the higher transaction id.
+    pub fn open(disk: Box<dyn Disk>) -> Result<Db> {
+        let len = disk.len();
+        let first = read_vec(disk.as_ref(), 0, (DEFAULT_PAGE_SIZE as u64).min(len) as usize)?;
+        // The page size comes from meta 0, or from meta 1 at the default offset if 0 is damaged.
+        let page_size = match Meta::validate(&first) {
+            Ok(meta) => meta.page_size as usize,
+            Err(_) if len >= 2 * DEFAULT_PAGE_SIZE as u64 => {
+                let second = read_vec(disk.as_ref(), DEFAULT_PAGE_SIZE as u64, DEFAULT_PAGE_SIZE)?;
+                match Meta::validate(&second) {
+                    Ok(meta) => meta.page_size as usize,
+                    Err(_) => return Err(Meta::validate(&first).err().unwrap_or(Error::Invalid)),
+                }
+            }
+            Err(Error::FileTooSmall) => return Err(Error::FileTooSmall),
+            Err(error) => return Err(error),
+        };
+        if !(MIN_PAGE_SIZE..=MAX_PAGE_SIZE).contains(&page_size) || !page_size.is_power_of_two() {
+            return Err(Error::Invalid);
+        }
+        if len < 2 * page_size as u64 {
+            return Err(Error::FileTooSmall);
+        }
+        let metas = [0u64, 1].map(|id| {
+            read_vec(disk.as_ref(), id * page_size as u64, page_size).and_then(|page| Meta::validate(&page))
+        });
+        let meta = match metas {
+            [Ok(a), Ok(b)] => {
+                if b.txid > a.txid {
+                    b
+                } else {
+                    a
+                }
+            }
+            [Ok(a), Err(_)] => a,
+            [Err(_), Ok(b)] => b,
+            [Err(error), Err(_)] => return Err(error),
+        };
+        if meta.root >= meta.pgid || (meta.freelist != PGID_NO_FREELIST && meta.freelist >= meta.pgid) {
+            return Err(Error::Corrupt(format!(
+                "meta of txid {} points past its high water mark {}",
+                meta.txid, meta.pgid
+            )));
+        }
+        Ok(Db { disk, page_size, meta })
+    }
+
+    pub fn page_size(&self) -> usize {
+        self.page_size
+    }
+
+    pub fn meta(&self) -> Meta {
+        self.meta
+    }
+
+    /// A read transaction at the current meta.
+    pub fn view(&self) -> Tx<'_> {
+        Tx { db: self, meta: self.meta }
+    }
+}
+
+fn read_vec(disk: &dyn Disk, offset: u64, len: usize) -> Result<Vec<u8>> {
+    let mut buf = vec![0u8; len];
+    disk.read_at(offset, &mut buf)?;
+    Ok(buf)
+}
+
+/// A read-only view of the db as of one meta page.
+pub struct Tx<'db> {
+    db: &'db Db,
+    meta: Meta,
+}
+
+impl Tx<'_> {
+    pub fn meta(&self) -> Meta {
+        self.meta
+    }
+
+    /// The file size this transaction's pages need: high water mark times page size, as
+    /// bbolt's `tx.Size()` reports it (etcd's "total size").
+    pub fn size(&self) -> u64 {
+        self.meta.pgid * self.db.page_size as u64
+    }
+
+    /// A page and its overflow pages, checked against the high water mark and its own id.
+    pub fn page(&self, id: u64) -> Result<Vec<u8>> {
+        let page_size = self.db.page_size;
+        if id >= self.meta.pgid {
+            return Err(Error::Corrupt(format!("page {id} is past the high water mark {}", self.meta.pgid)));
+        }
+        let offset = id * page_size as u64;
+        let head = read_vec(self.db.disk.as_ref(), offset, PAGE_HEADER_SIZE)?;
+        let header = PageView::parse(&head)?;
+        if header.id != id {
+            return Err(Error::Corrupt(format!("page {id} identifies itself as page {}", header.id)));
+        }
+        let span = u64::from(header.overflow) + 1;
+        if id + span > self.meta.pgid {
+            return Err(Error::Corrupt(format!(
+                "page {id} claims {} overflow pages past the high water mark {}",
+                header.overflow, self.meta.pgid
+            )));
+        }
+        read_vec(self.db.disk.as_ref(), offset, span as usize * page_size)
+    }
+
+    /// The root bucket: the tree of top-level buckets.
+    pub fn root(&self) -> BucketRoot {
+        BucketRoot::Page(self.meta.root)
+    }
+
+    /// The free page ids: those the freelist page lists, or, when the freelist is not synced
+    /// to disk (etcd opens bbolt with `NoFreelistSync`), every page from 2 up to the high water
+    /// mark that no bucket reaches, as bbolt rebuilds it on open.
+    pub fn free_pages(&self) -> Result<Vec<u64>> {
+        if self.meta.freelist == PGID_NO_FREELIST {
+            let mut reachable = BTreeMap::new();
+            let mut ignored = Vec::new();
+            self.check_bucket(&self.root(), &mut reachable, &BTreeSet::new(), &mut ignored, 0);
+            return Ok((2..self.meta.pgid).filter(|id| !reachable.contains_key(id)).collect());
+        }
+        let bytes = self.page(self.meta.freelist)?;
+        let page = PageView::parse(&bytes)?;
+        if page.page_type() != PageType::Freelist {
+            return Err(Error::Corrupt(format!("page {} is not a freelist page", self.meta.freelist)));
+        }
+        page.freelist_ids()
+    }
+
+    /// Calls `f(key, value, is_bucket)` for every entry of a bucket, in key order; `f` returning
+    /// false stops the walk.
+    pub fn for_each(&self, root: &BucketRoot, f: &mut dyn FnMut(&[u8], &[u8], bool) -> bool) -> Result<()> {
+        match root {
+            BucketRoot::Inline(bytes) => {
+                let page = PageView::parse(bytes)?;
+                for element in page.leaf_elements()? {
+                    if !f(element.key, element.value, element.is_bucket()) {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+            BucketRoot::Page(id) => self.walk(*id, 0, f).map(|_| ()),
+        }
+    }
+
+    /// In-order walk from page `id`; Ok(false) once `f` asked to stop.
+    fn walk(&self, id: u64, depth: usize, f: &mut dyn FnMut(&[u8], &[u8], bool) -> bool) -> Result<bool> {
+        if depth > MAX_DEPTH {
+            return Err(Error::Corrupt(format!("page {id}: tree deeper than {MAX_DEPTH} levels")));
+        }
+        let bytes = self.page(id)?;
+        let page = PageView::parse(&bytes)?;
+        match page.page_type() {
+            PageType::Branch => {
+                for element in page.branch_elements()? {
+                    if !self.walk(element.child, depth + 1, f)? {
+                        return Ok(false);
+                    }
+                }
+            }
+            PageType::Leaf => {
+                for element in page.leaf_elements()? {
+                    if !f(element.key, element.value, element.is_bucket()) {
+                        return Ok(false);
+                    }
+                }
+            }
+            other => {
+                return Err(Error::Corrupt(format!("page {id}: a {} page inside a bucket", other.name())))
+            }
+        }
+        Ok(true)
+    }
+
+    /// The value stored under `key` in a bucket: `(value, is_bucket)`.
+    pub fn get(&self, root: &BucketRoot, key: &[u8]) -> Result<Option<(Vec<u8>, bool)>> {
+        let mut found = None;
+        let mut id = match root {
+            BucketRoot::Inline(bytes) => {
+                let page = PageView::parse(bytes)?;
+                for element in page.leaf_elements()? {
+                    if element.key == key {
+                        return Ok(Some((element.value.to_vec(), element.is_bucket())));
+                    }
+                }
+                return Ok(None);
+            }
+            BucketRoot::Page(id) => *id,
+        };
+        for _ in 0..=MAX_DEPTH {
+            let bytes = self.page(id)?;
+            let page = PageView::parse(&bytes)?;
+            match page.page_type() {
+                PageType::Branch => {
+                    // The last child whose first key is <= key (or the first child).
+                    let elements = page.branch_elements()?;
+                    let index = elements.iter().rposition(|e| e.key <= key).unwrap_or(0);
+                    match elements.get(index) {
+                        Some(element) => id = element.child,
+                        None => return Ok(None),
+                    }
+                }
+                PageType::Leaf => {
+                    for element in page.leaf_elements()? {
+                        if element.key == key {
+                            found = Some((element.value.to_vec(), element.is_bucket()));
+                            break;
+                        }
+                    }
+                    return Ok(found);
+                }
+                other => {
+                    return Err(Error::Corrupt(format!("page {id}: a {} page inside a bucket", other.name())))
+                }
+            }
+        }
+        Err(Error::Corrupt(format!("tree deeper than {MAX_DEPTH} levels")))
+    }
+
+    /// The nested bucket `name` of a bucket, if there is one.
+    pub fn bucket(&self, parent: &BucketRoot, name: &[u8]) -> Result<Option<BucketRoot>> {
+        match self.get(parent, name)? {
+            Some((value, true)) => bucket_root(&value).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The names of a bucket's nested buckets, in order.
+    pub fn bucket_names(&self, parent: &BucketRoot) -> Result<Vec<Vec<u8>>> {
+        let mut names = Vec::new();
+        self.for_each(parent, &mut |key, _, is_bucket| {
+            if is_bucket {
+                names.push(key.to_vec());
+            }
+            true
+        })?;
+        Ok(names)
+    }
+
+    /// Each page id below the high water mark with its type, as `bbolt pages` lists them
+    /// (overflow pages are folded into the page they extend).
+    pub fn pages(&self) -> Result<Vec<PageInfo>> {
+        let free: BTreeSet<u64> = self.free_pages()?.into_iter().collect();
+        let mut pages = Vec::new();
+        let mut id = 0;
+        while id < self.meta.pgid {
+            if free.contains(&id) {
+                pages.push(PageInfo { id, kind: "free".into(), count: 0, overflow: 0 });
+                id += 1;
+                continue;
+            }
+            let head = read_vec(self.db.disk.as_ref(), id * self.db.page_size as u64, PAGE_HEADER_SIZE)?;
+            let page = PageView::parse(&head)?;
+            pages.push(PageInfo {
+                id,
+                kind: page.page_type().name(),
+                count: page.count,
+                overflow: page.overflow,
+            });
+            id += 1 + u64::from(page.overflow);
+        }
+        Ok(pages)
+    }
+
+    /// Every invariant bbolt's `tx.Check` verifies, with its messages: freelist without
+    /// duplicates, every page below the high water mark either reachable exactly once or free,
+    /// only branch and leaf pages inside buckets, keys in order. Empty means consistent.
+    pub fn check(&self) -> Vec<String> {
+        let mut errors = Vec::new();
+        let mut freed = BTreeSet::new();
+        match self.free_pages() {
+            Ok(ids) => {
+                for id in ids {
+                    if !freed.insert(id) {
+                        errors.push(format!("page {id}: already freed"));
+                    }
+                }
+            }
+            Err(error) => errors.push(error.to_string()),
+        }
+        let mut reachable: BTreeMap<u64, u64> = BTreeMap::new();
+        reachable.insert(0, 0);
+        reachable.insert(1, 1);
+        if self.meta.freelist != PGID_NO_FREELIST {
+            let overflow = self.page(self.meta.freelist).map(|b| PageView::parse(&b).map(|p| p.overflow));
+            let overflow = match overflow {
+                Ok(Ok(overflow)) => overflow,
+                Ok(Err(error)) | Err(error) => {
+                    errors.push(error.to_string());
+                    0
+                }
+            };
+            for i in 0..=u64::from(overflow) {
+                reachable.insert(self.meta.freelist + i, self.meta.freelist);
+            }
+        }
+        self.check_bucket(&self.root(), &mut reachable, &freed, &mut errors, 0);
+        for id in 0..self.meta.pgid {
+            if !reachable.contains_key(&id) && !freed.contains(&id) {
+                errors.push(format!("page {id}: unreachable unfreed"));
+            }
+        }
+        errors
+    }
+
+    fn check_bucket(
+        &self,
+        root: &BucketRoot,
+        reachable: &mut BTreeMap<u64, u64>,
+        freed: &BTreeSet<u64>,
+        errors: &mut Vec<String>,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            errors.push(format!("buckets nested deeper than {MAX_DEPTH} levels"));
+            return;
+        }
+        if let BucketRoot::Page(id) = root {
+            self.check_pages(*id, &mut Vec::new(), reachable, freed, errors);
+            self.check_key_order(*id, None, None, &mut Vec::new(), errors);
+        }
+        let mut children = Vec::new();
+        let walked = self.for_each(root, &mut |key, value, is_bucket| {
+            if is_bucket {
+                children.push((key.to_vec(), bucket_root(value)));
+            }
+            true
+        });
+        if let Err(error) = walked {
+            errors.push(error.to_string());
+        }
+        for (name, child) in children {
+            match child {
+                Ok(child) => self.check_bucket(&child, reachable, freed, errors, depth + 1),
+                Err(error) => errors.push(format!("bucket {}: {error}", String::from_utf8_lossy(&name))),
+            }
+        }
+    }
+
+    fn check_pages(
+        &self,
+        id: u64,
+        stack: &mut Vec<u64>,
+        reachable: &mut BTreeMap<u64, u64>,
+        freed: &BTreeSet<u64>,
+        errors: &mut Vec<String>,
+    ) {
+        stack.push(id);
+        if stack.len() > MAX_DEPTH {
+            errors.push(format!("page {id}: tree deeper than {MAX_DEPTH} levels (stack: {stack:?})"));
+            stack.pop();
+            return;
+        }
+        let bytes = match self.page(id) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                errors.push(error.to_string());
+                stack.pop();
+                return;
+            }
+        };
+        let page = match PageView::parse(&bytes) {
+            Ok(page) => page,
+            Err(error) => {
+                errors.push(error.to_string());
+                stack.pop();
+                return;
+            }
+        };
+        for i in 0..=u64::from(page.overflow) {
+            let overflow_id = id + i;
+            if reachable.insert(overflow_id, id).is_some() {
+                errors.push(format!("page {overflow_id}: multiple references (stack: {stack:?})"));
+            }
+        }
+        if freed.contains(&id) {
+            errors.push(format!("page {id}: reachable freed"));
+        }
+        match page.page_type() {
+            PageType::Branch => match page.branch_elements() {
+                Ok(elements) => {
+                    for element in elements {
+                        self.check_pages(element.child, stack, reachable, freed, errors);
+                    }
+                }
+                Err(error) => errors.push(error.to_string()),
+            },
+            PageType::Leaf => {}
+            other => errors.push(format!("page {id}: invalid type: {} (stack: {stack:?})", other.name())),
+        }
+        stack.pop();
+    }
+
+    /// Keys strictly increasing within each page and within the range the parent gives it;
+    /// returns the largest key of the subtree.
+    fn check_key_order(
+        &self,
+        id: u64,
+        min: Option<Vec<u8>>,
+        max_open: Option<Vec<u8>>,
+        stack: &mut Vec<u64>,
+        errors: &mut Vec<String>,
+    ) -> Option<Vec<u8>> {
+        if stack.len() > MAX_DEPTH {
+            return None;
+        }
+        let bytes = self.page(id).ok()?;
+        let page = PageView::parse(&bytes).ok()?;
+        stack.push(id);
+        let mut largest = None;
+        match page.page_type() {
+            PageType::Branch => {
+                let elements = page.branch_elements().unwrap_or_default();
+                let mut running = min;
+                for (i, element) in elements.iter().enumerate() {
+                    verify_key_order(
+                        id,
+                        "branch",
+                        i,
+                        element.key,
+                        running.as_deref(),
+                        max_open.as_deref(),
+                        stack,
+                        errors,
+                    );
+                    let next_max = elements.get(i + 1).map(|e| e.key.to_vec()).or_else(|| max_open.clone());
+                    largest = self.check_key_order(
+                        element.child,
+                        Some(element.key.to_vec()),
+                        next_max,
+                        stack,
+                        errors,
+                    );
+                    running = largest.clone();
+                }
+            }
+            PageType::Leaf => {
+                let elements = page.leaf_elements().unwrap_or_default();
+                let mut running = min;
+                for (i, element) in elements.iter().enumerate() {
+                    verify_key_order(
+                        id,
+                        "leaf",
+                        i,
+                        element.key,
+                        running.as_deref(),
+                        max_open.as_deref(),
+                        stack,
+                        errors,
+                    );
+                    running = Some(element.key.to_vec());
+                }
+                largest = elements.last().map(|e| e.key.to_vec());
+            }
+            _ => {}
+        }
+        stack.pop();
+        largest
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn verify_key_order(
+    id: u64,
+    kind: &str,
+    index: usize,
+    key: &[u8],
+    previous: Option<&[u8]>,
+    max_open: Option<&[u8]>,
+    stack: &[u64],
+    errors: &mut Vec<String>,
+) {
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    if let Some(previous) = previous {
+        if index == 0 && previous > key {
+            errors.push(format!(
+                "the first key[{index}]=(hex){} on {kind} page({id}) needs to be >= the key in the ancestor ({}). Stack: {stack:?}",
+                hex(key),
+                hex(previous)
+            ));
+        }
+        if index > 0 && previous >= key {
+            let found = if previous > key { "<" } else { "=" };
+            errors.push(format!(
+                "key[{index}]=(hex){} on {kind} page({id}) needs to be > (found {found}) than previous element (hex){}. Stack: {stack:?}",
+                hex(key),
+                hex(previous)
+            ));
+        }
+    }
+    if let Some(max) = max_open {
+        if key >= max {
+            errors.push(format!(
+                "key[{index}]=(hex){} on {kind} page({id}) needs to be < than key of the next element in ancestor (hex){}. Pages stack: {stack:?}",
+                hex(key),
+                hex(max)
+            ));
+        }
+    }
+}
+
+/// A bucket value: its header, and for an inline bucket the page after it.
+pub fn bucket_root(value: &[u8]) -> Result<BucketRoot> {
+    let root =
+        u64_at(value, 0).ok_or_else(|| Error::Corrupt("a bucket value shorter than its header".into()))?;
+    if root == 0 {
+        Ok(BucketRoot::Inline(value[BUCKET_HEADER_SIZE.min(value.len())..].to_vec()))
+    } else {
+        Ok(BucketRoot::Page(root))
+    }
+}

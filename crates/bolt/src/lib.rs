@@ -1,0 +1,22 @@
+//! A page store in bbolt's on-disk format (version 2), the format of etcd's backend `db` file,
+//! so that "db size" and "size in use" come from real page accounting and snapshot files move
+//! between the playground and real etcd.
+//!
+//! Written for the playground rather than wrapped: bbolt is Go, and the playground needs the
+//! store deterministic, over a simulated [`Disk`], observable (page maps, stats) and compiled
+//! to wasm. The format facts come from bbolt's source; the code is ours. The on-disk layout is
+//! in [`format`], one module of named constants.
+//!
+//! This first part reads: opening a file (meta selection as bbolt does it), read transactions,
+//! bucket lookup and iteration, `check()`, the page listing. Writing comes next.
+
+pub mod db;
+pub mod disk;
+pub mod error;
+pub mod format;
+pub mod page;
+
+pub use db::{bucket_root, BucketRoot, Db, PageInfo, Tx};
+pub use disk::{Disk, DiskStats, MemDisk};
+pub use error::{Error, Result};
+pub use page::{Meta, PageType, PageView};
