@@ -20,6 +20,7 @@ pub mod ast;
 mod builtins;
 mod command;
 mod complete;
+mod etcd;
 mod fs;
 pub mod golden;
 mod io;

@@ -92,6 +92,7 @@ impl Shell {
         vars.insert("IFS".into(), Variable { value: " \t\n".into(), exported: false });
         let mut registry = Registry::default();
         crate::builtins::register(&mut registry);
+        crate::etcd::register(&mut registry);
         Shell {
             state: State {
                 vars,

@@ -7,10 +7,15 @@ use playground_shell::Shell;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+/// A real etcd 3.5.1 snapshot, put in the shell's home as `backup.db` by the scripts that need one.
+const FIXTURE: &[u8] = include_bytes!("../../../tests/fixtures/snapshot-3.5.db");
+
 fn check(name: &str, text: &str) {
     let script = Script::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert!(!script.cases.is_empty(), "{name}: no cases");
-    let actual = script.run(&mut Shell::new(1)).render();
+    let mut shell = Shell::new(1);
+    shell.fs_mut().write("/home/etcd/backup.db", FIXTURE, false).unwrap();
+    let actual = script.run(&mut shell).render();
     if actual == text {
         return;
     }
@@ -52,5 +57,7 @@ scripts!(
     dd,
     files,
     errors,
-    maintenance_guide
+    maintenance_guide,
+    etcdutl,
+    bbolt,
 );

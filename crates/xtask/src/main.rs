@@ -53,9 +53,20 @@ fn test() -> Result<(), String> {
         step::cargo(&["test", "--workspace", "--exclude", "playground-web", "--locked"]),
     )?;
     step::run(
-        "shell tests compiled to wasm, in Node (wasm-bindgen-test)",
-        step::cargo(&["test", "--locked", "--target", "wasm32-unknown-unknown", "-p", "playground-shell"])
-            .env("PATH", tools.path()),
+        "engine and shell tests compiled to wasm, in Node (wasm-bindgen-test)",
+        step::cargo(&[
+            "test",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "playground-bolt",
+            "-p",
+            "playground-mvcc",
+            "-p",
+            "playground-shell",
+        ])
+        .env("PATH", tools.path()),
     )?;
     step::run(
         "terminal component tests in headless Chromium (wasm-bindgen-test)",

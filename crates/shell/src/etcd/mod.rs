@@ -1,0 +1,29 @@
+//! The etcd tools in the terminal. What needs only files works now: `etcdutl snapshot status`
+//! and the `bbolt` inspector; `etcd` and `etcdctl` arrive with the virtual cluster.
+
+mod bbolt;
+mod etcdutl;
+mod humanize;
+
+use std::rc::Rc;
+
+use crate::command::{FnCommand, Registry};
+
+pub(crate) fn register(registry: &mut Registry) {
+    registry.register(
+        "etcdutl",
+        Rc::new(FnCommand {
+            summary: "etcd's offline utility: snapshot status",
+            flags: &["snapshot", "status", "--write-out=", "-w"],
+            run: etcdutl::etcdutl,
+        }),
+    );
+    registry.register(
+        "bbolt",
+        Rc::new(FnCommand {
+            summary: "inspect a bbolt db file (an etcd backend or snapshot): check, buckets, keys, pages",
+            flags: &["check", "buckets", "keys", "pages"],
+            run: bbolt::bbolt,
+        }),
+    );
+}
