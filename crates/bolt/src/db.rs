@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::disk::Disk;
 use crate::error::{Error, Result};
 use crate::format::*;
+use crate::freelist::Freelist;
 use crate::page::{Meta, PageType, PageView};
 
 /// How deep a B+tree (or nesting of buckets) may go before a file is called corrupt: real trees
@@ -14,9 +15,50 @@ use crate::page::{Meta, PageType, PageView};
 const MAX_DEPTH: usize = 64;
 
 pub struct Db {
-    disk: Box<dyn Disk>,
-    page_size: usize,
-    meta: Meta,
+    pub(crate) disk: Box<dyn Disk>,
+    pub(crate) page_size: usize,
+    pub(crate) meta: Meta,
+    pub(crate) freelist: Freelist,
+    pub(crate) options: Options,
+    /// Open readers by the txid they read at: pages they may see stay pending.
+    pub(crate) readers: BTreeMap<u64, usize>,
+}
+
+/// How a db is opened (the bbolt options etcd sets).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Do not write the freelist at commit; rebuild it on open (etcd: true).
+    pub no_freelist_sync: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        // etcd's backend settings.
+        Options { no_freelist_sync: true }
+    }
+}
+
+/// Figures about the db, as bbolt's `db.Stats()` and `tx.Size()` give them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    pub page_size: u64,
+    /// The high water mark: pages in use by the file.
+    pub page_count: u64,
+    pub free_page_n: u64,
+    pub pending_page_n: u64,
+    pub txid: u64,
+}
+
+impl Stats {
+    /// `tx.Size()`: what etcd reports as the db size.
+    pub fn size(&self) -> u64 {
+        self.page_count * self.page_size
+    }
+
+    /// What etcd reports as size in use: the size less the free (not pending) pages.
+    pub fn size_in_use(&self) -> u64 {
+        self.size() - self.free_page_n * self.page_size
+    }
 }
 
 /// Where a bucket's tree starts: a page, or a page stored inline in its parent's value.
@@ -37,8 +79,45 @@ pub struct PageInfo {
 }
 
 impl Db {
-    /// Opens the db on `disk`, choosing the valid meta page with the higher transaction id.
+    /// Opens the db on `disk` with etcd's options.
     pub fn open(disk: Box<dyn Disk>) -> Result<Db> {
+        Self::open_with(disk, Options::default())
+    }
+
+    /// A new, empty db on an empty `disk`: two meta pages, a freelist page and an empty root
+    /// leaf, as bbolt initialises a file.
+    pub fn create(mut disk: Box<dyn Disk>, options: Options) -> Result<Db> {
+        let page_size = DEFAULT_PAGE_SIZE;
+        let mut file = vec![0u8; 4 * page_size];
+        for txid in [0u64, 1] {
+            let meta = Meta {
+                magic: MAGIC,
+                version: VERSION,
+                page_size: page_size as u32,
+                flags: 0,
+                root: 3,
+                sequence: 0,
+                freelist: 2,
+                pgid: 4,
+                txid,
+                checksum: 0,
+            };
+            let at = txid as usize * page_size;
+            file[at..at + page_size].copy_from_slice(&meta.encode(page_size));
+        }
+        for (id, flags) in [(2u64, FREELIST_PAGE_FLAG), (3, LEAF_PAGE_FLAG)] {
+            let at = id as usize * page_size;
+            file[at..at + 8].copy_from_slice(&id.to_le_bytes());
+            file[at + 8..at + 10].copy_from_slice(&flags.to_le_bytes());
+        }
+        disk.truncate(0)?;
+        disk.write_at(0, &file)?;
+        disk.sync()?;
+        Self::open_with(disk, options)
+    }
+
+    /// Opens the db on `disk`, choosing the valid meta page with the higher transaction id.
+    pub fn open_with(disk: Box<dyn Disk>, options: Options) -> Result<Db> {
         let len = disk.len();
         let first = read_vec(disk.as_ref(), 0, (DEFAULT_PAGE_SIZE as u64).min(len) as usize)?;
         // The page size comes from meta 0, or from meta 1 at the default offset if 0 is damaged.
@@ -81,9 +160,86 @@ impl Db {
                 meta.txid, meta.pgid
             )));
         }
-        Ok(Db { disk, page_size, meta })
+        let mut db =
+            Db { disk, page_size, meta, freelist: Freelist::default(), options, readers: BTreeMap::new() };
+        db.freelist = Freelist::from_free(db.view().free_pages()?);
+        Ok(db)
     }
 
+    pub fn stats(&self) -> Stats {
+        Stats {
+            page_size: self.page_size as u64,
+            page_count: self.meta.pgid,
+            free_page_n: self.freelist.free_count(),
+            pending_page_n: self.freelist.pending_count(),
+            txid: self.meta.txid,
+        }
+    }
+
+    /// Registers a long-lived reader at the current transaction: pages freed from now on stay
+    /// pending until [`Db::unpin_reader`].
+    pub fn pin_reader(&mut self) -> u64 {
+        *self.readers.entry(self.meta.txid).or_default() += 1;
+        self.meta.txid
+    }
+
+    pub fn unpin_reader(&mut self, txid: u64) {
+        if let Some(count) = self.readers.get_mut(&txid) {
+            *count -= 1;
+            if *count == 0 {
+                self.readers.remove(&txid);
+            }
+        }
+    }
+
+    /// The db's bytes up to the high water mark, as `tx.WriteTo` streams them for a snapshot:
+    /// both meta pages carry the current meta.
+    pub fn snapshot_bytes(&self) -> Result<Vec<u8>> {
+        let size = self.meta.pgid as usize * self.page_size;
+        let mut bytes = read_vec(self.disk.as_ref(), 0, size)?;
+        for id in [0usize, 1] {
+            let mut meta = self.meta;
+            meta.txid = self.meta.txid - (self.meta.txid % 2) + id as u64;
+            let mut page = meta.encode(self.page_size);
+            // Both copies hold this transaction's meta; only the page id differs.
+            page[0..8].copy_from_slice(&(id as u64).to_le_bytes());
+            let mut exact = self.meta;
+            exact.checksum = 0;
+            let encoded = exact.encode(self.page_size);
+            page[PAGE_HEADER_SIZE..PAGE_HEADER_SIZE + META_SIZE]
+                .copy_from_slice(&encoded[PAGE_HEADER_SIZE..PAGE_HEADER_SIZE + META_SIZE]);
+            bytes[id * self.page_size..(id + 1) * self.page_size].copy_from_slice(&page);
+        }
+        Ok(bytes)
+    }
+
+    pub fn disk(&self) -> &dyn Disk {
+        self.disk.as_ref()
+    }
+}
+
+/// Reads a page and its overflow pages from `disk`, checked against the high water mark.
+pub(crate) fn read_page(disk: &dyn Disk, page_size: usize, hwm: u64, id: u64) -> Result<Vec<u8>> {
+    if id >= hwm {
+        return Err(Error::Corrupt(format!("page {id} is past the high water mark {hwm}")));
+    }
+    let offset = id * page_size as u64;
+    let head = read_vec(disk, offset, PAGE_HEADER_SIZE)?;
+    let header = PageView::parse(&head)?;
+    if header.id != id {
+        return Err(Error::Corrupt(format!("page {id} identifies itself as page {}", header.id)));
+    }
+    let span = u64::from(header.overflow) + 1;
+    if id + span > hwm {
+        return Err(Error::Corrupt(format!(
+            "page {id} claims {} overflow pages past the high water mark {hwm}",
+            header.overflow
+        )));
+    }
+    read_vec(disk, offset, span as usize * page_size)
+}
+
+impl Db {
     pub fn page_size(&self) -> usize {
         self.page_size
     }
@@ -123,24 +279,7 @@ impl Tx<'_> {
 
     /// A page and its overflow pages, checked against the high water mark and its own id.
     pub fn page(&self, id: u64) -> Result<Vec<u8>> {
-        let page_size = self.db.page_size;
-        if id >= self.meta.pgid {
-            return Err(Error::Corrupt(format!("page {id} is past the high water mark {}", self.meta.pgid)));
-        }
-        let offset = id * page_size as u64;
-        let head = read_vec(self.db.disk.as_ref(), offset, PAGE_HEADER_SIZE)?;
-        let header = PageView::parse(&head)?;
-        if header.id != id {
-            return Err(Error::Corrupt(format!("page {id} identifies itself as page {}", header.id)));
-        }
-        let span = u64::from(header.overflow) + 1;
-        if id + span > self.meta.pgid {
-            return Err(Error::Corrupt(format!(
-                "page {id} claims {} overflow pages past the high water mark {}",
-                header.overflow, self.meta.pgid
-            )));
-        }
-        read_vec(self.db.disk.as_ref(), offset, span as usize * page_size)
+        read_page(self.db.disk.as_ref(), self.db.page_size, self.meta.pgid, id)
     }
 
     /// The root bucket: the tree of top-level buckets.

@@ -113,3 +113,40 @@ impl Disk for MemDisk {
         Ok(())
     }
 }
+
+/// A [`MemDisk`] shared between a db and whoever simulates its faults (the simulator crashes
+/// a host; tests crash mid-commit and reopen).
+#[derive(Debug, Clone, Default)]
+pub struct SharedDisk(pub std::rc::Rc<std::cell::RefCell<MemDisk>>);
+
+impl SharedDisk {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn crash(&self) {
+        self.0.borrow_mut().crash();
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        self.0.borrow().bytes().to_vec()
+    }
+}
+
+impl Disk for SharedDisk {
+    fn len(&self) -> u64 {
+        self.0.borrow().len()
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
+        self.0.borrow().read_at(offset, buf)
+    }
+    fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<()> {
+        self.0.borrow_mut().write_at(offset, data)
+    }
+    fn truncate(&mut self, len: u64) -> Result<()> {
+        self.0.borrow_mut().truncate(len)
+    }
+    fn sync(&mut self) -> Result<()> {
+        self.0.borrow_mut().sync()
+    }
+}

@@ -15,6 +15,13 @@ pub enum Error {
     /// A page or element does not decode: what, where.
     Corrupt(String),
     BucketNotFound,
+    BucketExists,
+    BucketNameRequired,
+    KeyRequired,
+    KeyTooLarge,
+    ValueTooLarge,
+    /// A key holds a bucket where a value was expected, or the reverse.
+    IncompatibleValue,
     /// The disk refused a read or write.
     Disk(String),
 }
@@ -28,6 +35,12 @@ impl fmt::Display for Error {
             Error::FileTooSmall => f.write_str("file size too small"),
             Error::Corrupt(what) => write!(f, "invalid value: {what}"),
             Error::BucketNotFound => f.write_str("bucket not found"),
+            Error::BucketExists => f.write_str("bucket already exists"),
+            Error::BucketNameRequired => f.write_str("bucket name required"),
+            Error::KeyRequired => f.write_str("key required"),
+            Error::KeyTooLarge => f.write_str("key too large"),
+            Error::ValueTooLarge => f.write_str("value too large"),
+            Error::IncompatibleValue => f.write_str("incompatible value"),
             Error::Disk(message) => f.write_str(message),
         }
     }

@@ -47,6 +47,16 @@ pub const MAX_HEADER_COUNT: u16 = 0xFFFF;
 /// Page ids of the two meta pages and of the first freelist and root pages in a new file.
 pub const META_PAGE_IDS: [u64; 2] = [0, 1];
 
+/// A page keeps at least this many keys: splits never leave fewer on either side.
+pub const MIN_KEYS_PER_PAGE: usize = 2;
+/// bbolt's default split fill; etcd raises it to 0.9 for its sequential `key` bucket puts.
+pub const DEFAULT_FILL_PERCENT: f64 = 0.5;
+pub const MIN_FILL_PERCENT: f64 = 0.1;
+pub const MAX_FILL_PERCENT: f64 = 1.0;
+/// Largest key and value bbolt accepts.
+pub const MAX_KEY_SIZE: usize = 32768;
+pub const MAX_VALUE_SIZE: usize = (1 << 31) - 2;
+
 pub(crate) fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
 }

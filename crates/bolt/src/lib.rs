@@ -7,16 +7,21 @@
 //! to wasm. The format facts come from bbolt's source; the code is ours. The on-disk layout is
 //! in [`format`], one module of named constants.
 //!
-//! This first part reads: opening a file (meta selection as bbolt does it), read transactions,
-//! bucket lookup and iteration, `check()`, the page listing. Writing comes next.
+//! Reading: opening a file (meta selection as bbolt does it), read transactions, bucket lookup
+//! and iteration, `check()`, the page listing. Writing: copy-on-write transactions with
+//! bbolt's split, rebalance, inline-bucket and freelist rules (see [`write`]).
 
 pub mod db;
 pub mod disk;
 pub mod error;
 pub mod format;
+pub mod freelist;
+mod node;
 pub mod page;
+pub mod write;
 
-pub use db::{bucket_root, BucketRoot, Db, PageInfo, Tx};
-pub use disk::{Disk, DiskStats, MemDisk};
+pub use db::{bucket_root, BucketRoot, Db, Options, PageInfo, Stats, Tx};
+pub use disk::{Disk, DiskStats, MemDisk, SharedDisk};
 pub use error::{Error, Result};
 pub use page::{Meta, PageType, PageView};
+pub use write::{WriteTx, ROOT_BUCKET};

@@ -1,0 +1,170 @@
+//! In-memory nodes of a write transaction: pages read into editable form, split and written
+//! back at commit (copy-on-write, as bbolt's `node`).
+
+use crate::format::*;
+use crate::page::PageView;
+
+pub(crate) type NodeId = usize;
+pub(crate) type BucketId = usize;
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Inode {
+    pub flags: u32,
+    pub key: Vec<u8>,
+    /// Leaf value (a bucket header for a bucket entry); empty in branches.
+    pub value: Vec<u8>,
+    /// Child page, in branches.
+    pub pgid: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Node {
+    pub bucket: BucketId,
+    pub is_leaf: bool,
+    /// Lost an element: check at commit whether to merge it with a sibling.
+    pub unbalanced: bool,
+    pub spilled: bool,
+    /// The first key when the node was read: how its parent knows it.
+    pub key: Vec<u8>,
+    /// The page it came from (0: not written yet).
+    pub pgid: u64,
+    pub parent: Option<NodeId>,
+    pub children: Vec<NodeId>,
+    pub inodes: Vec<Inode>,
+    /// Merged away or collapsed: no longer part of the tree.
+    pub removed: bool,
+}
+
+impl Node {
+    pub fn from_page(bucket: BucketId, page: &PageView<'_>, parent: Option<NodeId>) -> crate::Result<Node> {
+        let is_leaf = page.page_type() == crate::PageType::Leaf;
+        let inodes = if is_leaf {
+            page.leaf_elements()?
+                .into_iter()
+                .map(|e| Inode { flags: e.flags, key: e.key.to_vec(), value: e.value.to_vec(), pgid: 0 })
+                .collect()
+        } else {
+            page.branch_elements()?
+                .into_iter()
+                .map(|e| Inode { flags: 0, key: e.key.to_vec(), value: Vec::new(), pgid: e.child })
+                .collect::<Vec<_>>()
+        };
+        let key = inodes.first().map(|i: &Inode| i.key.clone()).unwrap_or_default();
+        Ok(Node { bucket, is_leaf, key, pgid: page.id, parent, inodes, ..Node::default() })
+    }
+
+    fn element_size(&self) -> usize {
+        if self.is_leaf {
+            LEAF_ELEMENT_SIZE
+        } else {
+            BRANCH_ELEMENT_SIZE
+        }
+    }
+
+    pub fn inode_size(&self, inode: &Inode) -> usize {
+        self.element_size() + inode.key.len() + inode.value.len()
+    }
+
+    /// Bytes the node takes as a page.
+    pub fn size(&self) -> usize {
+        PAGE_HEADER_SIZE + self.inodes.iter().map(|i| self.inode_size(i)).sum::<usize>()
+    }
+
+    pub fn size_less_than(&self, limit: usize) -> bool {
+        let mut size = PAGE_HEADER_SIZE;
+        for inode in &self.inodes {
+            size += self.inode_size(inode);
+            if size >= limit {
+                return false;
+            }
+        }
+        true
+    }
+
+    pub fn min_keys(&self) -> usize {
+        if self.is_leaf {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// Index of the first inode whose key is >= `key`, and whether it is equal.
+    pub fn search(&self, key: &[u8]) -> (usize, bool) {
+        let index = self.inodes.partition_point(|i| i.key.as_slice() < key);
+        (index, self.inodes.get(index).is_some_and(|i| i.key == key))
+    }
+
+    /// The child to descend into for `key` in a branch.
+    pub fn child_index_for(&self, key: &[u8]) -> usize {
+        let (index, exact) = self.search(key);
+        if !exact && index > 0 {
+            index - 1
+        } else {
+            index.min(self.inodes.len().saturating_sub(1))
+        }
+    }
+
+    /// Inserts or replaces the inode known as `old_key`.
+    pub fn put(&mut self, old_key: &[u8], new_key: &[u8], value: Vec<u8>, pgid: u64, flags: u32) {
+        let (index, exact) = self.search(old_key);
+        if !exact {
+            self.inodes.insert(index, Inode::default());
+        }
+        let inode = &mut self.inodes[index];
+        inode.flags = flags;
+        inode.key = new_key.to_vec();
+        inode.value = value;
+        inode.pgid = pgid;
+    }
+
+    pub fn delete(&mut self, key: &[u8]) {
+        let (index, exact) = self.search(key);
+        if exact {
+            self.inodes.remove(index);
+            self.unbalanced = true;
+        }
+    }
+
+    /// Where the node should be cut so the first part fills `threshold` bytes (keeping at
+    /// least two keys on each side), as bbolt's `splitIndex`.
+    pub fn split_index(&self, threshold: usize) -> usize {
+        let mut size = PAGE_HEADER_SIZE;
+        let mut index = 0;
+        for i in 0..self.inodes.len().saturating_sub(MIN_KEYS_PER_PAGE) {
+            index = i;
+            let element = self.inode_size(&self.inodes[i]);
+            if i >= MIN_KEYS_PER_PAGE && size + element > threshold {
+                break;
+            }
+            size += element;
+        }
+        index
+    }
+
+    /// Writes the node into `page` (whose header id and overflow are already set).
+    pub fn write(&self, page: &mut [u8]) {
+        let flags = if self.is_leaf { LEAF_PAGE_FLAG } else { BRANCH_PAGE_FLAG };
+        page[8..10].copy_from_slice(&flags.to_le_bytes());
+        page[10..12].copy_from_slice(&(self.inodes.len() as u16).to_le_bytes());
+        let mut data = PAGE_HEADER_SIZE + self.element_size() * self.inodes.len();
+        for (i, inode) in self.inodes.iter().enumerate() {
+            let at = PAGE_HEADER_SIZE + i * self.element_size();
+            let pos = (data - at) as u32;
+            if self.is_leaf {
+                page[at..at + 4].copy_from_slice(&inode.flags.to_le_bytes());
+                page[at + 4..at + 8].copy_from_slice(&pos.to_le_bytes());
+                page[at + 8..at + 12].copy_from_slice(&(inode.key.len() as u32).to_le_bytes());
+                page[at + 12..at + 16].copy_from_slice(&(inode.value.len() as u32).to_le_bytes());
+            } else {
+                page[at..at + 4].copy_from_slice(&pos.to_le_bytes());
+                page[at + 4..at + 8].copy_from_slice(&(inode.key.len() as u32).to_le_bytes());
+                page[at + 8..at + 16].copy_from_slice(&inode.pgid.to_le_bytes());
+            }
+            page[data..data + inode.key.len()].copy_from_slice(&inode.key);
+            data += inode.key.len();
+            page[data..data + inode.value.len()].copy_from_slice(&inode.value);
+            data += inode.value.len();
+        }
+    }
+}
