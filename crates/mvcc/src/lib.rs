@@ -5,12 +5,20 @@
 //! Checksums use well-kept crates (`crc` for etcd's CRC-32C, `sha2` for the snapshot trailer);
 //! everything etcd-specific is written here from etcd's source as the reference.
 //!
-//! This first part reads what real etcd writes. The key index, range/put/txn, compaction,
-//! watch and leases come next.
+//! Here so far: the backend (batched commits over the page store), the key index with
+//! generations, the store's put / delete-range / range / compaction / hash, and reopening a
+//! store from a db real etcd wrote. Txn compares, watch and leases come next.
 
+pub mod backend;
+pub mod key_index;
+pub mod kv;
 pub mod revision;
 pub mod schema;
 pub mod snapshot;
+pub mod store;
 
+pub use backend::Backend;
+pub use kv::KeyValue;
 pub use revision::Revision;
 pub use snapshot::{SnapshotError, SnapshotStatus};
+pub use store::{RangeOptions, RangeResult, Store};

@@ -1,0 +1,184 @@
+//! etcd's backend over the page store: writes gather in a batch that is committed as one bbolt
+//! transaction (etcd commits every 100 ms or every 10,000 writes), and reads see the batch
+//! before it is committed, as etcd's read buffer lets them.
+
+use std::collections::BTreeMap;
+
+use playground_bolt::{Db, Disk, Options, Result, Stats, ROOT_BUCKET};
+
+use crate::schema;
+
+/// etcd's defaults for when a batch is committed.
+pub const DEFAULT_BATCH_INTERVAL_MS: u64 = 100;
+pub const DEFAULT_BATCH_LIMIT: usize = 10_000;
+
+/// Buckets every etcd backend has, created when it is first opened.
+pub const BUCKETS: &[&[u8]] = &[
+    schema::KEY,
+    schema::META,
+    schema::LEASE,
+    schema::ALARM,
+    schema::CLUSTER,
+    schema::MEMBERS,
+    schema::MEMBERS_REMOVED,
+    schema::AUTH,
+    schema::AUTH_USERS,
+    schema::AUTH_ROLES,
+];
+
+#[derive(Debug, Clone)]
+enum Write {
+    Put { bucket: &'static [u8], key: Vec<u8>, value: Vec<u8>, sequential: bool },
+    Delete { bucket: &'static [u8], key: Vec<u8> },
+}
+
+pub struct Backend {
+    db: Db,
+    batch: Vec<Write>,
+    /// The batch's effect by bucket and key (None: deleted), for reads before commit.
+    overlay: BTreeMap<(&'static [u8], Vec<u8>), Option<Vec<u8>>>,
+    pub batch_limit: usize,
+}
+
+impl Backend {
+    /// A new backend on an empty disk, with etcd's buckets.
+    pub fn create(disk: Box<dyn Disk>) -> Result<Backend> {
+        let db = Db::create(disk, Options::default())?;
+        let mut backend =
+            Backend { db, batch: Vec::new(), overlay: BTreeMap::new(), batch_limit: DEFAULT_BATCH_LIMIT };
+        let mut tx = backend.db.begin_write();
+        for bucket in BUCKETS {
+            tx.create_bucket_if_not_exists(ROOT_BUCKET, bucket)?;
+        }
+        tx.commit()?;
+        Ok(backend)
+    }
+
+    /// Opens an existing backend db (a data directory's `member/snap/db`, a restored snapshot).
+    pub fn open(disk: Box<dyn Disk>) -> Result<Backend> {
+        let db = Db::open(disk)?;
+        Ok(Backend { db, batch: Vec::new(), overlay: BTreeMap::new(), batch_limit: DEFAULT_BATCH_LIMIT })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// `UnsafePut`; `sequential` is etcd's `UnsafeSeqPut` (the key bucket, keys in order), which
+    /// fills split pages to 90 %.
+    pub fn put(
+        &mut self,
+        bucket: &'static [u8],
+        key: Vec<u8>,
+        value: Vec<u8>,
+        sequential: bool,
+    ) -> Result<()> {
+        self.overlay.insert((bucket, key.clone()), Some(value.clone()));
+        self.batch.push(Write::Put { bucket, key, value, sequential });
+        self.commit_if_full()
+    }
+
+    pub fn delete(&mut self, bucket: &'static [u8], key: Vec<u8>) -> Result<()> {
+        self.overlay.insert((bucket, key.clone()), None);
+        self.batch.push(Write::Delete { bucket, key });
+        self.commit_if_full()
+    }
+
+    fn commit_if_full(&mut self) -> Result<()> {
+        if self.batch.len() >= self.batch_limit {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn pending_writes(&self) -> usize {
+        self.batch.len()
+    }
+
+    pub fn get(&self, bucket: &'static [u8], key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(value) = self.overlay.get(&(bucket, key.to_vec())) {
+            return Ok(value.clone());
+        }
+        let tx = self.db.view();
+        let Some(root) = tx.bucket(&tx.root(), bucket)? else { return Ok(None) };
+        Ok(tx.get(&root, key)?.filter(|(_, is_bucket)| !is_bucket).map(|(value, _)| value))
+    }
+
+    /// Entries with `start <= key < end` (committed and batched), in key order, at most `limit`
+    /// (0: all).
+    pub fn range(
+        &self,
+        bucket: &'static [u8],
+        start: &[u8],
+        end: &[u8],
+        limit: usize,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        let mut merged: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
+        let tx = self.db.view();
+        if let Some(root) = tx.bucket(&tx.root(), bucket)? {
+            tx.for_each(&root, &mut |key, value, is_bucket| {
+                if !is_bucket && key >= start && key < end {
+                    merged.insert(key.to_vec(), Some(value.to_vec()));
+                }
+                key < end
+            })?;
+        }
+        for ((b, key), value) in self.overlay.range((bucket, start.to_vec())..(bucket, end.to_vec())) {
+            if *b == bucket {
+                merged.insert(key.clone(), value.clone());
+            }
+        }
+        let entries = merged.into_iter().filter_map(|(k, v)| v.map(|v| (k, v)));
+        Ok(if limit > 0 { entries.take(limit).collect() } else { entries.collect() })
+    }
+
+    /// Commits the batch as one bbolt transaction.
+    pub fn commit(&mut self) -> Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.db.begin_write();
+        let mut opened = BTreeMap::new();
+        for write in &self.batch {
+            let (bucket, sequential) = match write {
+                Write::Put { bucket, sequential, .. } => (*bucket, *sequential),
+                Write::Delete { bucket, .. } => (*bucket, false),
+            };
+            let id = match opened.get(bucket) {
+                Some(&id) => id,
+                None => {
+                    let id = tx.create_bucket_if_not_exists(ROOT_BUCKET, bucket)?;
+                    opened.insert(bucket, id);
+                    id
+                }
+            };
+            match write {
+                Write::Put { key, value, .. } => {
+                    if sequential {
+                        tx.set_fill_percent(id, 0.9);
+                    }
+                    tx.put(id, key, value)?;
+                }
+                Write::Delete { key, .. } => tx.delete(id, key)?,
+            }
+        }
+        tx.commit()?;
+        self.batch.clear();
+        self.overlay.clear();
+        Ok(())
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.db.stats()
+    }
+
+    /// etcd's db size: `tx.Size()` of the last commit.
+    pub fn size(&self) -> u64 {
+        self.db.stats().size()
+    }
+
+    /// etcd's size in use: the size less the free pages.
+    pub fn size_in_use(&self) -> u64 {
+        self.db.stats().size_in_use()
+    }
+}
