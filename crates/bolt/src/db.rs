@@ -216,6 +216,13 @@ impl Db {
     pub fn disk(&self) -> &dyn Disk {
         self.disk.as_ref()
     }
+
+    /// Closes and opens the db again, as a process restart would: the freelist is rebuilt and
+    /// pages pending for readers become free.
+    pub fn reopen(self) -> Result<Db> {
+        let options = self.options;
+        Db::open_with(self.disk, options)
+    }
 }
 
 /// Reads a page and its overflow pages from `disk`, checked against the high water mark.

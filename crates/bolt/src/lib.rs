@@ -24,4 +24,4 @@ pub use db::{bucket_root, BucketRoot, Db, Options, PageInfo, Stats, Tx};
 pub use disk::{Disk, DiskStats, MemDisk, SharedDisk};
 pub use error::{Error, Result};
 pub use page::{Meta, PageType, PageView};
-pub use write::{WriteTx, ROOT_BUCKET};
+pub use write::{WriteTx, DEFRAG_LIMIT, ROOT_BUCKET};

@@ -82,6 +82,64 @@ impl Db {
     }
 }
 
+/// etcd's defrag copies this many keys per transaction (`defragLimit`).
+pub const DEFRAG_LIMIT: usize = 10_000;
+
+impl Db {
+    /// Copies every bucket, in key order, into a new db on `disk`, committing every `limit` keys
+    /// with split pages filled to 90 %: etcd's defrag (`defragdb`). The new file holds the data
+    /// and little free space; the old one is untouched.
+    pub fn compact_into(
+        &self,
+        disk: Box<dyn crate::Disk>,
+        options: crate::Options,
+        limit: usize,
+    ) -> Result<Db> {
+        let mut out = Db::create(disk, options)?;
+        let tx = self.view();
+        let root = tx.root();
+        let mut wtx = out.begin_write();
+        let mut count = 0;
+        for name in tx.bucket_names(&root)? {
+            let Some(source) = tx.bucket(&root, &name)? else { continue };
+            let mut entries = Vec::new();
+            tx.for_each(&source, &mut |key, value, is_bucket| {
+                entries.push((key.to_vec(), value.to_vec(), is_bucket));
+                true
+            })?;
+            let mut bucket = wtx.create_bucket_if_not_exists(ROOT_BUCKET, &name)?;
+            wtx.set_fill_percent(bucket, 0.9);
+            for (key, value, is_bucket) in entries {
+                count += 1;
+                if count > limit {
+                    wtx.commit()?;
+                    wtx = out.begin_write();
+                    bucket = wtx.bucket(ROOT_BUCKET, &name)?.ok_or(Error::BucketNotFound)?;
+                    wtx.set_fill_percent(bucket, 0.9);
+                    count = 0;
+                }
+                if is_bucket {
+                    // etcd's schema has no nested buckets; keep one as it is rather than lose it.
+                    let nested = wtx.create_bucket(bucket, &key)?;
+                    let child = crate::db::bucket_root(&value)?;
+                    let mut inner = Vec::new();
+                    tx.for_each(&child, &mut |k, v, _| {
+                        inner.push((k.to_vec(), v.to_vec()));
+                        true
+                    })?;
+                    for (k, v) in inner {
+                        wtx.put(nested, &k, &v)?;
+                    }
+                } else {
+                    wtx.put(bucket, &key, &value)?;
+                }
+            }
+        }
+        wtx.commit()?;
+        Ok(out)
+    }
+}
+
 impl Drop for WriteTx<'_> {
     fn drop(&mut self) {
         if let Some(saved) = self.saved_freelist.take() {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use playground_bolt::{Db, Disk, Options, Result, Stats, ROOT_BUCKET};
+use playground_bolt::{Db, Disk, Options, Result, Stats, DEFRAG_LIMIT, ROOT_BUCKET};
 
 use crate::schema;
 
@@ -165,6 +165,14 @@ impl Backend {
         tx.commit()?;
         self.batch.clear();
         self.overlay.clear();
+        Ok(())
+    }
+
+    /// etcd's defrag: commits, then copies the db into a new file on `disk`, which replaces it.
+    pub fn defrag(&mut self, disk: Box<dyn Disk>) -> Result<()> {
+        self.commit()?;
+        // etcd renames the copy over the db file and opens it again.
+        self.db = self.db.compact_into(disk, Options::default(), DEFRAG_LIMIT)?.reopen()?;
         Ok(())
     }
 

@@ -161,6 +161,8 @@ fn the_dbsize_workload_tracks_real_etcd() {
     steps.push(("(c) +5x1000 overwrites", measure(&store), (8306688, 8306688)));
     store.compact(store.current_revision()).unwrap();
     steps.push(("(d) compact", measure(&store), (8306688, 1404928)));
+    store.backend_mut().defrag(Box::new(MemDisk::new())).unwrap();
+    steps.push(("(e) defrag", measure(&store), (1404928, 1396736)));
     let mut failed = Vec::new();
     for (name, (size, in_use), (real_size, real_in_use)) in &steps {
         let off = |ours: u64, real: u64| (ours as f64 - real as f64).abs() / real as f64 * 100.0;
