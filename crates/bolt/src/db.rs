@@ -217,6 +217,11 @@ impl Db {
         self.disk.as_ref()
     }
 
+    /// The whole file as it is on its disk.
+    pub fn file_bytes(&self) -> Result<Vec<u8>> {
+        read_vec(self.disk.as_ref(), 0, self.disk.len() as usize)
+    }
+
     /// Closes and opens the db again, as a process restart would: the freelist is rebuilt and
     /// pages pending for readers become free.
     pub fn reopen(self) -> Result<Db> {

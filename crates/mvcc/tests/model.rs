@@ -45,7 +45,13 @@ impl Model {
         }
         Ok(self.history[rev as usize]
             .values()
-            .filter(|kv| if end.is_empty() { kv.key == key } else { kv.key.as_slice() >= key && kv.key.as_slice() < end })
+            .filter(|kv| {
+                if end.is_empty() {
+                    kv.key == key
+                } else {
+                    kv.key.as_slice() >= key && kv.key.as_slice() < end
+                }
+            })
             .cloned()
             .collect())
     }
@@ -75,7 +81,13 @@ fn run(seed: u64, steps: usize) {
                         let end = if rng.below(2) == 0 { Vec::new() } else { random_key(&mut rng) };
                         let deleted = txn.delete_range(&key, &end).unwrap();
                         let before = next.len();
-                        next.retain(|k, _| if end.is_empty() { *k != key } else { !(k.as_slice() >= key.as_slice() && k.as_slice() < end.as_slice()) });
+                        next.retain(|k, _| {
+                            if end.is_empty() {
+                                *k != key
+                            } else {
+                                !(k.as_slice() >= key.as_slice() && k.as_slice() < end.as_slice())
+                            }
+                        });
                         assert_eq!(deleted as usize, before - next.len(), "{context}");
                         changed |= deleted > 0;
                     } else {
@@ -85,7 +97,10 @@ fn run(seed: u64, steps: usize) {
                             Some(old) => (old.create_revision, old.version + 1),
                             None => (rev, 1),
                         };
-                        next.insert(key.clone(), KeyValue { key, create_revision, mod_revision: rev, version, value, lease: 0 });
+                        next.insert(
+                            key.clone(),
+                            KeyValue { key, create_revision, mod_revision: rev, version, value, lease: 0 },
+                        );
                         changed = true;
                     }
                 }

@@ -1,6 +1,8 @@
 //! `etcdutl`: etcd's offline utility, on files of the host filesystem (3.5.1's output).
 
+use playground_bolt::MemDisk;
 use playground_mvcc::snapshot::{self, SnapshotError};
+use playground_mvcc::Backend;
 
 use super::humanize;
 use crate::command::{CommandResult, Context};
@@ -48,15 +50,18 @@ pub fn etcdutl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         }
         words.push(arg.clone());
     }
+    let help = words.iter().any(|w| w == "--help" || w == "-h");
     match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["snapshot", ..] if help => text(cx, SNAPSHOT_USAGE),
+        ["defrag", ..] if help => text(cx, DEFRAG_USAGE),
         ["snapshot", "status", rest @ ..] => snapshot_status(cx, rest, format),
-        ["snapshot", "restore", ..] | ["defrag", ..] => {
-            cx.err("Error: this etcdutl command arrives with the virtual cluster's data directories\n")?;
+        ["snapshot"] => text(cx, SNAPSHOT_USAGE),
+        ["defrag", rest @ ..] => defrag(cx, rest),
+        ["version", ..] => text(cx, "etcdutl version: 3.5.1\nAPI version: 3.5\n"),
+        [] | ["help", ..] | ["--help"] | ["-h"] => text(cx, USAGE),
+        ["snapshot", "restore", ..] => {
+            cx.err("Error: snapshot restore arrives with the playground's WAL and raft snapshot files\n")?;
             Ok(EXIT_ERROR)
-        }
-        [] | ["help", ..] | ["--help"] | ["-h"] => {
-            cx.out(USAGE)?;
-            Ok(0)
         }
         [other, ..] => {
             cx.err(format!(
@@ -67,18 +72,101 @@ pub fn etcdutl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     }
 }
 
-const USAGE: &str = "NAME:
-\tetcdutl - An administrative command line tool for etcd3.
+fn text(cx: &mut Context<'_>, text: &str) -> CommandResult {
+    cx.out(text)?;
+    Ok(0)
+}
 
-USAGE:
-\tetcdutl [flags]
+// Help texts as etcdutl 3.5.1 prints them (shared/reference/08-cli.md).
+const USAGE: &str = "Usage:
+  etcdutl [command]
 
-COMMANDS:
-\tsnapshot status\tGets backend snapshot status of a given file
+Available Commands:
+  backup      [legacy] offline backup of etcd directory
+  defrag      Defragments the storage of the etcd
+  help        Help about any command
+  snapshot    Manages etcd node snapshots
+  version     Prints the version of etcdutl
 
-OPTIONS:
+Flags:
+  -h, --help               help for etcdutl
+  -w, --write-out string   set the output format (fields, json, protobuf, simple, table) (default \"simple\")
+
+Use \"etcdutl [command] --help\" for more information about a command.
+";
+
+const SNAPSHOT_USAGE: &str = "Usage:
+  etcdutl snapshot [command]
+
+Available Commands:
+  restore     Restores an etcd member snapshot to an etcd directory
+  status      Gets backend snapshot status of a given file
+
+Flags:
+  -h, --help   help for snapshot
+
+Global Flags:
+  -w, --write-out string   set the output format (fields, json, protobuf, simple, table) (default \"simple\")
+
+Use \"etcdutl snapshot [command] --help\" for more information about a command.
+";
+
+const DEFRAG_USAGE: &str = "Usage:
+  etcdutl defrag [flags]
+
+Flags:
+      --data-dir string   Required. Defragments a data directory not in use by etcd.
+  -h, --help              help for defrag
+
+Global Flags:
   -w, --write-out string   set the output format (fields, json, protobuf, simple, table) (default \"simple\")
 ";
+
+/// `etcdutl defrag --data-dir DIR`: defragments `DIR/member/snap/db` on the host filesystem,
+/// as etcd's online defrag would (etcd must not be running on it).
+fn defrag(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
+    let mut data_dir = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if let Some(dir) = arg.strip_prefix("--data-dir=") {
+            data_dir = Some(dir.to_string());
+        } else if *arg == "--data-dir" {
+            data_dir = iter.next().map(|d| d.to_string());
+        } else {
+            cx.err(format!("Error: unknown flag: {arg}\n"))?;
+            return Ok(EXIT_ERROR);
+        }
+    }
+    let Some(data_dir) = data_dir.filter(|d| !d.is_empty()) else {
+        cx.err("Error: required flag(s) \"data-dir\" not set\n")?;
+        return Ok(EXIT_ERROR);
+    };
+    let db_path = format!("{}/member/snap/db", data_dir.trim_end_matches('/'));
+    let fail = |cx: &mut Context<'_>, why: String| -> CommandResult {
+        cx.err(format!("Error: Failed to defragment etcd data[{data_dir}] ({why})\n"))?;
+        Ok(EXIT_ERROR)
+    };
+    let bytes = match cx.read_file(&db_path) {
+        Ok(bytes) => bytes,
+        Err(error) => return fail(cx, format!("stat {db_path}: {}", error.to_string().to_lowercase())),
+    };
+    let mut backend = match Backend::open(Box::new(MemDisk::from_bytes(bytes))) {
+        Ok(backend) => backend,
+        Err(error) => return fail(cx, error.to_string()),
+    };
+    if let Err(error) = backend.defrag(Box::new(MemDisk::new())) {
+        return fail(cx, error.to_string());
+    }
+    let bytes = match backend.db().file_bytes() {
+        Ok(bytes) => bytes,
+        Err(error) => return fail(cx, error.to_string()),
+    };
+    let path = cx.resolve(&db_path);
+    if let Err(error) = cx.fs().write(&path, &bytes, false) {
+        return fail(cx, format!("write {db_path}: {}", error.to_string().to_lowercase()));
+    }
+    Ok(0)
+}
 
 fn snapshot_status(cx: &mut Context<'_>, files: &[&str], format: Format) -> CommandResult {
     let [file] = files else {

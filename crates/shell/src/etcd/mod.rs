@@ -13,8 +13,8 @@ pub(crate) fn register(registry: &mut Registry) {
     registry.register(
         "etcdutl",
         Rc::new(FnCommand {
-            summary: "etcd's offline utility: snapshot status",
-            flags: &["snapshot", "status", "--write-out=", "-w"],
+            summary: "etcd's offline utility: snapshot status, defrag --data-dir",
+            flags: &["snapshot", "status", "defrag", "version", "--data-dir", "--write-out=", "-w"],
             run: etcdutl::etcdutl,
         }),
     );
