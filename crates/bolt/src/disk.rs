@@ -29,11 +29,26 @@ pub struct DiskStats {
     pub syncs: u64,
 }
 
-/// An in-memory disk: `data` is what readers see, `durable` what survives [`MemDisk::crash`].
+/// Bytes per block of a [`MemDisk`]: the unit of growth and of the durable copies kept.
+const BLOCK: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Default)]
+struct Block {
+    bytes: Box<[u8]>,
+    /// The block as of the last sync, kept only while it differs (copy on first write).
+    durable: Option<Box<[u8]>>,
+}
+
+/// An in-memory disk in 64 KiB blocks. What readers see and what survives
+/// [`MemDisk::crash`] are kept apart without a second copy of the file: a block written since
+/// the last sync keeps its synced bytes until the next sync.
 #[derive(Debug, Clone, Default)]
 pub struct MemDisk {
-    data: Vec<u8>,
-    durable: Vec<u8>,
+    blocks: Vec<Block>,
+    len: usize,
+    durable_len: usize,
+    /// Blocks holding a durable copy (or created since the last sync).
+    touched: Vec<usize>,
     stats: std::cell::Cell<DiskStats>,
 }
 
@@ -44,72 +59,136 @@ impl MemDisk {
 
     /// A disk holding `bytes`, all of it durable (a file loaded from outside).
     pub fn from_bytes(bytes: Vec<u8>) -> Self {
-        MemDisk { durable: bytes.clone(), data: bytes, stats: Default::default() }
+        let mut disk = MemDisk::new();
+        let _ = disk.write_at(0, &bytes);
+        let _ = disk.sync();
+        disk.stats.set(DiskStats::default());
+        disk
     }
 
-    pub fn bytes(&self) -> &[u8] {
-        &self.data
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut bytes = vec![0u8; self.len];
+        let _ = self.read_at(0, &mut bytes);
+        bytes
     }
 
     /// Loses everything written since the last sync, as a power cut would.
     pub fn crash(&mut self) {
-        self.data = self.durable.clone();
+        for &index in &self.touched {
+            if let Some(block) = self.blocks.get_mut(index) {
+                match block.durable.take() {
+                    Some(durable) => block.bytes = durable,
+                    None => block.bytes = vec![0u8; BLOCK].into_boxed_slice(),
+                }
+            }
+        }
+        self.touched.clear();
+        self.len = self.durable_len;
+        self.blocks.truncate(self.len.div_ceil(BLOCK));
     }
 
     pub fn stats(&self) -> DiskStats {
         self.stats.get()
     }
+
+    fn count(&self, f: impl FnOnce(&mut DiskStats)) {
+        let mut stats = self.stats.get();
+        f(&mut stats);
+        self.stats.set(stats);
+    }
 }
 
 impl Disk for MemDisk {
     fn len(&self) -> u64 {
-        self.data.len() as u64
+        self.len as u64
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
-        let start =
-            usize::try_from(offset).map_err(|_| Error::Disk("read past the end of the file".into()))?;
-        let end = start.checked_add(buf.len()).filter(|&end| end <= self.data.len());
-        let Some(end) = end else {
+        let start = usize::try_from(offset).ok();
+        let end = start.and_then(|s| s.checked_add(buf.len())).filter(|&end| end <= self.len);
+        let (Some(start), Some(_)) = (start, end) else {
             return Err(Error::Disk(format!(
                 "read of {} bytes at {offset} past the end of the file ({} bytes)",
                 buf.len(),
-                self.data.len()
+                self.len
             )));
         };
-        buf.copy_from_slice(&self.data[start..end]);
-        let mut stats = self.stats.get();
-        stats.reads += 1;
-        stats.bytes_read += buf.len() as u64;
-        self.stats.set(stats);
+        let mut done = 0;
+        while done < buf.len() {
+            let at = start + done;
+            let (index, within) = (at / BLOCK, at % BLOCK);
+            let n = (BLOCK - within).min(buf.len() - done);
+            buf[done..done + n].copy_from_slice(&self.blocks[index].bytes[within..within + n]);
+            done += n;
+        }
+        self.count(|s| {
+            s.reads += 1;
+            s.bytes_read += buf.len() as u64;
+        });
         Ok(())
     }
 
     fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<()> {
         let start = usize::try_from(offset).map_err(|_| Error::Disk("write offset too large".into()))?;
-        let end = start + data.len();
-        if self.data.len() < end {
-            self.data.resize(end, 0);
+        let end =
+            start.checked_add(data.len()).ok_or_else(|| Error::Disk("write past the largest file".into()))?;
+        while self.blocks.len() * BLOCK < end {
+            self.touched.push(self.blocks.len());
+            self.blocks.push(Block { bytes: vec![0u8; BLOCK].into_boxed_slice(), durable: None });
         }
-        self.data[start..end].copy_from_slice(data);
-        let mut stats = self.stats.get();
-        stats.writes += 1;
-        stats.bytes_written += data.len() as u64;
-        self.stats.set(stats);
+        let mut done = 0;
+        while done < data.len() {
+            let at = start + done;
+            let (index, within) = (at / BLOCK, at % BLOCK);
+            let n = (BLOCK - within).min(data.len() - done);
+            let block = &mut self.blocks[index];
+            if block.durable.is_none() && index * BLOCK < self.durable_len && !self.touched.contains(&index) {
+                block.durable = Some(block.bytes.clone());
+                self.touched.push(index);
+            }
+            block.bytes[within..within + n].copy_from_slice(&data[done..done + n]);
+            done += n;
+        }
+        self.len = self.len.max(end);
+        self.count(|s| {
+            s.writes += 1;
+            s.bytes_written += data.len() as u64;
+        });
         Ok(())
     }
 
     fn truncate(&mut self, len: u64) -> Result<()> {
         let len = usize::try_from(len).map_err(|_| Error::Disk("truncate length too large".into()))?;
-        self.data.resize(len, 0);
+        if len > self.len {
+            // Growing: new blocks are zeros (a shrink zeroed what it cut off).
+            self.write_at(len as u64, &[])?;
+        } else {
+            // Bytes past the new end read as zeros if the file grows again.
+            let mut at = len;
+            while at < self.len.min(self.blocks.len() * BLOCK) {
+                let (index, within) = (at / BLOCK, at % BLOCK);
+                let n = BLOCK - within;
+                if !self.touched.contains(&index) {
+                    self.blocks[index].durable = Some(self.blocks[index].bytes.clone());
+                    self.touched.push(index);
+                }
+                self.blocks[index].bytes[within..].fill(0);
+                at += n;
+            }
+        }
+        self.len = len;
         Ok(())
     }
 
     fn sync(&mut self) -> Result<()> {
-        self.durable.clone_from(&self.data);
-        let mut stats = self.stats.get();
-        stats.syncs += 1;
-        self.stats.set(stats);
+        for &index in &self.touched {
+            if let Some(block) = self.blocks.get_mut(index) {
+                block.durable = None;
+            }
+        }
+        self.touched.clear();
+        self.durable_len = self.len;
+        self.count(|s| s.syncs += 1);
         Ok(())
     }
 }
@@ -129,7 +208,7 @@ impl SharedDisk {
     }
 
     pub fn bytes(&self) -> Vec<u8> {
-        self.0.borrow().bytes().to_vec()
+        self.0.borrow().bytes()
     }
 }
 

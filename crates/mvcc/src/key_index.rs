@@ -36,12 +36,16 @@ pub struct RevisionNotFound;
 
 impl KeyIndex {
     pub fn put(&mut self, rev: Revision) {
+        // Most keys have one generation of few revisions: allocate exactly, not Vec's minimum
+        // of four, since the index of every key is kept in memory (three members in one tab).
         if self.generations.is_empty() {
+            self.generations.reserve_exact(1);
             self.generations.push(Generation::default());
         }
         let g = self.generations.last_mut().expect("just ensured");
         if g.revs.is_empty() {
             g.created = rev;
+            g.revs.reserve_exact(1);
         }
         g.revs.push(rev);
         g.ver += 1;
@@ -52,7 +56,9 @@ impl KeyIndex {
     /// revision and version the stored KeyValue carries.
     pub fn restore(&mut self, created: Revision, modified: Revision, ver: i64) {
         self.modified = modified;
-        self.generations = vec![Generation { ver, created, revs: vec![modified] }];
+        let mut generations = Vec::with_capacity(1);
+        generations.push(Generation { ver, created, revs: vec![modified] });
+        self.generations = generations;
     }
 
     /// Deletes the key at `rev`: the tombstone ends the generation.

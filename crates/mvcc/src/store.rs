@@ -69,7 +69,8 @@ pub struct RangeResult {
 
 pub struct Store {
     backend: Backend,
-    index: BTreeMap<Vec<u8>, KeyIndex>,
+    /// Keys as boxed slices: 8 bytes less than a Vec per key, and every key is in memory.
+    index: BTreeMap<Box<[u8]>, KeyIndex>,
     current_rev: i64,
     compact_main_rev: i64,
 }
@@ -100,7 +101,7 @@ impl Store {
                 .ok_or_else(|| Error::Corrupt(format!("the value at revision {}", rev.main)))?;
             // As etcd's restoreIntoIndex: a key's first surviving revision restores it with the
             // creation revision and version its value carries; a lone tombstone is skipped.
-            match store.index.get_mut(&kv.key) {
+            match store.index.get_mut(kv.key.as_slice()) {
                 Some(index) if tombstone => {
                     let _ = index.tombstone(rev);
                 }
@@ -109,7 +110,7 @@ impl Store {
                 None => {
                     let mut index = KeyIndex::default();
                     index.restore(Revision::new(kv.create_revision, 0), rev, kv.version);
-                    store.index.insert(kv.key.clone(), index);
+                    store.index.insert(kv.key.clone().into_boxed_slice(), index);
                 }
             }
             store.current_rev = store.current_rev.max(rev.main);
@@ -191,15 +192,16 @@ impl Store {
         &'a self,
         key: &'a [u8],
         end: &'a [u8],
-    ) -> Box<dyn Iterator<Item = (&'a Vec<u8>, &'a KeyIndex)> + 'a> {
+    ) -> Box<dyn Iterator<Item = (&'a Box<[u8]>, &'a KeyIndex)> + 'a> {
+        use std::ops::Bound::{Excluded, Included, Unbounded};
         if end.is_empty() {
             Box::new(self.index.get_key_value(key).into_iter())
         } else if end == [0] {
-            Box::new(self.index.range(key.to_vec()..))
+            Box::new(self.index.range::<[u8], _>((Included(key), Unbounded)))
         } else if key >= end {
             Box::new(std::iter::empty())
         } else {
-            Box::new(self.index.range(key.to_vec()..end.to_vec()))
+            Box::new(self.index.range::<[u8], _>((Included(key), Excluded(end))))
         }
     }
 
@@ -327,7 +329,7 @@ pub struct WriteTxn<'s> {
 impl WriteTxn<'_> {
     pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64) -> Result<()> {
         let rev = self.begin_rev + 1;
-        let index = self.store.index.entry(key.to_vec()).or_default();
+        let index = self.store.index.entry(key.into()).or_default();
         let (create_revision, version) = match index.get(rev) {
             Some((_, created, version)) => (created.main, version + 1),
             None => (rev, 1),
@@ -349,7 +351,7 @@ impl WriteTxn<'_> {
 
     pub fn delete_range(&mut self, key: &[u8], end: &[u8]) -> Result<i64> {
         let at = if self.changes > 0 { self.begin_rev + 1 } else { self.begin_rev };
-        let keys: Vec<Vec<u8>> = self
+        let keys: Vec<Box<[u8]>> = self
             .store
             .keys_in(key, end)
             .filter(|(_, index)| index.get(at).is_some())
@@ -357,9 +359,9 @@ impl WriteTxn<'_> {
             .collect();
         for key in &keys {
             let revision = Revision::new(self.begin_rev + 1, self.changes);
-            let kv = KeyValue { key: key.clone(), ..KeyValue::default() };
+            let kv = KeyValue { key: key.to_vec(), ..KeyValue::default() };
             self.store.backend.put(schema::KEY, revision.to_bytes(true), kv.encode(), true)?;
-            if let Some(index) = self.store.index.get_mut(key) {
+            if let Some(index) = self.store.index.get_mut(&key[..]) {
                 let _ = index.tombstone(revision);
             }
             self.changes += 1;

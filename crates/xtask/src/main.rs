@@ -101,7 +101,29 @@ fn bench() -> Result<(), String> {
         "shell benchmarks (native, release)",
         step::cargo(&["run", "--release", "--locked", "-p", "playground-shell", "--example", "bench"]),
     )?;
+    step::run(
+        "store benchmarks (native, release): puts/s, ranges/s, heap per db byte",
+        step::cargo(&["run", "--release", "--locked", "-p", "playground-mvcc", "--example", "bench"]),
+    )?;
     let tools = tools::ensure_build()?;
+    step::run(
+        "store benchmarks compiled to wasm, in Node (release)",
+        step::cargo(&[
+            "test",
+            "--release",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "playground-mvcc",
+            "--test",
+            "wasm_bench",
+            "--",
+            "--include-ignored",
+            "--nocapture",
+        ])
+        .env("PATH", tools.path()),
+    )?;
     serve::build(&tools)?;
     println!("\npage bundle (dist/, release build with wasm-opt):");
     let mut files: Vec<_> = std::fs::read_dir(root().join("dist"))
