@@ -68,6 +68,43 @@ pub enum BucketRoot {
     Inline(Vec<u8>),
 }
 
+/// A bucket's figures as bbolt's `Bucket.Stats()` computes them (with its nested buckets).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BucketStats {
+    pub branch_page_n: u64,
+    pub branch_overflow_n: u64,
+    pub leaf_page_n: u64,
+    pub leaf_overflow_n: u64,
+    pub key_n: u64,
+    pub depth: u64,
+    pub branch_alloc: u64,
+    pub branch_inuse: u64,
+    pub leaf_alloc: u64,
+    pub leaf_inuse: u64,
+    pub bucket_n: u64,
+    pub inline_bucket_n: u64,
+    pub inline_bucket_inuse: u64,
+}
+
+impl BucketStats {
+    /// bbolt's `BucketStats.Add`: sums, except depth, which is the larger.
+    pub fn add(&mut self, other: &BucketStats) {
+        self.branch_page_n += other.branch_page_n;
+        self.branch_overflow_n += other.branch_overflow_n;
+        self.leaf_page_n += other.leaf_page_n;
+        self.leaf_overflow_n += other.leaf_overflow_n;
+        self.key_n += other.key_n;
+        self.depth = self.depth.max(other.depth);
+        self.branch_alloc += other.branch_alloc;
+        self.branch_inuse += other.branch_inuse;
+        self.leaf_alloc += other.leaf_alloc;
+        self.leaf_inuse += other.leaf_inuse;
+        self.bucket_n += other.bucket_n;
+        self.inline_bucket_n += other.inline_bucket_n;
+        self.inline_bucket_inuse += other.inline_bucket_inuse;
+    }
+}
+
 /// One row of `bbolt pages`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageInfo {
@@ -453,6 +490,76 @@ impl Tx<'_> {
         Ok(pages)
     }
 
+    /// A bucket's page, key and fill figures, nested buckets included.
+    pub fn bucket_stats(&self, root: &BucketRoot) -> Result<BucketStats> {
+        self.bucket_stats_at(root, 0)
+    }
+
+    fn bucket_stats_at(&self, root: &BucketRoot, nesting: usize) -> Result<BucketStats> {
+        if nesting > MAX_DEPTH {
+            return Err(Error::Corrupt(format!("buckets nested deeper than {MAX_DEPTH} levels")));
+        }
+        let mut stats = BucketStats { bucket_n: 1, ..BucketStats::default() };
+        let mut nested = BucketStats::default();
+        match root {
+            BucketRoot::Inline(bytes) => {
+                stats.inline_bucket_n = 1;
+                let page = PageView::parse(bytes)?;
+                stats.key_n += u64::from(page.count);
+                stats.inline_bucket_inuse += used_bytes(&page)?;
+                stats.depth = 1;
+            }
+            BucketRoot::Page(id) => self.page_stats(*id, 0, nesting, &mut stats, &mut nested)?,
+        }
+        let page_size = self.db.page_size as u64;
+        stats.branch_alloc = (stats.branch_page_n + stats.branch_overflow_n) * page_size;
+        stats.leaf_alloc = (stats.leaf_page_n + stats.leaf_overflow_n) * page_size;
+        stats.depth += nested.depth;
+        stats.add(&nested);
+        Ok(stats)
+    }
+
+    fn page_stats(
+        &self,
+        id: u64,
+        depth: usize,
+        nesting: usize,
+        stats: &mut BucketStats,
+        nested: &mut BucketStats,
+    ) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(Error::Corrupt(format!("page {id}: tree deeper than {MAX_DEPTH} levels")));
+        }
+        let bytes = self.page(id)?;
+        let page = PageView::parse(&bytes)?;
+        match page.page_type() {
+            PageType::Leaf => {
+                stats.key_n += u64::from(page.count);
+                stats.leaf_page_n += 1;
+                stats.leaf_inuse += used_bytes(&page)?;
+                stats.leaf_overflow_n += u64::from(page.overflow);
+                for element in page.leaf_elements()? {
+                    if element.is_bucket() {
+                        nested.add(&self.bucket_stats_at(&bucket_root(element.value)?, nesting + 1)?);
+                    }
+                }
+            }
+            PageType::Branch => {
+                stats.branch_page_n += 1;
+                stats.branch_inuse += used_bytes(&page)?;
+                stats.branch_overflow_n += u64::from(page.overflow);
+                for element in page.branch_elements()? {
+                    self.page_stats(element.child, depth + 1, nesting, stats, nested)?;
+                }
+            }
+            other => {
+                return Err(Error::Corrupt(format!("page {id}: a {} page inside a bucket", other.name())))
+            }
+        }
+        stats.depth = stats.depth.max(depth as u64 + 1);
+        Ok(())
+    }
+
     /// Every invariant bbolt's `tx.Check` verifies, with its messages: freelist without
     /// duplicates, every page below the high water mark either reachable exactly once or free,
     /// only branch and leaf pages inside buckets, keys in order. Empty means consistent.
@@ -688,6 +795,21 @@ fn verify_key_order(
             ));
         }
     }
+}
+
+/// Bytes a leaf or branch page uses: up to the end of its last element's data.
+fn used_bytes(page: &PageView<'_>) -> Result<u64> {
+    let mut used = PAGE_HEADER_SIZE as u64;
+    let Some(last) = (page.count as usize).checked_sub(1) else { return Ok(used) };
+    let end = if page.page_type() == PageType::Leaf {
+        let element = page.leaf_element(last)?;
+        element.value.as_ptr() as usize + element.value.len() - page.bytes().as_ptr() as usize
+    } else {
+        let element = page.branch_element(last)?;
+        element.key.as_ptr() as usize + element.key.len() - page.bytes().as_ptr() as usize
+    };
+    used = used.max(end as u64);
+    Ok(used)
 }
 
 /// A bucket value: its header, and for an inline bucket the page after it.

@@ -69,6 +69,11 @@ pub(crate) fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
 }
 
+/// A little-endian u64 at `at`, or 0 where the bytes run out (for display).
+pub fn u64_le(bytes: &[u8], at: usize) -> u64 {
+    u64_at(bytes, at).unwrap_or(0)
+}
+
 /// bbolt's meta checksum: FNV-1a, 64 bit, over the meta fields before the checksum.
 pub fn fnv64a(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;

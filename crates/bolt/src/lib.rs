@@ -20,7 +20,7 @@ mod node;
 pub mod page;
 pub mod write;
 
-pub use db::{bucket_root, BucketRoot, Db, Options, PageInfo, Stats, Tx};
+pub use db::{bucket_root, BucketRoot, BucketStats, Db, Options, PageInfo, Stats, Tx};
 pub use disk::{Disk, DiskStats, MemDisk, SharedDisk};
 pub use error::{Error, Result};
 pub use page::{Meta, PageType, PageView};

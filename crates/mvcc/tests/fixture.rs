@@ -116,3 +116,22 @@ fn random_bytes_are_refused_cleanly() {
         }
     }
 }
+
+#[test]
+fn random_bytes_open_as_a_store_cleanly() {
+    let mut state = 0x2545f4914f6cdd1du64;
+    for round in 0..200 {
+        let mut bytes = FIXTURE[..24576].to_vec();
+        for _ in 0..(1 + round % 40) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let at = (state as usize) % bytes.len();
+            bytes[at] = (state >> 32) as u8;
+        }
+        if let Ok(store) = playground_mvcc::Store::open(Box::new(MemDisk::from_bytes(bytes))) {
+            let _ = store.range(b"\0", b"\0", playground_mvcc::RangeOptions::default());
+            let _ = store.hash_kv(0);
+        }
+    }
+}

@@ -21,8 +21,8 @@ pub(crate) fn register(registry: &mut Registry) {
     registry.register(
         "bbolt",
         Rc::new(FnCommand {
-            summary: "inspect a bbolt db file (an etcd backend or snapshot): check, buckets, keys, pages",
-            flags: &["check", "buckets", "keys", "pages"],
+            summary: "inspect a bbolt db file (an etcd backend or snapshot): check, buckets, keys, page, pages, stats",
+            flags: &["check", "buckets", "keys", "page", "pages", "stats"],
             run: bbolt::bbolt,
         }),
     );
