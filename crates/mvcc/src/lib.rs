@@ -12,6 +12,7 @@
 pub mod backend;
 pub mod key_index;
 pub mod kv;
+pub mod request;
 pub mod revision;
 pub mod schema;
 pub mod snapshot;

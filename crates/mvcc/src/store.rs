@@ -22,6 +22,8 @@ pub const COMPACTION_BATCH_LIMIT: usize = 1000;
 pub enum Error {
     Compacted,
     FutureRev,
+    /// A put that keeps the current value or lease of a key that does not exist.
+    KeyNotFound,
     /// The backend failed (a disk error, a corrupt page).
     Backend(playground_bolt::Error),
     /// A stored value does not decode.
@@ -33,6 +35,7 @@ impl fmt::Display for Error {
         match self {
             Error::Compacted => f.write_str("mvcc: required revision has been compacted"),
             Error::FutureRev => f.write_str("mvcc: required revision is a future revision"),
+            Error::KeyNotFound => f.write_str("key not found"),
             Error::Backend(error) => write!(f, "{error}"),
             Error::Corrupt(what) => write!(f, "mvcc: corrupt backend: {what}"),
         }
@@ -155,7 +158,11 @@ impl Store {
     // ---- reads -------------------------------------------------------------------------
 
     pub fn range(&self, key: &[u8], end: &[u8], options: RangeOptions) -> Result<RangeResult> {
-        let cur = self.current_rev;
+        self.range_at(self.current_rev, key, end, options)
+    }
+
+    /// A range as of `cur` (the current revision, or a write transaction's own).
+    fn range_at(&self, cur: i64, key: &[u8], end: &[u8], options: RangeOptions) -> Result<RangeResult> {
         if options.rev > cur {
             return Err(Error::FutureRev);
         }
@@ -327,6 +334,17 @@ pub struct WriteTxn<'s> {
 }
 
 impl WriteTxn<'_> {
+    /// Reads inside the transaction see its own earlier changes.
+    pub fn range(&self, key: &[u8], end: &[u8], options: RangeOptions) -> Result<RangeResult> {
+        let cur = if self.changes > 0 { self.begin_rev + 1 } else { self.begin_rev };
+        self.store.range_at(cur, key, end, options)
+    }
+
+    /// Changes made so far.
+    pub fn changes(&self) -> i64 {
+        self.changes
+    }
+
     pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64) -> Result<()> {
         let rev = self.begin_rev + 1;
         let index = self.store.index.entry(key.into()).or_default();
