@@ -371,6 +371,56 @@ impl Tx<'_> {
         }
     }
 
+    /// Like [`Tx::for_each`], from the first key `>= start` on (a cursor seek: subtrees wholly
+    /// before `start` are not read).
+    pub fn for_each_from(
+        &self,
+        root: &BucketRoot,
+        start: &[u8],
+        f: &mut dyn FnMut(&[u8], &[u8], bool) -> bool,
+    ) -> Result<()> {
+        match root {
+            BucketRoot::Inline(_) => self.for_each(root, &mut |k, v, b| k < start || f(k, v, b)),
+            BucketRoot::Page(id) => self.walk_from(*id, start, 0, f).map(|_| ()),
+        }
+    }
+
+    fn walk_from(
+        &self,
+        id: u64,
+        start: &[u8],
+        depth: usize,
+        f: &mut dyn FnMut(&[u8], &[u8], bool) -> bool,
+    ) -> Result<bool> {
+        if depth > MAX_DEPTH {
+            return Err(Error::Corrupt(format!("page {id}: tree deeper than {MAX_DEPTH} levels")));
+        }
+        let bytes = self.page(id)?;
+        let page = PageView::parse(&bytes)?;
+        match page.page_type() {
+            PageType::Branch => {
+                let elements = page.branch_elements()?;
+                let first = elements.iter().rposition(|e| e.key <= start).unwrap_or(0);
+                for element in &elements[first..] {
+                    if !self.walk_from(element.child, start, depth + 1, f)? {
+                        return Ok(false);
+                    }
+                }
+            }
+            PageType::Leaf => {
+                for element in page.leaf_elements()? {
+                    if element.key >= start && !f(element.key, element.value, element.is_bucket()) {
+                        return Ok(false);
+                    }
+                }
+            }
+            other => {
+                return Err(Error::Corrupt(format!("page {id}: a {} page inside a bucket", other.name())))
+            }
+        }
+        Ok(true)
+    }
+
     /// In-order walk from page `id`; Ok(false) once `f` asked to stop.
     fn walk(&self, id: u64, depth: usize, f: &mut dyn FnMut(&[u8], &[u8], bool) -> bool) -> Result<bool> {
         if depth > MAX_DEPTH {

@@ -116,11 +116,17 @@ impl Backend {
         let mut merged: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
         let tx = self.db.view();
         if let Some(root) = tx.bucket(&tx.root(), bucket)? {
-            tx.for_each(&root, &mut |key, value, is_bucket| {
-                if !is_bucket && key >= start && key < end {
+            // Stop once past the end or, with a limit, once enough are read (later batch
+            // deletes may remove some, so read the batch's size more).
+            let wanted = if limit > 0 { limit + self.batch.len() } else { usize::MAX };
+            tx.for_each_from(&root, start, &mut |key, value, is_bucket| {
+                if key >= end {
+                    return false;
+                }
+                if !is_bucket {
                     merged.insert(key.to_vec(), Some(value.to_vec()));
                 }
-                key < end
+                merged.len() < wanted
             })?;
         }
         for ((b, key), value) in self.overlay.range((bucket, start.to_vec())..(bucket, end.to_vec())) {

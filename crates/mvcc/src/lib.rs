@@ -17,6 +17,7 @@ pub mod revision;
 pub mod schema;
 pub mod snapshot;
 pub mod store;
+pub mod watch;
 
 pub use backend::Backend;
 pub use kv::KeyValue;
