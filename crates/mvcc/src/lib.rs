@@ -7,11 +7,12 @@
 //!
 //! Here so far: the backend (batched commits over the page store), the key index with
 //! generations, the store's put / delete-range / range / compaction / hash, and reopening a
-//! store from a db real etcd wrote. Txn compares, watch and leases come next.
+//! store from a db real etcd wrote, the KV API's requests (txn included), watchers and leases.
 
 pub mod backend;
 pub mod key_index;
 pub mod kv;
+pub mod lease;
 pub mod request;
 pub mod revision;
 pub mod schema;

@@ -155,6 +155,24 @@ impl Store {
         &mut self.backend
     }
 
+    /// Records the raft entry last applied (etcd keeps it in `meta` so a restart does not apply
+    /// an entry twice).
+    pub fn set_consistent_index(&mut self, index: u64, term: u64) -> Result<()> {
+        let meta: &'static [u8] = schema::META;
+        self.backend.put(meta, schema::CONSISTENT_INDEX.to_vec(), index.to_be_bytes().to_vec(), false)?;
+        self.backend.put(meta, schema::TERM.to_vec(), term.to_be_bytes().to_vec(), false)?;
+        Ok(())
+    }
+
+    /// The applied raft index and term recorded in `meta` (0 when none).
+    pub fn consistent_index(&self) -> Result<(u64, u64)> {
+        let read = |key: &[u8]| -> Result<u64> {
+            let value = self.backend.get(schema::META, key)?;
+            Ok(value.and_then(|v| v.try_into().ok()).map(u64::from_be_bytes).unwrap_or(0))
+        };
+        Ok((read(schema::CONSISTENT_INDEX)?, read(schema::TERM)?))
+    }
+
     // ---- reads -------------------------------------------------------------------------
 
     pub fn range(&self, key: &[u8], end: &[u8], options: RangeOptions) -> Result<RangeResult> {
