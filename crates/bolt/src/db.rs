@@ -10,6 +10,9 @@ use crate::format::*;
 use crate::freelist::Freelist;
 use crate::page::{Meta, PageType, PageView};
 
+/// A visitor of bucket entries: `(key, value, is_bucket)`, returning false to stop.
+pub type Visit<'a> = dyn FnMut(&[u8], &[u8], bool) -> bool + 'a;
+
 /// How deep a B+tree (or nesting of buckets) may go before a file is called corrupt: real trees
 /// are a handful of levels; a cycle in a damaged file would otherwise never end.
 const MAX_DEPTH: usize = 64;
@@ -356,7 +359,7 @@ impl Tx<'_> {
 
     /// Calls `f(key, value, is_bucket)` for every entry of a bucket, in key order; `f` returning
     /// false stops the walk.
-    pub fn for_each(&self, root: &BucketRoot, f: &mut dyn FnMut(&[u8], &[u8], bool) -> bool) -> Result<()> {
+    pub fn for_each(&self, root: &BucketRoot, f: &mut Visit<'_>) -> Result<()> {
         match root {
             BucketRoot::Inline(bytes) => {
                 let page = PageView::parse(bytes)?;
@@ -373,25 +376,14 @@ impl Tx<'_> {
 
     /// Like [`Tx::for_each`], from the first key `>= start` on (a cursor seek: subtrees wholly
     /// before `start` are not read).
-    pub fn for_each_from(
-        &self,
-        root: &BucketRoot,
-        start: &[u8],
-        f: &mut dyn FnMut(&[u8], &[u8], bool) -> bool,
-    ) -> Result<()> {
+    pub fn for_each_from(&self, root: &BucketRoot, start: &[u8], f: &mut Visit<'_>) -> Result<()> {
         match root {
             BucketRoot::Inline(_) => self.for_each(root, &mut |k, v, b| k < start || f(k, v, b)),
             BucketRoot::Page(id) => self.walk_from(*id, start, 0, f).map(|_| ()),
         }
     }
 
-    fn walk_from(
-        &self,
-        id: u64,
-        start: &[u8],
-        depth: usize,
-        f: &mut dyn FnMut(&[u8], &[u8], bool) -> bool,
-    ) -> Result<bool> {
+    fn walk_from(&self, id: u64, start: &[u8], depth: usize, f: &mut Visit<'_>) -> Result<bool> {
         if depth > MAX_DEPTH {
             return Err(Error::Corrupt(format!("page {id}: tree deeper than {MAX_DEPTH} levels")));
         }
@@ -422,7 +414,7 @@ impl Tx<'_> {
     }
 
     /// In-order walk from page `id`; Ok(false) once `f` asked to stop.
-    fn walk(&self, id: u64, depth: usize, f: &mut dyn FnMut(&[u8], &[u8], bool) -> bool) -> Result<bool> {
+    fn walk(&self, id: u64, depth: usize, f: &mut Visit<'_>) -> Result<bool> {
         if depth > MAX_DEPTH {
             return Err(Error::Corrupt(format!("page {id}: tree deeper than {MAX_DEPTH} levels")));
         }

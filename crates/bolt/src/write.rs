@@ -17,6 +17,9 @@ use crate::freelist::Freelist;
 use crate::node::{BucketId, Node, NodeId};
 use crate::page::{PageType, PageView};
 
+/// A visitor of bucket entries in a write transaction: `(key, value, is_bucket)`.
+pub type EntryVisitor<'a> = dyn FnMut(&[u8], &[u8], bool) + 'a;
+
 /// The root bucket's id in a transaction's bucket table.
 pub const ROOT_BUCKET: BucketId = 0;
 
@@ -291,7 +294,7 @@ impl WriteTx<'_> {
     }
 
     /// Every entry of a bucket in key order: `f(key, value, is_bucket)`.
-    pub fn for_each(&self, bucket: BucketId, f: &mut dyn FnMut(&[u8], &[u8], bool)) -> Result<()> {
+    pub fn for_each(&self, bucket: BucketId, f: &mut EntryVisitor<'_>) -> Result<()> {
         let state = &self.buckets[bucket];
         if let Some(&node) = state.nodes.get(&state.root) {
             return self.walk_node(bucket, node, f, 0);
@@ -311,7 +314,7 @@ impl WriteTx<'_> {
         &self,
         bucket: BucketId,
         node: NodeId,
-        f: &mut dyn FnMut(&[u8], &[u8], bool),
+        f: &mut EntryVisitor<'_>,
         depth: usize,
     ) -> Result<()> {
         check_depth(depth)?;
@@ -328,13 +331,7 @@ impl WriteTx<'_> {
         Ok(())
     }
 
-    fn walk_page(
-        &self,
-        bucket: BucketId,
-        id: u64,
-        f: &mut dyn FnMut(&[u8], &[u8], bool),
-        depth: usize,
-    ) -> Result<()> {
+    fn walk_page(&self, bucket: BucketId, id: u64, f: &mut EntryVisitor<'_>, depth: usize) -> Result<()> {
         check_depth(depth)?;
         if let Some(&node) = self.buckets[bucket].nodes.get(&id) {
             return self.walk_node(bucket, node, f, depth);
@@ -723,8 +720,7 @@ impl WriteTx<'_> {
     fn split(&mut self, node: NodeId) -> Vec<NodeId> {
         let mut parts = vec![node];
         let mut current = node;
-        loop {
-            let Some(next) = self.split_two(current) else { break };
+        while let Some(next) = self.split_two(current) {
             parts.push(next);
             current = next;
         }

@@ -32,11 +32,13 @@ enum Write {
     Delete { bucket: &'static [u8], key: Vec<u8> },
 }
 
+/// Batched writes by bucket and key (None: deleted), for reads before commit.
+type Overlay = BTreeMap<(&'static [u8], Vec<u8>), Option<Vec<u8>>>;
+
 pub struct Backend {
     db: Db,
     batch: Vec<Write>,
-    /// The batch's effect by bucket and key (None: deleted), for reads before commit.
-    overlay: BTreeMap<(&'static [u8], Vec<u8>), Option<Vec<u8>>>,
+    overlay: Overlay,
     pub batch_limit: usize,
 }
 

@@ -56,9 +56,8 @@ impl KeyIndex {
     /// revision and version the stored KeyValue carries.
     pub fn restore(&mut self, created: Revision, modified: Revision, ver: i64) {
         self.modified = modified;
-        let mut generations = Vec::with_capacity(1);
-        generations.push(Generation { ver, created, revs: vec![modified] });
-        self.generations = generations;
+        // `vec![x]` allocates exactly one element.
+        self.generations = vec![Generation { ver, created, revs: vec![modified] }];
     }
 
     /// Deletes the key at `rev`: the tombstone ends the generation.

@@ -90,13 +90,15 @@ pub(crate) fn register(registry: &mut Registry) {
     }
 }
 
+/// Inputs read by name (`-` is stdin), and whether any could not be read.
+pub(crate) type Inputs = (Vec<(String, Vec<u8>)>, bool);
+
 /// Reads each named file (`-` or none: stdin), reporting failures as `report` words them.
-/// Returns the contents that could be read, with their names, and whether any failed.
 pub(crate) fn inputs(
     cx: &mut Context<'_>,
     files: &[String],
     report: impl Fn(&str, &crate::FsError) -> String,
-) -> Result<(Vec<(String, Vec<u8>)>, bool), Stop> {
+) -> Result<Inputs, Stop> {
     if files.is_empty() {
         return Ok((vec![("-".to_string(), cx.stdin().to_vec())], false));
     }

@@ -50,8 +50,7 @@ fn parse_args(args: &[String], takes_value: &str) -> Result<Args, String> {
             flags.push(('n', Some(body.to_string())));
             continue;
         }
-        let mut chars = body.char_indices();
-        while let Some((i, c)) = chars.next() {
+        for (i, c) in body.char_indices() {
             if takes_value.contains(c) {
                 let attached = &body[i + c.len_utf8()..];
                 let value =
