@@ -116,10 +116,11 @@ fn bench() -> Result<(), String> {
             "wasm32-unknown-unknown",
             "-p",
             "playground-mvcc",
+            "--features",
+            "wasm-bench",
             "--test",
             "wasm_bench",
             "--",
-            "--include-ignored",
             "--nocapture",
         ])
         .env("PATH", tools.path()),
