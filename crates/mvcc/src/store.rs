@@ -315,16 +315,18 @@ impl Store {
 
     // ---- hashing -----------------------------------------------------------------------
 
-    /// etcd's `HashByRev`: a CRC-32C over the `key` bucket's entries that a compaction at
-    /// `rev` would keep, up to `rev` (0: the current revision). Returns (hash, revision).
-    pub fn hash_kv(&self, rev: i64) -> Result<(u32, i64)> {
-        let rev = if rev <= 0 { self.current_rev } else { rev };
-        if rev < self.compact_main_rev {
+    /// etcd's `HashByRev`: a CRC-32C over the `key` bucket's name and entries up to `rev` (0: the
+    /// current revision), leaving out revisions before the compaction that a compaction at `rev`
+    /// would drop. Returns (hash, current revision, compact revision), as `HashKV` answers.
+    pub fn hash_kv(&self, rev: i64) -> Result<(u32, i64, i64)> {
+        let (compacted, current) = (self.compact_main_rev, self.current_rev);
+        if rev > 0 && rev <= compacted {
             return Err(Error::Compacted);
         }
-        if rev > self.current_rev {
+        if rev > current {
             return Err(Error::FutureRev);
         }
+        let rev = if rev == 0 { current } else { rev };
         let mut keep = BTreeSet::new();
         for index in self.index.values() {
             index.keep(rev, &mut keep);
@@ -332,15 +334,40 @@ impl Store {
         let crc = Crc::<u32>::new(&CRC_32_ISCSI);
         let mut digest = crc.digest();
         digest.update(schema::KEY);
-        let lower = Revision::new(self.compact_main_rev + 1, 0);
+        let lower = Revision::new(compacted + 1, 0);
         for (key, value) in self.backend.range(schema::KEY, &[], &(rev + 1).to_be_bytes(), 0)? {
             let Some((revision, _)) = Revision::from_bytes(&key) else { continue };
-            if lower <= revision || keep.contains(&revision) {
-                digest.update(&key);
-                digest.update(&value);
+            if revision < lower && !keep.is_empty() && !keep.contains(&revision) {
+                continue;
             }
+            digest.update(&key);
+            digest.update(&value);
         }
-        Ok((digest.finalize(), rev))
+        Ok((digest.finalize(), current, compacted))
+    }
+
+    /// etcd's `Hash` (`endpoint hash`): a CRC-32C over every bucket's name and entries, less the
+    /// consistent index and term, after committing. Returns (hash, current revision).
+    pub fn hash(&mut self) -> Result<(u32, i64)> {
+        self.backend.commit()?;
+        let crc = Crc::<u32>::new(&CRC_32_ISCSI);
+        let mut digest = crc.digest();
+        let tx = self.backend.db().view();
+        let root = tx.root();
+        for name in tx.bucket_names(&root)? {
+            let Some(bucket) = tx.bucket(&root, &name)? else { continue };
+            digest.update(&name);
+            let is_meta = name == schema::META;
+            tx.for_each(&bucket, &mut |key, value, _| {
+                let ignored = is_meta && (key == schema::CONSISTENT_INDEX || key == schema::TERM);
+                if !ignored {
+                    digest.update(key);
+                    digest.update(value);
+                }
+                true
+            })?;
+        }
+        Ok((digest.finalize(), self.current_rev))
     }
 }
 

@@ -178,3 +178,39 @@ fn the_dbsize_workload_tracks_real_etcd() {
     assert!(store.backend().db().view().check().is_empty());
     assert!(failed.is_empty(), "more than 5 % off real etcd at {failed:?}");
 }
+
+/// HashKV: members with the same history and compaction agree (etcd's corruption check
+/// compares them), a compaction changes what is hashed below it; Hash ignores the consistent
+/// index.
+#[test]
+fn hashes_as_etcd_computes_them() {
+    let build = || {
+        let mut store = Store::create(Box::new(MemDisk::new())).unwrap();
+        for i in 0..30 {
+            store.put(format!("k{}", i % 4).as_bytes(), format!("v{i}").as_bytes(), 0).unwrap();
+            if i % 7 == 3 {
+                store.delete_range(b"k2", b"").unwrap();
+            }
+        }
+        store
+    };
+    let (mut a, mut b) = (build(), build());
+    let (before, current, compacted) = a.hash_kv(20).unwrap();
+    assert_eq!((current, compacted), (a.current_revision(), -1));
+    assert_eq!(b.hash_kv(20).unwrap(), (before, current, -1));
+    a.compact(12).unwrap();
+    b.compact(12).unwrap();
+    let (after, _, compacted) = a.hash_kv(20).unwrap();
+    assert_eq!(compacted, 12);
+    assert_ne!(after, before, "revisions below the compaction that no reader needs are left out");
+    assert_eq!(b.hash_kv(20).unwrap().0, after);
+    assert_eq!(a.hash_kv(12), Err(Error::Compacted));
+    assert_eq!(a.hash_kv(current + 1), Err(Error::FutureRev));
+
+    let (hash, _) = a.hash().unwrap();
+    a.set_consistent_index(99, 4).unwrap();
+    assert_eq!(a.hash().unwrap().0, hash);
+    assert_eq!(b.hash().unwrap().0, hash);
+    a.put(b"k0", b"changed", 0).unwrap();
+    assert_ne!(a.hash().unwrap().0, hash);
+}
