@@ -1,6 +1,7 @@
 //! `etcdutl`: etcd's offline utility, on files of the host filesystem (3.5.1's output).
 
 use playground_bolt::MemDisk;
+use playground_datadir::RestoreOptions;
 use playground_mvcc::snapshot::{self, SnapshotError};
 use playground_mvcc::Backend;
 
@@ -59,10 +60,7 @@ pub fn etcdutl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         ["defrag", rest @ ..] => defrag(cx, rest),
         ["version", ..] => text(cx, "etcdutl version: 3.5.1\nAPI version: 3.5\n"),
         [] | ["help", ..] | ["--help"] | ["-h"] => text(cx, USAGE),
-        ["snapshot", "restore", ..] => {
-            cx.err("Error: snapshot restore arrives with the playground's WAL and raft snapshot files\n")?;
-            Ok(EXIT_ERROR)
-        }
+        ["snapshot", "restore", rest @ ..] => snapshot_restore(cx, rest),
         [other, ..] => {
             cx.err(format!(
                 "Error: unknown command \"{other}\" for \"etcdutl\"\nRun 'etcdutl --help' for usage.\n"
@@ -121,6 +119,95 @@ Flags:
 Global Flags:
   -w, --write-out string   set the output format (fields, json, protobuf, simple, table) (default \"simple\")
 ";
+
+/// `etcdutl snapshot restore FILE --data-dir DIR`: a new member data directory on the host
+/// filesystem, which `etcd --data-dir DIR` starts from (real etcd 3.5.1 too).
+fn snapshot_restore(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
+    let mut options = RestoreOptions::default();
+    let mut files = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
+            _ => (*arg, None),
+        };
+        if flag == "--skip-hash-check" {
+            options.skip_hash_check = inline.as_deref() != Some("false");
+            continue;
+        }
+        let target = match flag {
+            "--data-dir" => &mut options.data_dir,
+            "--name" => &mut options.name,
+            "--initial-cluster" => &mut options.initial_cluster,
+            "--initial-cluster-token" => &mut options.initial_cluster_token,
+            "--initial-advertise-peer-urls" => &mut options.initial_advertise_peer_urls,
+            other if other.starts_with('-') => {
+                cx.err(format!("Error: unknown flag: {other}\n"))?;
+                return Ok(EXIT_ERROR);
+            }
+            _ => {
+                files.push(arg.to_string());
+                continue;
+            }
+        };
+        match inline.or_else(|| iter.next().map(|v| v.to_string())) {
+            Some(value) => *target = value,
+            None => {
+                cx.err(format!("Error: flag needs an argument: {flag}\n"))?;
+                return Ok(EXIT_ERROR);
+            }
+        }
+    }
+    let [file] = files.as_slice() else {
+        cx.err("Error: snapshot restore requires exactly one argument\n")?;
+        return Ok(EXIT_BAD_ARGS);
+    };
+    if options.data_dir.is_empty() {
+        options.data_dir = format!("{}.etcd", options.name);
+    }
+    let data_dir = options.data_dir.clone();
+    let dir = cx.resolve(&data_dir);
+    if cx.fs().list(&dir).is_ok_and(|entries| !entries.is_empty())
+        || cx.fs().metadata(&dir).is_ok_and(|m| !m.is_dir)
+    {
+        cx.err(format!("Error: data-dir \"{data_dir}\" not empty or could not be read\n"))?;
+        return Ok(EXIT_ERROR);
+    }
+    let bytes = match cx.read_file(file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            cx.err(format!("Error: open {file}: {}\n", error.to_string().to_lowercase()))?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let restored = match playground_datadir::restore(&bytes, &options) {
+        Ok(files) => files,
+        Err(error) => {
+            cx.err(format!("Error: {error}\n"))?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    for (path, data) in restored {
+        let path = cx.resolve(&path);
+        let mut partial = String::new();
+        let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("/");
+        for part in parent.split('/').filter(|p| !p.is_empty()) {
+            partial.push('/');
+            partial.push_str(part);
+            if cx.fs().metadata(&partial).is_err() {
+                if let Err(error) = cx.fs().create_dir(&partial) {
+                    cx.err(format!("Error: mkdir {partial}: {}\n", error.to_string().to_lowercase()))?;
+                    return Ok(EXIT_ERROR);
+                }
+            }
+        }
+        if let Err(error) = cx.fs().write(&path, &data, false) {
+            cx.err(format!("Error: open {path}: {}\n", error.to_string().to_lowercase()))?;
+            return Ok(EXIT_ERROR);
+        }
+    }
+    Ok(0)
+}
 
 /// `etcdutl defrag --data-dir DIR`: defragments `DIR/member/snap/db` on the host filesystem,
 /// as etcd's online defrag would (etcd must not be running on it).

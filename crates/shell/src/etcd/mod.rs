@@ -13,8 +13,22 @@ pub(crate) fn register(registry: &mut Registry) {
     registry.register(
         "etcdutl",
         Rc::new(FnCommand {
-            summary: "etcd's offline utility: snapshot status, defrag --data-dir",
-            flags: &["snapshot", "status", "defrag", "version", "--data-dir", "--write-out=", "-w"],
+            summary: "etcd's offline utility: snapshot status and restore, defrag --data-dir",
+            flags: &[
+                "snapshot",
+                "status",
+                "restore",
+                "defrag",
+                "version",
+                "--data-dir",
+                "--name",
+                "--initial-cluster",
+                "--initial-cluster-token",
+                "--initial-advertise-peer-urls",
+                "--skip-hash-check",
+                "--write-out=",
+                "-w",
+            ],
             run: etcdutl::etcdutl,
         }),
     );

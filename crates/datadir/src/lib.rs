@@ -1,0 +1,14 @@
+//! A member's data directory in etcd's layout (`member/wal`, `member/snap`, `member/snap/db`):
+//! the WAL's record framing and rolling CRC-32C, raft snapshot files, the membership records
+//! etcd keeps, and `etcdutl snapshot restore`, which builds a fresh data directory from a
+//! snapshot file. Formats come from etcd's source (wal, snap, membership packages); the code is
+//! ours. Files are returned as (path, bytes) for whatever filesystem the caller has.
+
+pub mod crc;
+pub mod membership;
+pub mod proto;
+pub mod restore;
+pub mod snap;
+pub mod wal;
+
+pub use restore::{restore, RestoreError, RestoreOptions};

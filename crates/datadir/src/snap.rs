@@ -1,0 +1,45 @@
+//! Raft snapshot files (`member/snap/TERM-INDEX.snap`): a `snappb.Snapshot` holding the
+//! CRC-32C of a marshalled `raftpb.Snapshot` and the snapshot itself.
+
+use crate::crc;
+use crate::proto::{fields, Field, Writer};
+
+pub fn file_name(term: u64, index: u64) -> String {
+    format!("{term:016x}-{index:016x}.snap")
+}
+
+/// `raftpb.ConfState` with voters only (what a restore writes).
+pub fn conf_state(voters: &[u64]) -> Vec<u8> {
+    let mut writer = Writer::default();
+    for &voter in voters {
+        writer.uint(1, voter);
+    }
+    writer.uint(5, 0);
+    writer.finish()
+}
+
+/// `raftpb.Snapshot { data, metadata { conf_state, index, term } }`.
+pub fn raft_snapshot(data: &[u8], voters: &[u64], index: u64, term: u64) -> Vec<u8> {
+    let metadata = Writer::default().bytes(1, &conf_state(voters)).uint(2, index).uint(3, term).finish();
+    Writer::default().bytes(1, data).bytes(2, &metadata).finish()
+}
+
+/// The snap file's bytes for a marshalled raft snapshot.
+pub fn encode(raft_snapshot: &[u8]) -> Vec<u8> {
+    Writer::default().uint(1, u64::from(crc::update(0, raft_snapshot))).bytes(2, raft_snapshot).finish()
+}
+
+/// The raft snapshot inside a snap file, if its crc holds (etcd: "snap: crc mismatch").
+pub fn decode(file: &[u8]) -> Option<Vec<u8>> {
+    let mut crc = None;
+    let mut data = None;
+    for field in fields(file)? {
+        match field {
+            Field::Varint(1, value) => crc = Some(value as u32),
+            Field::Bytes(2, bytes) => data = Some(bytes.to_vec()),
+            _ => {}
+        }
+    }
+    let data = data?;
+    (crc? == crc::update(0, &data)).then_some(data)
+}
