@@ -65,6 +65,8 @@ fn test() -> Result<(), String> {
             "-p",
             "playground-mvcc",
             "-p",
+            "playground-datadir",
+            "-p",
             "playground-shell",
         ])
         .env("PATH", tools.path()),
