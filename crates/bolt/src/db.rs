@@ -108,6 +108,34 @@ impl BucketStats {
     }
 }
 
+/// What a page of the file holds, for the UI's page map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    Meta,
+    Freelist,
+    /// Reusable now.
+    Free,
+    /// Freed by a recent transaction, kept while a reader may still see it.
+    Pending,
+    Branch,
+    Leaf,
+    /// A continuation of the page `of` (a large value or node).
+    Overflow {
+        of: u64,
+    },
+    /// Below the high water mark but neither reached nor free (a corrupt file).
+    Lost,
+}
+
+/// One page of the map: its kind, and the bucket whose tree holds it (`None`: the root bucket's
+/// own pages, or no bucket).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageUse {
+    pub id: u64,
+    pub kind: PageKind,
+    pub bucket: Option<String>,
+}
+
 /// One row of `bbolt pages`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageInfo {
@@ -251,6 +279,43 @@ impl Db {
             bytes[id * self.page_size..(id + 1) * self.page_size].copy_from_slice(&page);
         }
         Ok(bytes)
+    }
+
+    /// Every page below the high water mark: meta, freelist, free, pending, or part of a
+    /// bucket's tree (with the bucket's name, nested buckets as `parent/child`).
+    pub fn page_map(&self) -> Result<Vec<PageUse>> {
+        let tx = self.view();
+        let mut map: Vec<PageUse> =
+            (0..self.meta.pgid).map(|id| PageUse { id, kind: PageKind::Lost, bucket: None }).collect();
+        for id in META_PAGE_IDS {
+            if let Some(page) = map.get_mut(id as usize) {
+                page.kind = PageKind::Meta;
+            }
+        }
+        if self.meta.freelist != PGID_NO_FREELIST {
+            let overflow = PageView::parse(&tx.page(self.meta.freelist)?)?.overflow;
+            for i in 0..=u64::from(overflow) {
+                if let Some(page) = map.get_mut((self.meta.freelist + i) as usize) {
+                    page.kind = if i == 0 {
+                        PageKind::Freelist
+                    } else {
+                        PageKind::Overflow { of: self.meta.freelist }
+                    };
+                }
+            }
+        }
+        for id in self.freelist.free_ids() {
+            if let Some(page) = map.get_mut(id as usize) {
+                page.kind = PageKind::Free;
+            }
+        }
+        for id in 0..self.meta.pgid {
+            if self.freelist.is_pending(id) {
+                map[id as usize].kind = PageKind::Pending;
+            }
+        }
+        tx.map_bucket(&tx.root(), None, &mut map, 0)?;
+        Ok(map)
     }
 
     pub fn disk(&self) -> &dyn Disk {
@@ -599,6 +664,63 @@ impl Tx<'_> {
             }
         }
         stats.depth = stats.depth.max(depth as u64 + 1);
+        Ok(())
+    }
+
+    fn map_bucket(
+        &self,
+        root: &BucketRoot,
+        name: Option<&str>,
+        map: &mut [PageUse],
+        nesting: usize,
+    ) -> Result<()> {
+        if nesting > MAX_DEPTH {
+            return Err(Error::Corrupt(format!("buckets nested deeper than {MAX_DEPTH} levels")));
+        }
+        if let BucketRoot::Page(id) = root {
+            self.map_pages(*id, name, map, 0)?;
+        }
+        let mut children = Vec::new();
+        self.for_each(root, &mut |key, value, is_bucket| {
+            if is_bucket {
+                children.push((String::from_utf8_lossy(key).into_owned(), bucket_root(value)));
+            }
+            true
+        })?;
+        for (child, root) in children {
+            let path = match name {
+                Some(parent) => format!("{parent}/{child}"),
+                None => child,
+            };
+            self.map_bucket(&root?, Some(&path), map, nesting + 1)?;
+        }
+        Ok(())
+    }
+
+    fn map_pages(&self, id: u64, name: Option<&str>, map: &mut [PageUse], depth: usize) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(Error::Corrupt(format!("page {id}: tree deeper than {MAX_DEPTH} levels")));
+        }
+        let bytes = self.page(id)?;
+        let page = PageView::parse(&bytes)?;
+        let kind = match page.page_type() {
+            PageType::Branch => PageKind::Branch,
+            PageType::Leaf => PageKind::Leaf,
+            other => {
+                return Err(Error::Corrupt(format!("page {id}: a {} page inside a bucket", other.name())))
+            }
+        };
+        for i in 0..=u64::from(page.overflow) {
+            if let Some(entry) = map.get_mut((id + i) as usize) {
+                entry.kind = if i == 0 { kind.clone() } else { PageKind::Overflow { of: id } };
+                entry.bucket = name.map(str::to_string);
+            }
+        }
+        if kind == PageKind::Branch {
+            for element in page.branch_elements()? {
+                self.map_pages(element.child, name, map, depth + 1)?;
+            }
+        }
         Ok(())
     }
 

@@ -19,7 +19,7 @@ pub trait Disk {
     fn sync(&mut self) -> Result<()>;
 }
 
-/// Counters of a [`MemDisk`]'s work, for the simulator's cost model and the UI.
+/// Counters of a [`MemDisk`]'s work, and the virtual time it took under its [`DiskCosts`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DiskStats {
     pub reads: u64,
@@ -27,6 +27,32 @@ pub struct DiskStats {
     pub writes: u64,
     pub bytes_written: u64,
     pub syncs: u64,
+    /// Virtual time spent on the work above, in microseconds.
+    pub busy_micros: u64,
+}
+
+/// What each operation of a simulated disk costs in virtual time. The default is a
+/// consumer SSD: fdatasync a couple of milliseconds, as etcd's disk-latency guidance assumes;
+/// the simulator slows a disk by raising these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiskCosts {
+    pub read_micros: u64,
+    pub write_micros: u64,
+    pub sync_micros: u64,
+    /// Transfer rate, in bytes per millisecond.
+    pub bytes_per_milli: u64,
+}
+
+impl Default for DiskCosts {
+    fn default() -> Self {
+        DiskCosts { read_micros: 20, write_micros: 20, sync_micros: 2_000, bytes_per_milli: 500_000 }
+    }
+}
+
+impl DiskCosts {
+    fn transfer(&self, bytes: usize) -> u64 {
+        (bytes as u64 * 1000).checked_div(self.bytes_per_milli).unwrap_or(0)
+    }
 }
 
 /// Bytes per block of a [`MemDisk`]: the unit of growth and of the durable copies kept.
@@ -50,6 +76,7 @@ pub struct MemDisk {
     /// Blocks holding a durable copy (or created since the last sync).
     touched: Vec<usize>,
     stats: std::cell::Cell<DiskStats>,
+    pub costs: DiskCosts,
 }
 
 impl MemDisk {
@@ -121,9 +148,11 @@ impl Disk for MemDisk {
             buf[done..done + n].copy_from_slice(&self.blocks[index].bytes[within..within + n]);
             done += n;
         }
+        let cost = self.costs.read_micros + self.costs.transfer(buf.len());
         self.count(|s| {
             s.reads += 1;
             s.bytes_read += buf.len() as u64;
+            s.busy_micros += cost;
         });
         Ok(())
     }
@@ -150,9 +179,11 @@ impl Disk for MemDisk {
             done += n;
         }
         self.len = self.len.max(end);
+        let cost = self.costs.write_micros + self.costs.transfer(data.len());
         self.count(|s| {
             s.writes += 1;
             s.bytes_written += data.len() as u64;
+            s.busy_micros += cost;
         });
         Ok(())
     }
@@ -188,7 +219,11 @@ impl Disk for MemDisk {
         }
         self.touched.clear();
         self.durable_len = self.len;
-        self.count(|s| s.syncs += 1);
+        let cost = self.costs.sync_micros;
+        self.count(|s| {
+            s.syncs += 1;
+            s.busy_micros += cost;
+        });
         Ok(())
     }
 }

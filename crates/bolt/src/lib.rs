@@ -14,14 +14,18 @@
 pub mod db;
 pub mod disk;
 pub mod error;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod file_disk;
 pub mod format;
 pub mod freelist;
 mod node;
 pub mod page;
 pub mod write;
 
-pub use db::{bucket_root, BucketRoot, BucketStats, Db, Options, PageInfo, Stats, Tx};
-pub use disk::{Disk, DiskStats, MemDisk, SharedDisk};
+pub use db::{bucket_root, BucketRoot, BucketStats, Db, Options, PageInfo, PageKind, PageUse, Stats, Tx};
+pub use disk::{Disk, DiskCosts, DiskStats, MemDisk, SharedDisk};
 pub use error::{Error, Result};
+#[cfg(not(target_arch = "wasm32"))]
+pub use file_disk::FileDisk;
 pub use page::{Meta, PageType, PageView};
 pub use write::{WriteTx, DEFRAG_LIMIT, ROOT_BUCKET};
