@@ -54,6 +54,21 @@ fn test() -> Result<(), String> {
             .env("ETCD_BIN_DIR", tools::real_etcd_dir()),
     )?;
     step::run(
+        "fidelity report: db size and size in use against etcd 3.5.1 (shared/reference/06-dbsize.md)",
+        step::cargo(&[
+            "test",
+            "--locked",
+            "-q",
+            "-p",
+            "playground-mvcc",
+            "--test",
+            "store",
+            "the_dbsize_workload_tracks_real_etcd",
+            "--",
+            "--nocapture",
+        ]),
+    )?;
+    step::run(
         "engine and shell tests compiled to wasm, in Node (wasm-bindgen-test)",
         step::cargo(&[
             "test",
