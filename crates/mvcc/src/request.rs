@@ -150,6 +150,8 @@ impl Store {
         // applies whole or not at all.
         let mut path = Vec::new();
         if let RequestOp::Txn(request) = request {
+            check_intervals(&request.success)?;
+            check_intervals(&request.failure)?;
             choose_path(&txn, request, &mut path)?;
         }
         check(&txn, request, &mut path.iter().copied())?;
@@ -185,6 +187,61 @@ fn set_revision(response: &mut ResponseOp, revision: i64) {
             }
         }
     }
+}
+
+/// A key range as etcd's interval checks see it: `[key, end)`, a single key when `end` is
+/// empty, everything from `key` on when `end` is `\0`.
+#[derive(Debug, Clone)]
+struct Interval {
+    key: Vec<u8>,
+    end: Vec<u8>,
+}
+
+impl Interval {
+    fn contains(&self, point: &[u8]) -> bool {
+        if self.end.is_empty() {
+            point == self.key.as_slice()
+        } else if self.end == [0] {
+            point >= self.key.as_slice()
+        } else {
+            point >= self.key.as_slice() && point < self.end.as_slice()
+        }
+    }
+}
+
+/// etcd's `checkIntervals`: within one branch (nested txns included) no key is put twice and
+/// no key is both put and deleted; overlapping deletes are allowed. Returns the branch's puts
+/// and deletes.
+fn check_intervals(ops: &[RequestOp]) -> Result<(Vec<Vec<u8>>, Vec<Interval>)> {
+    let mut deletes: Vec<Interval> = ops
+        .iter()
+        .filter_map(|op| match op {
+            RequestOp::DeleteRange(d) => Some(Interval { key: d.key.clone(), end: d.range_end.clone() }),
+            _ => None,
+        })
+        .collect();
+    let mut puts: Vec<Vec<u8>> = Vec::new();
+    for op in ops {
+        let RequestOp::Txn(inner) = op else { continue };
+        let (puts_then, deletes_then) = check_intervals(&inner.success)?;
+        let (puts_else, deletes_else) = check_intervals(&inner.failure)?;
+        for key in puts_then.into_iter().chain(puts_else) {
+            if puts.contains(&key) || deletes.iter().any(|d| d.contains(&key)) {
+                return Err(Error::DuplicateKey);
+            }
+            puts.push(key);
+        }
+        deletes.extend(deletes_then);
+        deletes.extend(deletes_else);
+    }
+    for op in ops {
+        let RequestOp::Put(put) = op else { continue };
+        if puts.contains(&put.key) || deletes.iter().any(|d| d.contains(&put.key)) {
+            return Err(Error::DuplicateKey);
+        }
+        puts.push(put.key.clone());
+    }
+    Ok((puts, deletes))
 }
 
 /// The outcome of each compare on the way, in the order `execute` meets them.

@@ -24,6 +24,8 @@ pub enum Error {
     FutureRev,
     /// A put that keeps the current value or lease of a key that does not exist.
     KeyNotFound,
+    /// A txn that puts one key twice, or puts a key it also deletes.
+    DuplicateKey,
     /// The backend failed (a disk error, a corrupt page).
     Backend(playground_bolt::Error),
     /// A stored value does not decode.
@@ -36,6 +38,7 @@ impl fmt::Display for Error {
             Error::Compacted => f.write_str("mvcc: required revision has been compacted"),
             Error::FutureRev => f.write_str("mvcc: required revision is a future revision"),
             Error::KeyNotFound => f.write_str("key not found"),
+            Error::DuplicateKey => f.write_str("duplicate key given in txn request"),
             Error::Backend(error) => write!(f, "{error}"),
             Error::Corrupt(what) => write!(f, "mvcc: corrupt backend: {what}"),
         }

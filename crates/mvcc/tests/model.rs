@@ -75,10 +75,28 @@ fn run(seed: u64, steps: usize) {
                 let rev = model.current() + 1;
                 let mut txn = store.write();
                 let mut changed = false;
+                // What one txn may hold, as etcd's API allows it (checkIntervals): no key put
+                // twice, none both put and deleted.
+                let mut puts: Vec<Vec<u8>> = Vec::new();
+                let mut deletes: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+                let covered = |deletes: &[(Vec<u8>, Vec<u8>)], k: &[u8]| {
+                    deletes.iter().any(|(key, end)| {
+                        if end.is_empty() {
+                            k == key.as_slice()
+                        } else {
+                            k >= key.as_slice() && k < end.as_slice()
+                        }
+                    })
+                };
                 for _ in 0..1 + rng.below(3) {
                     let key = random_key(&mut rng);
                     if rng.below(4) == 0 {
                         let end = if rng.below(2) == 0 { Vec::new() } else { random_key(&mut rng) };
+                        let hits_a_put = puts.iter().any(|p| covered(&[(key.clone(), end.clone())], p));
+                        if hits_a_put {
+                            continue;
+                        }
+                        deletes.push((key.clone(), end.clone()));
                         let deleted = txn.delete_range(&key, &end).unwrap();
                         let before = next.len();
                         next.retain(|k, _| {
@@ -91,6 +109,10 @@ fn run(seed: u64, steps: usize) {
                         assert_eq!(deleted as usize, before - next.len(), "{context}");
                         changed |= deleted > 0;
                     } else {
+                        if puts.contains(&key) || covered(&deletes, &key) {
+                            continue;
+                        }
+                        puts.push(key.clone());
                         let value = format!("v{step}").into_bytes();
                         txn.put(&key, &value, 0).unwrap();
                         let (create_revision, version) = match next.get(&key) {

@@ -194,3 +194,32 @@ fn nested_compares_see_the_state_before_the_request_and_errors_apply_nothing() {
     assert_eq!(store.current_revision(), before);
     assert_eq!(store.range(b"x", b"", Default::default()).unwrap().count, 0);
 }
+
+#[test]
+fn a_txn_may_not_put_a_key_twice_or_put_what_it_deletes() {
+    let mut store = store_with(&[("a", "1")]);
+    let before = store.current_revision();
+    let twice = TxnRequest { compare: vec![], success: vec![put("k", "1"), put("k", "2")], failure: vec![] };
+    assert_eq!(store.txn(twice), Err(Error::DuplicateKey));
+    let deleted = RequestOp::DeleteRange(DeleteRangeRequest {
+        key: b"a".to_vec(),
+        range_end: b"z".to_vec(),
+        prev_kv: false,
+    });
+    let put_and_delete =
+        TxnRequest { compare: vec![], success: vec![deleted.clone(), put("k", "1")], failure: vec![] };
+    assert_eq!(store.txn(put_and_delete), Err(Error::DuplicateKey));
+    let nested = TxnRequest { compare: vec![], success: vec![put("k", "1")], failure: vec![] };
+    let outer =
+        TxnRequest { compare: vec![], success: vec![put("k", "0"), RequestOp::Txn(nested)], failure: vec![] };
+    assert_eq!(store.txn(outer), Err(Error::DuplicateKey));
+    assert_eq!(Error::DuplicateKey.to_string(), "duplicate key given in txn request");
+    assert_eq!(store.current_revision(), before);
+    // Overlapping deletes, and the same key in the two branches, are fine.
+    let fine = TxnRequest {
+        compare: vec![],
+        success: vec![deleted.clone(), deleted, put("zz", "1")],
+        failure: vec![put("zz", "2")],
+    };
+    assert!(store.txn(fine).unwrap().succeeded);
+}
