@@ -225,8 +225,16 @@ fn check_intervals(ops: &[RequestOp]) -> Result<(Vec<Vec<u8>>, Vec<Interval>)> {
         let RequestOp::Txn(inner) = op else { continue };
         let (puts_then, deletes_then) = check_intervals(&inner.success)?;
         let (puts_else, deletes_else) = check_intervals(&inner.failure)?;
-        for key in puts_then.into_iter().chain(puts_else) {
-            if puts.contains(&key) || deletes.iter().any(|d| d.contains(&key)) {
+        for key in &puts_then {
+            if puts.contains(key) || deletes.iter().any(|d| d.contains(key)) {
+                return Err(Error::DuplicateKey);
+            }
+            puts.push(key.clone());
+        }
+        for key in puts_else {
+            // The two branches exclude each other: the same key in both is fine.
+            let clash = puts.contains(&key) && !puts_then.contains(&key);
+            if clash || deletes.iter().any(|d| d.contains(&key)) {
                 return Err(Error::DuplicateKey);
             }
             puts.push(key);
