@@ -82,6 +82,8 @@ fn test() -> Result<(), String> {
             "-p",
             "playground-datadir",
             "-p",
+            "playground-raft",
+            "-p",
             "playground-shell",
         ])
         .env("PATH", tools.path()),

@@ -1,0 +1,20 @@
+//! Raft with etcd-raft's semantics, as a pure state machine: messages and ticks in, a
+//! [`Ready`] of state to persist, messages to send and entries to apply out; no clock, no I/O,
+//! and the election-timeout randomness from a seeded RNG.
+//!
+//! Purpose-written rather than raft-rs: raft-rs pulls protoc and protobuf 2 and draws its
+//! randomness from an RNG the playground cannot seed, and the playground must replay a run byte
+//! for byte from one seed, natively and in wasm. The algorithms (pre-vote, check-quorum,
+//! progress probe/replicate with inflight limits, conflict back-off by term) follow etcd-raft.
+//!
+//! Here so far: elections with pre-vote and check-quorum, replication, commitment, proposals
+//! forwarded to the leader, a status view. Log compaction and snapshots, learners, membership
+//! changes, leader transfer and ReadIndex come next.
+
+pub mod log;
+pub mod progress;
+mod raft;
+pub mod types;
+
+pub use raft::{Config, Raft, Ready, Role, Status};
+pub use types::*;

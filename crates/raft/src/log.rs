@@ -1,0 +1,119 @@
+//! The raft log: every entry from the first index on, what of it is stable (persisted), what is
+//! committed and what applied. Indexes and terms start as etcd-raft's do: an empty log has last
+//! index 0 and term 0.
+
+use crate::types::Entry;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RaftLog {
+    /// `entries[0]` has index `offset + 1`; `offset` and `offset_term` stand for the compacted prefix.
+    entries: Vec<Entry>,
+    offset: u64,
+    offset_term: u64,
+    /// Entries up to here are persisted.
+    pub stabled: u64,
+    pub committed: u64,
+    pub applied: u64,
+}
+
+impl RaftLog {
+    pub fn last_index(&self) -> u64 {
+        self.offset + self.entries.len() as u64
+    }
+
+    pub fn first_index(&self) -> u64 {
+        self.offset + 1
+    }
+
+    pub fn last_term(&self) -> u64 {
+        self.term(self.last_index()).unwrap_or(0)
+    }
+
+    /// The term of entry `index` (0 for index 0); `None` if compacted away or not there yet.
+    pub fn term(&self, index: u64) -> Option<u64> {
+        if index == self.offset {
+            return Some(self.offset_term);
+        }
+        if index < self.offset || index > self.last_index() {
+            return None;
+        }
+        Some(self.entries[(index - self.offset - 1) as usize].term)
+    }
+
+    pub fn match_term(&self, index: u64, term: u64) -> bool {
+        self.term(index) == Some(term)
+    }
+
+    /// Entries from `from` on (at most `max`), or `None` if `from` is compacted away.
+    pub fn entries_from(&self, from: u64, max: usize) -> Option<Vec<Entry>> {
+        if from <= self.offset {
+            return None;
+        }
+        let start = (from - self.offset - 1) as usize;
+        Some(self.entries.get(start..).unwrap_or_default().iter().take(max).cloned().collect())
+    }
+
+    /// Entries not yet persisted.
+    pub fn unstable_entries(&self) -> Vec<Entry> {
+        self.entries_from(self.stabled + 1, usize::MAX).unwrap_or_default()
+    }
+
+    /// Committed entries not yet applied.
+    pub fn next_committed(&self) -> Vec<Entry> {
+        let from = self.applied.max(self.offset) + 1;
+        let count = self.committed.saturating_sub(from - 1) as usize;
+        self.entries_from(from, count).unwrap_or_default()
+    }
+
+    /// Appends after the last entry (the leader's own proposals).
+    pub fn append(&mut self, entries: &[Entry]) -> u64 {
+        self.entries.extend_from_slice(entries);
+        self.last_index()
+    }
+
+    /// A follower's append: if the entry at `index` has `log_term`, keep what agrees, replace
+    /// from the first conflict, advance the commit. Returns the last new index.
+    pub fn maybe_append(&mut self, index: u64, log_term: u64, commit: u64, entries: &[Entry]) -> Option<u64> {
+        if !self.match_term(index, log_term) {
+            return None;
+        }
+        let last_new = index + entries.len() as u64;
+        if let Some(conflict) = entries.iter().find(|e| !self.match_term(e.index, e.term)) {
+            // A conflict at or below the committed index would lose committed data.
+            if conflict.index <= self.committed {
+                return None;
+            }
+            self.entries.truncate((conflict.index - self.offset - 1) as usize);
+            self.stabled = self.stabled.min(conflict.index - 1);
+            let start = (conflict.index - index - 1) as usize;
+            self.entries.extend_from_slice(&entries[start..]);
+        }
+        self.commit_to(commit.min(last_new));
+        Some(last_new)
+    }
+
+    /// The largest index at or below `index` whose term is at most `term` (etcd-raft's
+    /// `findConflictByTerm`, for a fast back-off on rejection).
+    pub fn find_conflict_by_term(&self, index: u64, term: u64) -> (u64, u64) {
+        let mut index = index.min(self.last_index());
+        while index > self.offset {
+            match self.term(index) {
+                Some(t) if t > term => index -= 1,
+                Some(t) => return (index, t),
+                None => break,
+            }
+        }
+        (index, self.term(index).unwrap_or(0))
+    }
+
+    pub fn commit_to(&mut self, commit: u64) {
+        if commit > self.committed {
+            self.committed = commit.min(self.last_index());
+        }
+    }
+
+    /// Is a log ending at (`index`, `term`) at least as up to date as this one?
+    pub fn is_up_to_date(&self, index: u64, term: u64) -> bool {
+        term > self.last_term() || (term == self.last_term() && index >= self.last_index())
+    }
+}

@@ -1,0 +1,587 @@
+//! The raft state machine: roles, terms and votes (with pre-vote and check-quorum), log
+//! replication with per-follower progress, commitment by quorum. It does no I/O and reads no
+//! clock: `tick` is the clock, `step` takes messages, and what to persist, send and apply comes
+//! out of [`Raft::ready`].
+
+use std::collections::BTreeMap;
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng, SeedableRng};
+
+use crate::log::RaftLog;
+use crate::progress::{Progress, ProgressState};
+use crate::types::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Follower,
+    PreCandidate,
+    Candidate,
+    Leader,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub id: NodeId,
+    pub voters: Vec<NodeId>,
+    /// Ticks without hearing from a leader before campaigning (etcd: 10 ticks of 100 ms).
+    pub election_tick: u64,
+    pub heartbeat_tick: u64,
+    pub pre_vote: bool,
+    pub check_quorum: bool,
+    /// Appends in flight to one follower while replicating.
+    pub max_inflight: usize,
+    /// Entries in one append.
+    pub max_entries_per_msg: usize,
+    /// Seeds the randomized election timeout.
+    pub seed: u64,
+}
+
+impl Config {
+    pub fn new(id: NodeId, voters: Vec<NodeId>) -> Config {
+        Config {
+            id,
+            voters,
+            election_tick: 10,
+            heartbeat_tick: 1,
+            pre_vote: true,
+            check_quorum: true,
+            max_inflight: 256,
+            max_entries_per_msg: 1024,
+            seed: id,
+        }
+    }
+}
+
+/// What the application must do next: persist `entries` and `hard_state`, then send
+/// `messages`, then apply `committed`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ready {
+    pub hard_state: Option<HardState>,
+    pub entries: Vec<Entry>,
+    pub messages: Vec<Message>,
+    pub committed: Vec<Entry>,
+}
+
+impl Ready {
+    pub fn is_empty(&self) -> bool {
+        self.hard_state.is_none()
+            && self.entries.is_empty()
+            && self.messages.is_empty()
+            && self.committed.is_empty()
+    }
+}
+
+/// A view for the UI and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub id: NodeId,
+    pub role: Role,
+    pub term: u64,
+    pub vote: NodeId,
+    pub leader: NodeId,
+    pub commit: u64,
+    pub applied: u64,
+    pub last_index: u64,
+    /// Leader only: each follower's match and next index and state.
+    pub progress: BTreeMap<NodeId, (u64, u64, ProgressState)>,
+}
+
+pub struct Raft {
+    pub id: NodeId,
+    pub term: u64,
+    pub vote: NodeId,
+    pub leader: NodeId,
+    pub role: Role,
+    pub log: RaftLog,
+    voters: Vec<NodeId>,
+    progress: BTreeMap<NodeId, Progress>,
+    votes: BTreeMap<NodeId, bool>,
+    messages: Vec<Message>,
+    election_elapsed: u64,
+    heartbeat_elapsed: u64,
+    randomized_election_timeout: u64,
+    config: Config,
+    rng: ChaCha8Rng,
+    last_hard_state: HardState,
+}
+
+impl Raft {
+    pub fn new(config: Config) -> Raft {
+        let mut raft = Raft {
+            id: config.id,
+            term: 0,
+            vote: NONE,
+            leader: NONE,
+            role: Role::Follower,
+            log: RaftLog::default(),
+            voters: config.voters.clone(),
+            progress: BTreeMap::new(),
+            votes: BTreeMap::new(),
+            messages: Vec::new(),
+            election_elapsed: 0,
+            heartbeat_elapsed: 0,
+            randomized_election_timeout: config.election_tick,
+            rng: ChaCha8Rng::seed_from_u64(config.seed),
+            config,
+            last_hard_state: HardState::default(),
+        };
+        raft.become_follower(0, NONE);
+        raft
+    }
+
+    fn quorum(&self) -> usize {
+        self.voters.len() / 2 + 1
+    }
+
+    pub fn hard_state(&self) -> HardState {
+        HardState { term: self.term, vote: self.vote, commit: self.log.committed }
+    }
+
+    pub fn status(&self) -> Status {
+        let progress = if self.role == Role::Leader {
+            self.progress.iter().map(|(&id, p)| (id, (p.matched, p.next, p.state))).collect()
+        } else {
+            BTreeMap::new()
+        };
+        Status {
+            id: self.id,
+            role: self.role,
+            term: self.term,
+            vote: self.vote,
+            leader: self.leader,
+            commit: self.log.committed,
+            applied: self.log.applied,
+            last_index: self.log.last_index(),
+            progress,
+        }
+    }
+
+    // ---- roles -------------------------------------------------------------------------
+
+    fn reset(&mut self, term: u64) {
+        if self.term != term {
+            self.term = term;
+            self.vote = NONE;
+        }
+        self.leader = NONE;
+        self.election_elapsed = 0;
+        self.heartbeat_elapsed = 0;
+        // Randomized in [election, 2 * election) so split votes resolve.
+        self.randomized_election_timeout =
+            self.config.election_tick + self.rng.next_u64() % self.config.election_tick.max(1);
+        self.votes.clear();
+        let next = self.log.last_index() + 1;
+        self.progress = self.voters.iter().map(|&id| (id, Progress::new(next))).collect();
+        if let Some(own) = self.progress.get_mut(&self.id) {
+            own.matched = self.log.last_index();
+        }
+    }
+
+    fn become_follower(&mut self, term: u64, leader: NodeId) {
+        self.reset(term);
+        self.leader = leader;
+        self.role = Role::Follower;
+    }
+
+    fn become_pre_candidate(&mut self) {
+        // A pre-candidate keeps its term and vote: nothing changes unless it could win.
+        self.votes.clear();
+        self.leader = NONE;
+        self.role = Role::PreCandidate;
+    }
+
+    fn become_candidate(&mut self) {
+        self.reset(self.term + 1);
+        self.vote = self.id;
+        self.role = Role::Candidate;
+    }
+
+    fn become_leader(&mut self) {
+        self.reset(self.term);
+        self.leader = self.id;
+        self.role = Role::Leader;
+        // An empty entry of the new term lets earlier entries commit.
+        let entry = Entry { term: self.term, index: self.log.last_index() + 1, ..Entry::default() };
+        self.append_entries(vec![entry]);
+    }
+
+    // ---- time --------------------------------------------------------------------------
+
+    pub fn tick(&mut self) {
+        self.election_elapsed += 1;
+        if self.role == Role::Leader {
+            self.heartbeat_elapsed += 1;
+            if self.election_elapsed >= self.config.election_tick {
+                self.election_elapsed = 0;
+                if self.config.check_quorum {
+                    self.step(Message::new(MessageType::CheckQuorum, self.id, self.id));
+                }
+            }
+            if self.role == Role::Leader && self.heartbeat_elapsed >= self.config.heartbeat_tick {
+                self.heartbeat_elapsed = 0;
+                self.broadcast_heartbeat();
+            }
+        } else if self.voters.contains(&self.id) && self.election_elapsed >= self.randomized_election_timeout
+        {
+            self.election_elapsed = 0;
+            self.step(Message::new(MessageType::Hup, self.id, self.id));
+        }
+    }
+
+    fn campaign(&mut self, pre_vote: bool) {
+        let (kind, term) = if pre_vote {
+            self.become_pre_candidate();
+            (MessageType::PreVote, self.term + 1)
+        } else {
+            self.become_candidate();
+            (MessageType::Vote, self.term)
+        };
+        if self.poll(self.id, true) {
+            // A single voter wins at once.
+            if pre_vote {
+                self.campaign(false);
+            } else {
+                self.become_leader();
+            }
+            return;
+        }
+        for &peer in &self.voters.clone() {
+            if peer == self.id {
+                continue;
+            }
+            let mut m = Message::new(kind, self.id, peer);
+            m.term = term;
+            m.index = self.log.last_index();
+            m.log_term = self.log.last_term();
+            self.messages.push(m);
+        }
+    }
+
+    /// Records a vote; true once a quorum granted.
+    fn poll(&mut self, from: NodeId, granted: bool) -> bool {
+        self.votes.entry(from).or_insert(granted);
+        self.votes.values().filter(|&&g| g).count() >= self.quorum()
+    }
+
+    fn rejected_by_quorum(&self) -> bool {
+        self.votes.values().filter(|&&g| !g).count() >= self.quorum()
+    }
+
+    // ---- messages ----------------------------------------------------------------------
+
+    fn send(&mut self, mut m: Message) {
+        if m.term == 0 && !matches!(m.kind, MessageType::Prop) {
+            m.term = self.term;
+        }
+        self.messages.push(m);
+    }
+
+    pub fn step(&mut self, m: Message) {
+        if m.term > self.term
+            && !matches!(m.kind, MessageType::Hup | MessageType::CheckQuorum | MessageType::Prop)
+        {
+            if matches!(m.kind, MessageType::Vote | MessageType::PreVote) {
+                let in_lease = self.config.check_quorum
+                    && self.leader != NONE
+                    && self.election_elapsed < self.config.election_tick;
+                if in_lease {
+                    // A leader we heard from recently stands: ignore a disruptive candidate.
+                    return;
+                }
+            }
+            match m.kind {
+                MessageType::PreVote => {}
+                MessageType::PreVoteResp if !m.reject => {}
+                MessageType::App | MessageType::Heartbeat => self.become_follower(m.term, m.from),
+                _ => self.become_follower(m.term, NONE),
+            }
+        } else if m.term != 0 && m.term < self.term {
+            if (self.config.check_quorum || self.config.pre_vote)
+                && matches!(m.kind, MessageType::App | MessageType::Heartbeat)
+            {
+                // A stale leader learns our term and steps down.
+                self.send(Message::new(MessageType::AppResp, self.id, m.from));
+            } else if m.kind == MessageType::PreVote {
+                let mut resp = Message::new(MessageType::PreVoteResp, self.id, m.from);
+                resp.reject = true;
+                self.send(resp);
+            }
+            return;
+        }
+        match m.kind {
+            MessageType::Hup => {
+                if self.role != Role::Leader {
+                    self.campaign(self.config.pre_vote);
+                }
+            }
+            MessageType::Vote | MessageType::PreVote => {
+                let can_vote = self.vote == m.from
+                    || (self.vote == NONE && self.leader == NONE)
+                    || (m.kind == MessageType::PreVote && m.term > self.term);
+                let resp_kind = if m.kind == MessageType::Vote {
+                    MessageType::VoteResp
+                } else {
+                    MessageType::PreVoteResp
+                };
+                let mut resp = Message::new(resp_kind, self.id, m.from);
+                if can_vote && self.log.is_up_to_date(m.index, m.log_term) {
+                    resp.term = m.term;
+                    if m.kind == MessageType::Vote {
+                        self.election_elapsed = 0;
+                        self.vote = m.from;
+                    }
+                } else {
+                    resp.term = self.term;
+                    resp.reject = true;
+                }
+                self.messages.push(resp);
+            }
+            _ => match self.role {
+                Role::Leader => self.step_leader(m),
+                Role::Candidate | Role::PreCandidate => self.step_candidate(m),
+                Role::Follower => self.step_follower(m),
+            },
+        }
+    }
+
+    fn step_leader(&mut self, m: Message) {
+        match m.kind {
+            MessageType::CheckQuorum => {
+                let active = self.progress.iter().filter(|(&id, p)| id == self.id || p.recent_active).count();
+                if active < self.quorum() {
+                    self.become_follower(self.term, NONE);
+                    return;
+                }
+                for (&id, p) in self.progress.iter_mut() {
+                    if id != self.id {
+                        p.recent_active = false;
+                    }
+                }
+            }
+            MessageType::Prop => {
+                let mut index = self.log.last_index();
+                let entries = m
+                    .entries
+                    .into_iter()
+                    .map(|mut e| {
+                        index += 1;
+                        e.term = self.term;
+                        e.index = index;
+                        e
+                    })
+                    .collect();
+                self.append_entries(entries);
+            }
+            MessageType::AppResp => {
+                let Some(p) = self.progress.get_mut(&m.from) else { return };
+                p.recent_active = true;
+                if m.reject {
+                    if p.maybe_decrease_to(m.index, m.reject_hint) {
+                        if p.state == ProgressState::Replicate {
+                            p.become_probe();
+                        }
+                        self.send_append(m.from);
+                    }
+                    return;
+                }
+                let was_paused = p.is_paused(self.config.max_inflight);
+                if p.maybe_update(m.index) {
+                    if p.state == ProgressState::Probe {
+                        p.become_replicate();
+                    } else {
+                        p.free_inflights_to(m.index);
+                    }
+                    if self.maybe_commit() {
+                        self.broadcast_append();
+                    } else if was_paused {
+                        self.send_append(m.from);
+                    }
+                    // Keep streaming while there is more to send.
+                    while self.progress.get(&m.from).is_some_and(|p| {
+                        p.next <= self.log.last_index() && !p.is_paused(self.config.max_inflight)
+                    }) {
+                        if !self.send_append(m.from) {
+                            break;
+                        }
+                    }
+                }
+            }
+            MessageType::HeartbeatResp => {
+                let Some(p) = self.progress.get_mut(&m.from) else { return };
+                p.recent_active = true;
+                p.probe_sent = false;
+                if p.matched < self.log.last_index() {
+                    self.send_append(m.from);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn step_candidate(&mut self, m: Message) {
+        let my_resp =
+            if self.role == Role::PreCandidate { MessageType::PreVoteResp } else { MessageType::VoteResp };
+        match m.kind {
+            MessageType::Prop => {}
+            MessageType::App | MessageType::Heartbeat => {
+                self.become_follower(m.term, m.from);
+                self.step_follower(m);
+            }
+            kind if kind == my_resp => {
+                if self.poll(m.from, !m.reject) {
+                    if self.role == Role::PreCandidate {
+                        self.campaign(false);
+                    } else {
+                        self.become_leader();
+                    }
+                } else if self.rejected_by_quorum() {
+                    self.become_follower(self.term, NONE);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn step_follower(&mut self, m: Message) {
+        match m.kind {
+            MessageType::Prop if self.leader != NONE => {
+                let mut forward = m;
+                forward.to = self.leader;
+                forward.from = self.id;
+                self.messages.push(forward);
+            }
+            MessageType::App => {
+                self.election_elapsed = 0;
+                self.leader = m.from;
+                self.handle_append(m);
+            }
+            MessageType::Heartbeat => {
+                self.election_elapsed = 0;
+                self.leader = m.from;
+                self.log.commit_to(m.commit);
+                self.send(Message::new(MessageType::HeartbeatResp, self.id, m.from));
+            }
+            _ => {}
+        }
+    }
+
+    fn handle_append(&mut self, m: Message) {
+        let mut resp = Message::new(MessageType::AppResp, self.id, m.from);
+        if m.index < self.log.committed {
+            resp.index = self.log.committed;
+        } else if let Some(last) = self.log.maybe_append(m.index, m.log_term, m.commit, &m.entries) {
+            resp.index = last;
+        } else {
+            let (hint, hint_term) =
+                self.log.find_conflict_by_term(m.index.min(self.log.last_index()), m.log_term);
+            resp.index = m.index;
+            resp.reject = true;
+            resp.reject_hint = hint;
+            resp.log_term = hint_term;
+        }
+        self.send(resp);
+    }
+
+    // ---- replication -------------------------------------------------------------------
+
+    fn append_entries(&mut self, entries: Vec<Entry>) {
+        let last = self.log.append(&entries);
+        if let Some(own) = self.progress.get_mut(&self.id) {
+            own.maybe_update(last);
+        }
+        self.maybe_commit();
+        self.broadcast_append();
+    }
+
+    /// Commits the highest index a quorum holds, if it is of the current term.
+    fn maybe_commit(&mut self) -> bool {
+        let mut matched: Vec<u64> = self.progress.values().map(|p| p.matched).collect();
+        matched.sort_unstable_by(|a, b| b.cmp(a));
+        let Some(&index) = matched.get(self.quorum() - 1) else { return false };
+        if index > self.log.committed && self.log.term(index) == Some(self.term) {
+            self.log.commit_to(index);
+            return true;
+        }
+        false
+    }
+
+    fn broadcast_append(&mut self) {
+        let peers: Vec<NodeId> = self.progress.keys().copied().filter(|&id| id != self.id).collect();
+        for peer in peers {
+            self.send_append(peer);
+        }
+    }
+
+    /// Sends the next append to `to` if its progress allows; true if one was sent.
+    fn send_append(&mut self, to: NodeId) -> bool {
+        let max_inflight = self.config.max_inflight;
+        let Some(p) = self.progress.get(&to) else { return false };
+        if p.is_paused(max_inflight) {
+            return false;
+        }
+        let prev = p.next - 1;
+        let (Some(log_term), Some(entries)) =
+            (self.log.term(prev), self.log.entries_from(p.next, self.config.max_entries_per_msg))
+        else {
+            // Snapshots for followers behind a compacted log come with log compaction.
+            return false;
+        };
+        let mut m = Message::new(MessageType::App, self.id, to);
+        m.index = prev;
+        m.log_term = log_term;
+        m.commit = self.log.committed;
+        let last = entries.last().map(|e| e.index);
+        m.entries = entries;
+        let p = self.progress.get_mut(&to).expect("checked above");
+        match (p.state, last) {
+            (ProgressState::Replicate, Some(last)) => {
+                p.next = last + 1;
+                p.inflights.push(last);
+            }
+            (ProgressState::Probe, _) => p.probe_sent = true,
+            _ => {}
+        }
+        self.send(m);
+        true
+    }
+
+    fn broadcast_heartbeat(&mut self) {
+        let peers: Vec<(NodeId, u64)> =
+            self.progress.iter().filter(|(&id, _)| id != self.id).map(|(&id, p)| (id, p.matched)).collect();
+        for (peer, matched) in peers {
+            let mut m = Message::new(MessageType::Heartbeat, self.id, peer);
+            m.commit = matched.min(self.log.committed);
+            self.send(m);
+        }
+    }
+
+    /// Proposes data; false if this node is not the leader and knows none to forward to.
+    pub fn propose(&mut self, data: Vec<u8>) -> bool {
+        let known = self.role == Role::Leader || self.leader != NONE;
+        let mut m = Message::new(MessageType::Prop, self.id, self.id);
+        m.entries = vec![Entry { data, ..Entry::default() }];
+        self.step(m);
+        known
+    }
+
+    // ---- ready -------------------------------------------------------------------------
+
+    /// Takes what to persist, send and apply since the last call.
+    pub fn ready(&mut self) -> Ready {
+        let hard_state = self.hard_state();
+        let changed = hard_state != self.last_hard_state;
+        let ready = Ready {
+            hard_state: changed.then_some(hard_state),
+            entries: self.log.unstable_entries(),
+            messages: std::mem::take(&mut self.messages),
+            committed: self.log.next_committed(),
+        };
+        self.last_hard_state = hard_state;
+        self.log.stabled = self.log.last_index();
+        if let Some(last) = ready.committed.last() {
+            self.log.applied = last.index;
+        }
+        ready
+    }
+}
