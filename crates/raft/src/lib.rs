@@ -8,8 +8,9 @@
 //! progress probe/replicate with inflight limits, conflict back-off by term) follow etcd-raft.
 //!
 //! Here so far: elections with pre-vote and check-quorum, replication, commitment, proposals
-//! forwarded to the leader, a status view. Log compaction and snapshots, learners, membership
-//! changes, leader transfer and ReadIndex come next.
+//! forwarded to the leader, log compaction with snapshots sent to followers behind the first
+//! index, learners, single-step membership changes, leader transfer, a status view. ReadIndex,
+//! and persistence through the WAL on the simulator's disks, come next.
 
 pub mod log;
 pub mod progress;

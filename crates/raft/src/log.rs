@@ -112,6 +112,37 @@ impl RaftLog {
         }
     }
 
+    /// Drops the entries up to `index` (applied, and kept in a snapshot).
+    pub fn compact(&mut self, index: u64) -> bool {
+        if index <= self.offset || index > self.applied {
+            return false;
+        }
+        let Some(term) = self.term(index) else { return false };
+        self.entries.drain(..(index - self.offset) as usize);
+        self.offset = index;
+        self.offset_term = term;
+        true
+    }
+
+    /// Replaces the log with a snapshot's position (a follower catching up by snapshot).
+    pub fn restore(&mut self, index: u64, term: u64) {
+        self.entries.clear();
+        self.offset = index;
+        self.offset_term = term;
+        self.stabled = index;
+        self.committed = index;
+        self.applied = index;
+    }
+
+    /// Entries held in memory (what `--snapshot-count` bounds).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// Is a log ending at (`index`, `term`) at least as up to date as this one?
     pub fn is_up_to_date(&self, index: u64, term: u64) -> bool {
         term > self.last_term() || (term == self.last_term() && index >= self.last_index())

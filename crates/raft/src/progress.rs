@@ -7,6 +7,8 @@ pub enum ProgressState {
     Probe,
     /// Known match: appends stream, up to the inflight limit.
     Replicate,
+    /// Behind the leader's first index: a snapshot is on its way; nothing else is sent.
+    Snapshot,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +22,9 @@ pub struct Progress {
     pub inflights: Vec<u64>,
     /// Heard from since the last check-quorum round.
     pub recent_active: bool,
+    /// Snapshot: the index of the snapshot sent.
+    pub pending_snapshot: u64,
+    pub is_learner: bool,
 }
 
 impl Progress {
@@ -31,6 +36,8 @@ impl Progress {
             probe_sent: false,
             inflights: Vec::new(),
             recent_active: false,
+            pending_snapshot: 0,
+            is_learner: false,
         }
     }
 
@@ -38,12 +45,27 @@ impl Progress {
         match self.state {
             ProgressState::Probe => self.probe_sent,
             ProgressState::Replicate => self.inflights.len() >= max_inflight,
+            ProgressState::Snapshot => true,
         }
     }
 
+    pub fn become_snapshot(&mut self, index: u64) {
+        self.state = ProgressState::Snapshot;
+        self.pending_snapshot = index;
+        self.probe_sent = false;
+        self.inflights.clear();
+    }
+
     pub fn become_probe(&mut self) {
+        // After a snapshot, continue from it.
+        let from = if self.state == ProgressState::Snapshot {
+            self.matched.max(self.pending_snapshot)
+        } else {
+            self.matched
+        };
         self.state = ProgressState::Probe;
-        self.next = self.matched + 1;
+        self.next = from + 1;
+        self.pending_snapshot = 0;
         self.probe_sent = false;
         self.inflights.clear();
     }

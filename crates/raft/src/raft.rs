@@ -24,6 +24,7 @@ pub enum Role {
 pub struct Config {
     pub id: NodeId,
     pub voters: Vec<NodeId>,
+    pub learners: Vec<NodeId>,
     /// Ticks without hearing from a leader before campaigning (etcd: 10 ticks of 100 ms).
     pub election_tick: u64,
     pub heartbeat_tick: u64,
@@ -42,6 +43,7 @@ impl Config {
         Config {
             id,
             voters,
+            learners: Vec::new(),
             election_tick: 10,
             heartbeat_tick: 1,
             pre_vote: true,
@@ -57,6 +59,8 @@ impl Config {
 /// `messages`, then apply `committed`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ready {
+    /// A snapshot received from the leader: the state machine must be replaced by it first.
+    pub snapshot: Option<Snapshot>,
     pub hard_state: Option<HardState>,
     pub entries: Vec<Entry>,
     pub messages: Vec<Message>,
@@ -83,6 +87,9 @@ pub struct Status {
     pub commit: u64,
     pub applied: u64,
     pub last_index: u64,
+    pub first_index: u64,
+    pub voters: Vec<NodeId>,
+    pub learners: Vec<NodeId>,
     /// Leader only: each follower's match and next index and state.
     pub progress: BTreeMap<NodeId, (u64, u64, ProgressState)>,
 }
@@ -95,7 +102,16 @@ pub struct Raft {
     pub role: Role,
     pub log: RaftLog,
     voters: Vec<NodeId>,
+    learners: Vec<NodeId>,
     progress: BTreeMap<NodeId, Progress>,
+    /// The latest snapshot the application made: what a lagging follower is sent.
+    snapshot: Option<Snapshot>,
+    /// A snapshot from the leader not yet handed to the application.
+    received_snapshot: Option<Snapshot>,
+    /// Index of the last conf change proposed: no other until it is applied.
+    pending_conf_index: u64,
+    /// Leader: the node leadership is being handed to.
+    lead_transferee: NodeId,
     votes: BTreeMap<NodeId, bool>,
     messages: Vec<Message>,
     election_elapsed: u64,
@@ -116,7 +132,12 @@ impl Raft {
             role: Role::Follower,
             log: RaftLog::default(),
             voters: config.voters.clone(),
+            learners: config.learners.clone(),
             progress: BTreeMap::new(),
+            snapshot: None,
+            received_snapshot: None,
+            pending_conf_index: 0,
+            lead_transferee: NONE,
             votes: BTreeMap::new(),
             messages: Vec::new(),
             election_elapsed: 0,
@@ -153,6 +174,9 @@ impl Raft {
             commit: self.log.committed,
             applied: self.log.applied,
             last_index: self.log.last_index(),
+            first_index: self.log.first_index(),
+            voters: self.voters.clone(),
+            learners: self.learners.clone(),
             progress,
         }
     }
@@ -171,8 +195,14 @@ impl Raft {
         self.randomized_election_timeout =
             self.config.election_tick + self.rng.next_u64() % self.config.election_tick.max(1);
         self.votes.clear();
+        self.lead_transferee = NONE;
         let next = self.log.last_index() + 1;
         self.progress = self.voters.iter().map(|&id| (id, Progress::new(next))).collect();
+        for &id in &self.learners {
+            let mut progress = Progress::new(next);
+            progress.is_learner = true;
+            self.progress.insert(id, progress);
+        }
         if let Some(own) = self.progress.get_mut(&self.id) {
             own.matched = self.log.last_index();
         }
@@ -201,6 +231,8 @@ impl Raft {
         self.reset(self.term);
         self.leader = self.id;
         self.role = Role::Leader;
+        // Entries not yet applied may hold a conf change: no new one until they are.
+        self.pending_conf_index = self.log.last_index();
         // An empty entry of the new term lets earlier entries commit.
         let entry = Entry { term: self.term, index: self.log.last_index() + 1, ..Entry::default() };
         self.append_entries(vec![entry]);
@@ -214,6 +246,8 @@ impl Raft {
             self.heartbeat_elapsed += 1;
             if self.election_elapsed >= self.config.election_tick {
                 self.election_elapsed = 0;
+                // A transfer that did not happen within an election timeout is abandoned.
+                self.lead_transferee = NONE;
                 if self.config.check_quorum {
                     self.step(Message::new(MessageType::CheckQuorum, self.id, self.id));
                 }
@@ -230,6 +264,10 @@ impl Raft {
     }
 
     fn campaign(&mut self, pre_vote: bool) {
+        self.campaign_with(pre_vote, false);
+    }
+
+    fn campaign_with(&mut self, pre_vote: bool, transfer: bool) {
         let (kind, term) = if pre_vote {
             self.become_pre_candidate();
             (MessageType::PreVote, self.term + 1)
@@ -254,6 +292,7 @@ impl Raft {
             m.term = term;
             m.index = self.log.last_index();
             m.log_term = self.log.last_term();
+            m.transfer = transfer;
             self.messages.push(m);
         }
     }
@@ -283,6 +322,7 @@ impl Raft {
         {
             if matches!(m.kind, MessageType::Vote | MessageType::PreVote) {
                 let in_lease = self.config.check_quorum
+                    && !m.transfer
                     && self.leader != NONE
                     && self.election_elapsed < self.config.election_tick;
                 if in_lease {
@@ -293,12 +333,14 @@ impl Raft {
             match m.kind {
                 MessageType::PreVote => {}
                 MessageType::PreVoteResp if !m.reject => {}
-                MessageType::App | MessageType::Heartbeat => self.become_follower(m.term, m.from),
+                MessageType::App | MessageType::Heartbeat | MessageType::Snap => {
+                    self.become_follower(m.term, m.from)
+                }
                 _ => self.become_follower(m.term, NONE),
             }
         } else if m.term != 0 && m.term < self.term {
             if (self.config.check_quorum || self.config.pre_vote)
-                && matches!(m.kind, MessageType::App | MessageType::Heartbeat)
+                && matches!(m.kind, MessageType::App | MessageType::Heartbeat | MessageType::Snap)
             {
                 // A stale leader learns our term and steps down.
                 self.send(Message::new(MessageType::AppResp, self.id, m.from));
@@ -311,7 +353,7 @@ impl Raft {
         }
         match m.kind {
             MessageType::Hup => {
-                if self.role != Role::Leader {
+                if self.role != Role::Leader && self.voters.contains(&self.id) {
                     self.campaign(self.config.pre_vote);
                 }
             }
@@ -348,7 +390,11 @@ impl Raft {
     fn step_leader(&mut self, m: Message) {
         match m.kind {
             MessageType::CheckQuorum => {
-                let active = self.progress.iter().filter(|(&id, p)| id == self.id || p.recent_active).count();
+                let active = self
+                    .progress
+                    .iter()
+                    .filter(|(&id, p)| !p.is_learner && (id == self.id || p.recent_active))
+                    .count();
                 if active < self.quorum() {
                     self.become_follower(self.term, NONE);
                     return;
@@ -359,6 +405,7 @@ impl Raft {
                     }
                 }
             }
+            MessageType::Prop if self.lead_transferee != NONE => {}
             MessageType::Prop => {
                 let mut index = self.log.last_index();
                 let entries = m
@@ -387,10 +434,19 @@ impl Raft {
                 }
                 let was_paused = p.is_paused(self.config.max_inflight);
                 if p.maybe_update(m.index) {
-                    if p.state == ProgressState::Probe {
-                        p.become_replicate();
-                    } else {
-                        p.free_inflights_to(m.index);
+                    match p.state {
+                        ProgressState::Probe => p.become_replicate(),
+                        ProgressState::Snapshot if p.matched >= p.pending_snapshot => {
+                            p.become_probe();
+                            p.become_replicate();
+                        }
+                        ProgressState::Snapshot => {}
+                        ProgressState::Replicate => p.free_inflights_to(m.index),
+                    }
+                    if m.from == self.lead_transferee
+                        && self.progress[&m.from].matched == self.log.last_index()
+                    {
+                        self.send(Message::new(MessageType::TimeoutNow, self.id, m.from));
                     }
                     if self.maybe_commit() {
                         self.broadcast_append();
@@ -405,6 +461,19 @@ impl Raft {
                             break;
                         }
                     }
+                }
+            }
+            MessageType::TransferLeader => {
+                let to = m.from;
+                if to == self.id || !self.voters.contains(&to) || self.lead_transferee == to {
+                    return;
+                }
+                self.lead_transferee = to;
+                self.election_elapsed = 0;
+                if self.progress.get(&to).is_some_and(|p| p.matched == self.log.last_index()) {
+                    self.send(Message::new(MessageType::TimeoutNow, self.id, to));
+                } else {
+                    self.send_append(to);
                 }
             }
             MessageType::HeartbeatResp => {
@@ -424,7 +493,7 @@ impl Raft {
             if self.role == Role::PreCandidate { MessageType::PreVoteResp } else { MessageType::VoteResp };
         match m.kind {
             MessageType::Prop => {}
-            MessageType::App | MessageType::Heartbeat => {
+            MessageType::App | MessageType::Heartbeat | MessageType::Snap => {
                 self.become_follower(m.term, m.from);
                 self.step_follower(m);
             }
@@ -462,6 +531,17 @@ impl Raft {
                 self.log.commit_to(m.commit);
                 self.send(Message::new(MessageType::HeartbeatResp, self.id, m.from));
             }
+            MessageType::Snap => {
+                self.election_elapsed = 0;
+                self.leader = m.from;
+                self.handle_snapshot(m);
+            }
+            MessageType::TimeoutNow if self.voters.contains(&self.id) => self.campaign_with(false, true),
+            MessageType::TransferLeader if self.leader != NONE => {
+                let mut forward = m;
+                forward.to = self.leader;
+                self.messages.push(forward);
+            }
             _ => {}
         }
     }
@@ -483,6 +563,125 @@ impl Raft {
         self.send(resp);
     }
 
+    fn handle_snapshot(&mut self, m: Message) {
+        let Some(snapshot) = m.snapshot else { return };
+        let mut resp = Message::new(MessageType::AppResp, self.id, m.from);
+        if snapshot.index <= self.log.committed {
+            resp.index = self.log.committed;
+        } else if self.log.match_term(snapshot.index, snapshot.term) {
+            // The log already has it: only the commit moves.
+            self.log.commit_to(snapshot.index);
+            resp.index = snapshot.index;
+        } else {
+            self.log.restore(snapshot.index, snapshot.term);
+            self.voters = snapshot.voters.clone();
+            self.learners = snapshot.learners.clone();
+            resp.index = snapshot.index;
+            self.received_snapshot = Some(snapshot);
+        }
+        self.send(resp);
+    }
+
+    // ---- application -------------------------------------------------------------------
+
+    /// Records the application's snapshot at `index` (applied): what followers behind the
+    /// log's first index will be sent.
+    pub fn create_snapshot(&mut self, index: u64, data: Vec<u8>) -> bool {
+        if index > self.log.applied {
+            return false;
+        }
+        let Some(term) = self.log.term(index) else { return false };
+        self.snapshot = Some(Snapshot {
+            index,
+            term,
+            voters: self.voters.clone(),
+            learners: self.learners.clone(),
+            data,
+        });
+        true
+    }
+
+    /// Drops log entries up to `index` (they must be in a snapshot).
+    pub fn compact_log(&mut self, index: u64) -> bool {
+        self.snapshot.as_ref().is_some_and(|s| s.index >= index) && self.log.compact(index)
+    }
+
+    /// Proposes a membership change; false if not the leader or one is still pending.
+    pub fn propose_conf_change(&mut self, change: &ConfChange) -> bool {
+        if self.role != Role::Leader
+            || self.pending_conf_index > self.log.applied
+            || self.lead_transferee != NONE
+        {
+            return false;
+        }
+        let index = self.log.last_index() + 1;
+        let entry = Entry { term: self.term, index, kind: EntryType::ConfChange, data: change.encode() };
+        self.pending_conf_index = index;
+        self.append_entries(vec![entry]);
+        true
+    }
+
+    /// Applies a committed membership change (the application calls this when it applies the
+    /// entry).
+    pub fn apply_conf_change(&mut self, change: &ConfChange) {
+        let id = change.node_id;
+        let next = self.log.last_index() + 1;
+        match change.kind {
+            ConfChangeType::AddNode => {
+                self.learners.retain(|&l| l != id);
+                if !self.voters.contains(&id) {
+                    self.voters.push(id);
+                    self.voters.sort_unstable();
+                }
+                let progress = self.progress.entry(id).or_insert_with(|| Progress::new(next));
+                progress.is_learner = false;
+            }
+            ConfChangeType::AddLearnerNode => {
+                if self.voters.contains(&id) {
+                    return;
+                }
+                if !self.learners.contains(&id) {
+                    self.learners.push(id);
+                    self.learners.sort_unstable();
+                }
+                self.progress.entry(id).or_insert_with(|| Progress::new(next)).is_learner = true;
+            }
+            ConfChangeType::RemoveNode => {
+                self.voters.retain(|&v| v != id);
+                self.learners.retain(|&l| l != id);
+                self.progress.remove(&id);
+                if self.lead_transferee == id {
+                    self.lead_transferee = NONE;
+                }
+                if self.role == Role::Leader && !self.voters.is_empty() && self.maybe_commit() {
+                    self.broadcast_append();
+                }
+            }
+        }
+    }
+
+    /// The transport's word on a snapshot sent to `to` (etcd's `ReportSnapshot`): after success
+    /// wait for the follower's answer; after failure probe again from its match, at the next
+    /// heartbeat.
+    pub fn report_snapshot(&mut self, to: NodeId, success: bool) {
+        let Some(p) = self.progress.get_mut(&to) else { return };
+        if p.state != ProgressState::Snapshot {
+            return;
+        }
+        if !success {
+            p.pending_snapshot = 0;
+        }
+        p.become_probe();
+        p.probe_sent = true;
+    }
+
+    /// Asks the leader to hand leadership to `to` (etcd's `move-leader`).
+    pub fn transfer_leader(&mut self, to: NodeId) {
+        let mut m = Message::new(MessageType::TransferLeader, to, self.id);
+        m.term = 0;
+        self.step(m);
+    }
+
     // ---- replication -------------------------------------------------------------------
 
     fn append_entries(&mut self, entries: Vec<Entry>) {
@@ -496,7 +695,8 @@ impl Raft {
 
     /// Commits the highest index a quorum holds, if it is of the current term.
     fn maybe_commit(&mut self) -> bool {
-        let mut matched: Vec<u64> = self.progress.values().map(|p| p.matched).collect();
+        let mut matched: Vec<u64> =
+            self.progress.values().filter(|p| !p.is_learner).map(|p| p.matched).collect();
         matched.sort_unstable_by(|a, b| b.cmp(a));
         let Some(&index) = matched.get(self.quorum() - 1) else { return false };
         if index > self.log.committed && self.log.term(index) == Some(self.term) {
@@ -524,8 +724,16 @@ impl Raft {
         let (Some(log_term), Some(entries)) =
             (self.log.term(prev), self.log.entries_from(p.next, self.config.max_entries_per_msg))
         else {
-            // Snapshots for followers behind a compacted log come with log compaction.
-            return false;
+            // The follower is behind the first index: only the snapshot can catch it up.
+            let Some(snapshot) = self.snapshot.clone() else { return false };
+            let index = snapshot.index;
+            let mut m = Message::new(MessageType::Snap, self.id, to);
+            m.snapshot = Some(snapshot);
+            if let Some(p) = self.progress.get_mut(&to) {
+                p.become_snapshot(index);
+            }
+            self.send(m);
+            return true;
         };
         let mut m = Message::new(MessageType::App, self.id, to);
         m.index = prev;
@@ -572,6 +780,7 @@ impl Raft {
         let hard_state = self.hard_state();
         let changed = hard_state != self.last_hard_state;
         let ready = Ready {
+            snapshot: self.received_snapshot.take(),
             hard_state: changed.then_some(hard_state),
             entries: self.log.unstable_entries(),
             messages: std::mem::take(&mut self.messages),

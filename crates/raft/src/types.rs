@@ -44,6 +44,111 @@ pub enum MessageType {
     PreVoteResp,
     Heartbeat,
     HeartbeatResp,
+    /// The leader sends its snapshot to a follower behind its first log index.
+    Snap,
+    /// To the leader: hand leadership to `from`.
+    TransferLeader,
+    /// Leader to transferee: campaign now, ignoring the election timeout and leases.
+    TimeoutNow,
+}
+
+/// A raft snapshot: the state machine at `index` (`data`, opaque to raft) and the membership
+/// then.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snapshot {
+    pub index: u64,
+    pub term: u64,
+    pub voters: Vec<NodeId>,
+    pub learners: Vec<NodeId>,
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfChangeType {
+    AddNode,
+    RemoveNode,
+    AddLearnerNode,
+}
+
+/// A single-step membership change, carried in a `ConfChange` entry (raftpb's field numbers:
+/// type 2, node id 3, context 4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfChange {
+    pub kind: ConfChangeType,
+    pub node_id: NodeId,
+    pub context: Vec<u8>,
+}
+
+impl ConfChange {
+    pub fn encode(&self) -> Vec<u8> {
+        let kind = match self.kind {
+            ConfChangeType::AddNode => 0,
+            ConfChangeType::RemoveNode => 1,
+            ConfChangeType::AddLearnerNode => 3,
+        };
+        let mut out = Vec::new();
+        for (field, value) in [(1u64, 0u64), (2, kind), (3, self.node_id)] {
+            varint(&mut out, field << 3);
+            varint(&mut out, value);
+        }
+        if !self.context.is_empty() {
+            varint(&mut out, 4 << 3 | 2);
+            varint(&mut out, self.context.len() as u64);
+            out.extend_from_slice(&self.context);
+        }
+        out
+    }
+
+    pub fn decode(bytes: &[u8]) -> Option<ConfChange> {
+        let (mut kind, mut node_id, mut context, mut at) = (0, 0, Vec::new(), 0);
+        while at < bytes.len() {
+            let tag = read_varint(bytes, &mut at)?;
+            match (tag >> 3, tag & 7) {
+                (4, 2) => {
+                    let len = usize::try_from(read_varint(bytes, &mut at)?).ok()?;
+                    context = bytes.get(at..at.checked_add(len)?)?.to_vec();
+                    at += len;
+                }
+                (field, 0) => {
+                    let value = read_varint(bytes, &mut at)?;
+                    match field {
+                        2 => kind = value,
+                        3 => node_id = value,
+                        _ => {}
+                    }
+                }
+                _ => return None,
+            }
+        }
+        let kind = match kind {
+            0 => ConfChangeType::AddNode,
+            1 => ConfChangeType::RemoveNode,
+            3 => ConfChangeType::AddLearnerNode,
+            _ => return None,
+        };
+        Some(ConfChange { kind, node_id, context })
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        value |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(value);
+        }
+    }
+    None
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +166,9 @@ pub struct Message {
     pub reject: bool,
     /// AppResp rejections: where the follower's log might match.
     pub reject_hint: u64,
+    pub snapshot: Option<Snapshot>,
+    /// A vote asked for by a leadership transfer: voters in a leader's lease still answer.
+    pub transfer: bool,
 }
 
 impl Message {
@@ -76,6 +184,8 @@ impl Message {
             entries: Vec::new(),
             reject: false,
             reject_hint: 0,
+            snapshot: None,
+            transfer: false,
         }
     }
 }

@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use playground_raft::{Config, Entry, Message, MessageType, NodeId, Raft, Role};
+use playground_raft::{
+    ConfChange, ConfChangeType, Config, EntryType, Message, MessageType, NodeId, Raft, Role,
+};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -14,8 +16,8 @@ struct Network {
     /// Links that drop everything (from, to).
     cut: BTreeSet<(NodeId, NodeId)>,
     queue: VecDeque<Message>,
-    /// Committed entries each node applied, in order.
-    applied: BTreeMap<NodeId, Vec<Entry>>,
+    /// The data of the entries each node applied, in order (a snapshot replaces it).
+    applied: BTreeMap<NodeId, Vec<String>>,
     rng: u64,
     /// Share of messages lost, in percent.
     loss: u64,
@@ -51,9 +53,33 @@ impl Network {
     fn collect(&mut self) {
         for (&id, node) in self.nodes.iter_mut() {
             let ready = node.ready();
-            self.applied.entry(id).or_default().extend(ready.committed);
+            let applied = self.applied.entry(id).or_default();
+            if let Some(snapshot) = ready.snapshot {
+                *applied = String::from_utf8_lossy(&snapshot.data)
+                    .split('\n')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
+            for entry in ready.committed {
+                if entry.kind == EntryType::ConfChange {
+                    node.apply_conf_change(&ConfChange::decode(&entry.data).expect("a conf change"));
+                } else if !entry.data.is_empty() {
+                    applied.push(String::from_utf8_lossy(&entry.data).into_owned());
+                }
+            }
             self.queue.extend(ready.messages);
         }
+    }
+
+    /// The application's snapshot of a node: its applied data, one per line.
+    fn snapshot(&mut self, id: NodeId, keep: u64) {
+        let data = self.applied[&id].join("\n").into_bytes();
+        let node = self.nodes.get_mut(&id).unwrap();
+        let index = node.log.applied;
+        assert!(node.create_snapshot(index, data));
+        // Nothing to drop if an earlier compaction went as far.
+        node.compact_log(index.saturating_sub(keep));
     }
 
     /// Delivers messages until none are left (or a bound, against livelock).
@@ -61,7 +87,14 @@ impl Network {
         for _ in 0..100_000 {
             self.collect();
             let Some(m) = self.queue.pop_front() else { return };
-            if self.cut.contains(&(m.from, m.to)) || (self.loss > 0 && self.random(100) < self.loss) {
+            let lost = self.cut.contains(&(m.from, m.to)) || (self.loss > 0 && self.random(100) < self.loss);
+            if m.kind == MessageType::Snap {
+                // The transport tells the sender whether the snapshot got through.
+                if let Some(sender) = self.nodes.get_mut(&m.from) {
+                    sender.report_snapshot(m.to, !lost);
+                }
+            }
+            if lost {
                 continue;
             }
             if let Some(node) = self.nodes.get_mut(&m.to) {
@@ -109,11 +142,7 @@ impl Network {
     }
 
     fn applied_data(&self, id: NodeId) -> Vec<String> {
-        self.applied[&id]
-            .iter()
-            .filter(|e| !e.data.is_empty())
-            .map(|e| String::from_utf8_lossy(&e.data).into_owned())
-            .collect()
+        self.applied[&id].clone()
     }
 }
 
@@ -229,6 +258,21 @@ fn random_schedule(seed: u64, size: u64) {
                 net.nodes.get_mut(&id).unwrap().propose(format!("p{proposals}").into_bytes());
                 net.deliver();
             }
+            9 => {
+                // The leader snapshots and compacts its log, keeping a few entries.
+                if let Some(&leader) = net.leaders().first() {
+                    if net.nodes[&leader].log.applied > 5 {
+                        net.snapshot(leader, 3);
+                    }
+                }
+            }
+            10 => {
+                if let Some(&leader) = net.leaders().first() {
+                    let to = 1 + net.random(size);
+                    net.nodes.get_mut(&leader).unwrap().transfer_leader(to);
+                    net.deliver();
+                }
+            }
             _ => net.tick_all(1),
         }
         for node in net.nodes.values() {
@@ -237,7 +281,7 @@ fn random_schedule(seed: u64, size: u64) {
                 assert_eq!(*known, node.id, "seed {seed}, step {step}: two leaders in term {}", node.term);
             }
         }
-        let applied: Vec<&Vec<Entry>> = net.applied.values().collect();
+        let applied: Vec<&Vec<String>> = net.applied.values().collect();
         for pair in applied.windows(2) {
             let common = pair[0].len().min(pair[1].len());
             assert_eq!(
@@ -268,6 +312,82 @@ fn random_schedules_keep_raft_safe_and_converge() {
     for seed in 1..=60 {
         random_schedule(1000 + seed, 5);
     }
+}
+
+#[test]
+fn a_follower_behind_the_compacted_log_is_caught_up_by_snapshot() {
+    let mut net = Network::new(&[1, 2, 3], 11);
+    net.campaign(1);
+    net.isolate(3);
+    for i in 0..50 {
+        net.propose(1, &format!("e{i}"));
+    }
+    // The leader keeps a snapshot and 5 entries of log; node 3 is far behind that.
+    net.snapshot(1, 5);
+    assert!(net.nodes[&1].log.first_index() > 40);
+    net.heal();
+    net.tick_all(5);
+    net.propose(1, "after");
+    let expected: Vec<String> = (0..50).map(|i| format!("e{i}")).chain(["after".to_string()]).collect();
+    assert_eq!(net.applied_data(3), expected);
+    assert_eq!(net.nodes[&3].log.committed, net.nodes[&1].log.committed);
+    assert_eq!(net.nodes[&1].status().progress[&3].2, playground_raft::progress::ProgressState::Replicate);
+}
+
+#[test]
+fn a_learner_is_added_caught_up_and_promoted_and_a_member_removed() {
+    let mut net = Network::new(&[1, 2, 3], 13);
+    net.campaign(1);
+    net.propose(1, "a");
+    // Node 4 starts knowing the cluster and itself as a learner (it never campaigns).
+    let mut config = Config::new(4, vec![1, 2, 3]);
+    config.learners = vec![4];
+    net.nodes.insert(4, Raft::new(config));
+    let add = ConfChange { kind: ConfChangeType::AddLearnerNode, node_id: 4, context: Vec::new() };
+    assert!(net.nodes.get_mut(&1).unwrap().propose_conf_change(&add));
+    net.deliver();
+    net.tick_all(3);
+    assert_eq!(net.nodes[&1].status().learners, [4]);
+    assert_eq!(net.applied_data(4), ["a"], "the learner receives the log");
+    // A learner does not count for the quorum: with 2 and 3 cut off nothing commits.
+    net.isolate(2);
+    net.isolate(3);
+    net.propose(1, "needs-quorum");
+    assert!(net.applied_data(4).len() == 1);
+    net.heal();
+    net.tick_all(3);
+    let promote = ConfChange { kind: ConfChangeType::AddNode, node_id: 4, context: Vec::new() };
+    assert!(net.nodes.get_mut(&1).unwrap().propose_conf_change(&promote));
+    net.deliver();
+    net.tick_all(3);
+    assert_eq!(net.nodes[&1].status().voters, [1, 2, 3, 4]);
+    let remove = ConfChange { kind: ConfChangeType::RemoveNode, node_id: 2, context: Vec::new() };
+    assert!(net.nodes.get_mut(&1).unwrap().propose_conf_change(&remove));
+    net.deliver();
+    net.tick_all(3);
+    net.isolate(2);
+    net.propose(1, "b");
+    for id in [1, 3, 4] {
+        assert_eq!(net.applied_data(id), ["a", "needs-quorum", "b"], "node {id}");
+        assert_eq!(net.nodes[&id].status().voters, [1, 3, 4]);
+    }
+}
+
+#[test]
+fn leadership_moves_to_the_node_asked_for() {
+    let mut net = Network::new(&[1, 2, 3], 17);
+    net.campaign(1);
+    net.propose(1, "a");
+    net.nodes.get_mut(&1).unwrap().transfer_leader(3);
+    net.deliver();
+    assert_eq!(net.leaders(), [3]);
+    assert!(net.nodes.values().all(|n| n.term == 2 && n.leader == 3));
+    // Asked of a follower, the request goes to the leader.
+    net.nodes.get_mut(&2).unwrap().transfer_leader(2);
+    net.deliver();
+    assert_eq!(net.leaders(), [2]);
+    net.propose(2, "b");
+    assert_eq!(net.applied_data(1), ["a", "b"]);
 }
 
 /// A seeded schedule's trace, folded to one number: the same natively and in wasm (this test
