@@ -9,8 +9,8 @@
 //!
 //! Here so far: elections with pre-vote and check-quorum, replication, commitment, proposals
 //! forwarded to the leader, log compaction with snapshots sent to followers behind the first
-//! index, learners, single-step membership changes, leader transfer, a status view. ReadIndex,
-//! and persistence through the WAL on the simulator's disks, come next.
+//! index, learners, single-step membership changes, leader transfer, ReadIndex, a status view.
+//! Persistence through the WAL on the simulator's disks comes with the members (crates/sim).
 
 pub mod log;
 pub mod progress;

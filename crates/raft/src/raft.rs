@@ -59,6 +59,8 @@ impl Config {
 /// `messages`, then apply `committed`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ready {
+    /// Reads confirmed by a quorum: serve each once the applied index reaches its index.
+    pub read_states: Vec<ReadState>,
     /// A snapshot received from the leader: the state machine must be replaced by it first.
     pub snapshot: Option<Snapshot>,
     pub hard_state: Option<HardState>,
@@ -94,6 +96,15 @@ pub struct Status {
     pub progress: BTreeMap<NodeId, (u64, u64, ProgressState)>,
 }
 
+#[derive(Debug, Clone)]
+struct PendingRead {
+    index: u64,
+    context: Vec<u8>,
+    /// Who asked: this node, or a follower to answer with ReadIndexResp.
+    from: NodeId,
+    acks: std::collections::BTreeSet<NodeId>,
+}
+
 pub struct Raft {
     pub id: NodeId,
     pub term: u64,
@@ -112,6 +123,9 @@ pub struct Raft {
     pending_conf_index: u64,
     /// Leader: the node leadership is being handed to.
     lead_transferee: NodeId,
+    /// Leader: reads waiting for a quorum of heartbeat acknowledgements, oldest first.
+    pending_reads: Vec<PendingRead>,
+    read_states: Vec<ReadState>,
     votes: BTreeMap<NodeId, bool>,
     messages: Vec<Message>,
     election_elapsed: u64,
@@ -138,6 +152,8 @@ impl Raft {
             received_snapshot: None,
             pending_conf_index: 0,
             lead_transferee: NONE,
+            pending_reads: Vec::new(),
+            read_states: Vec::new(),
             votes: BTreeMap::new(),
             messages: Vec::new(),
             election_elapsed: 0,
@@ -196,6 +212,7 @@ impl Raft {
             self.config.election_tick + self.rng.next_u64() % self.config.election_tick.max(1);
         self.votes.clear();
         self.lead_transferee = NONE;
+        self.pending_reads.clear();
         let next = self.log.last_index() + 1;
         self.progress = self.voters.iter().map(|&id| (id, Progress::new(next))).collect();
         for &id in &self.learners {
@@ -463,6 +480,26 @@ impl Raft {
                     }
                 }
             }
+            MessageType::ReadIndex => {
+                // A new leader knows its commit index only once an entry of its term commits.
+                if self.log.term(self.log.committed) != Some(self.term) {
+                    return;
+                }
+                let index = self.log.committed;
+                if self.quorum() == 1 {
+                    self.release_read(m.from, index, m.context);
+                    return;
+                }
+                let mut acks = std::collections::BTreeSet::new();
+                acks.insert(self.id);
+                self.pending_reads.push(PendingRead {
+                    index,
+                    context: m.context.clone(),
+                    from: m.from,
+                    acks,
+                });
+                self.broadcast_heartbeat_with(m.context);
+            }
             MessageType::TransferLeader => {
                 let to = m.from;
                 if to == self.id || !self.voters.contains(&to) || self.lead_transferee == to {
@@ -482,6 +519,9 @@ impl Raft {
                 p.probe_sent = false;
                 if p.matched < self.log.last_index() {
                     self.send_append(m.from);
+                }
+                if !m.context.is_empty() {
+                    self.acknowledge_read(m.from, &m.context);
                 }
             }
             _ => {}
@@ -529,7 +569,9 @@ impl Raft {
                 self.election_elapsed = 0;
                 self.leader = m.from;
                 self.log.commit_to(m.commit);
-                self.send(Message::new(MessageType::HeartbeatResp, self.id, m.from));
+                let mut resp = Message::new(MessageType::HeartbeatResp, self.id, m.from);
+                resp.context = m.context;
+                self.send(resp);
             }
             MessageType::Snap => {
                 self.election_elapsed = 0;
@@ -537,6 +579,14 @@ impl Raft {
                 self.handle_snapshot(m);
             }
             MessageType::TimeoutNow if self.voters.contains(&self.id) => self.campaign_with(false, true),
+            MessageType::ReadIndex if self.leader != NONE => {
+                let mut forward = m;
+                forward.to = self.leader;
+                self.messages.push(forward);
+            }
+            MessageType::ReadIndexResp => {
+                self.read_states.push(ReadState { index: m.index, context: m.context });
+            }
             MessageType::TransferLeader if self.leader != NONE => {
                 let mut forward = m;
                 forward.to = self.leader;
@@ -755,13 +805,57 @@ impl Raft {
     }
 
     fn broadcast_heartbeat(&mut self) {
+        // Heartbeats carry the newest pending read, so their answers confirm it.
+        let context = self.pending_reads.last().map(|r| r.context.clone()).unwrap_or_default();
+        self.broadcast_heartbeat_with(context);
+    }
+
+    fn broadcast_heartbeat_with(&mut self, context: Vec<u8>) {
         let peers: Vec<(NodeId, u64)> =
             self.progress.iter().filter(|(&id, _)| id != self.id).map(|(&id, p)| (id, p.matched)).collect();
         for (peer, matched) in peers {
             let mut m = Message::new(MessageType::Heartbeat, self.id, peer);
             m.commit = matched.min(self.log.committed);
+            m.context = context.clone();
             self.send(m);
         }
+    }
+
+    /// A heartbeat answer for `context` confirms that read and every one before it.
+    fn acknowledge_read(&mut self, from: NodeId, context: &[u8]) {
+        let Some(position) = self.pending_reads.iter().position(|r| r.context == context) else { return };
+        let voter = self.voters.contains(&from);
+        for read in &mut self.pending_reads[..=position] {
+            if voter {
+                read.acks.insert(from);
+            }
+        }
+        let quorum = self.quorum();
+        if self.pending_reads[position].acks.len() < quorum {
+            return;
+        }
+        let confirmed: Vec<PendingRead> = self.pending_reads.drain(..=position).collect();
+        for read in confirmed {
+            self.release_read(read.from, read.index, read.context);
+        }
+    }
+
+    fn release_read(&mut self, from: NodeId, index: u64, context: Vec<u8>) {
+        if from == self.id || from == NONE {
+            self.read_states.push(ReadState { index, context });
+        } else {
+            let mut resp = Message::new(MessageType::ReadIndexResp, self.id, from);
+            resp.index = index;
+            resp.context = context;
+            self.send(resp);
+        }
+    }
+
+    /// Asks for a linearizable read; its [`ReadState`] comes out of a later `ready()`.
+    pub fn read_index(&mut self, context: Vec<u8>) {
+        let mut m = Message::new(MessageType::ReadIndex, self.id, self.id);
+        m.context = context;
+        self.step(m);
     }
 
     /// Proposes data; false if this node is not the leader and knows none to forward to.
@@ -780,6 +874,7 @@ impl Raft {
         let hard_state = self.hard_state();
         let changed = hard_state != self.last_hard_state;
         let ready = Ready {
+            read_states: std::mem::take(&mut self.read_states),
             snapshot: self.received_snapshot.take(),
             hard_state: changed.then_some(hard_state),
             entries: self.log.unstable_entries(),

@@ -50,6 +50,18 @@ pub enum MessageType {
     TransferLeader,
     /// Leader to transferee: campaign now, ignoring the election timeout and leases.
     TimeoutNow,
+    /// A linearizable read: the leader answers with its commit index once a quorum confirms
+    /// it still leads.
+    ReadIndex,
+    ReadIndexResp,
+}
+
+/// A read that may be served once the applied index reaches `index`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadState {
+    pub index: u64,
+    /// The request's own id, as the caller gave it.
+    pub context: Vec<u8>,
 }
 
 /// A raft snapshot: the state machine at `index` (`data`, opaque to raft) and the membership
@@ -169,6 +181,8 @@ pub struct Message {
     pub snapshot: Option<Snapshot>,
     /// A vote asked for by a leadership transfer: voters in a leader's lease still answer.
     pub transfer: bool,
+    /// ReadIndex requests and the heartbeats that confirm them: the request id.
+    pub context: Vec<u8>,
 }
 
 impl Message {
@@ -186,6 +200,7 @@ impl Message {
             reject_hint: 0,
             snapshot: None,
             transfer: false,
+            context: Vec::new(),
         }
     }
 }

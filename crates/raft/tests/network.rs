@@ -18,6 +18,8 @@ struct Network {
     queue: VecDeque<Message>,
     /// The data of the entries each node applied, in order (a snapshot replaces it).
     applied: BTreeMap<NodeId, Vec<String>>,
+    /// Confirmed reads per node: (context, read index).
+    reads: BTreeMap<NodeId, Vec<(String, u64)>>,
     rng: u64,
     /// Share of messages lost, in percent.
     loss: u64,
@@ -38,6 +40,7 @@ impl Network {
             cut: BTreeSet::new(),
             queue: VecDeque::new(),
             applied: BTreeMap::new(),
+            reads: BTreeMap::new(),
             rng: seed | 1,
             loss: 0,
         }
@@ -53,6 +56,10 @@ impl Network {
     fn collect(&mut self) {
         for (&id, node) in self.nodes.iter_mut() {
             let ready = node.ready();
+            let reads = self.reads.entry(id).or_default();
+            for read in ready.read_states {
+                reads.push((String::from_utf8_lossy(&read.context).into_owned(), read.index));
+            }
             let applied = self.applied.entry(id).or_default();
             if let Some(snapshot) = ready.snapshot {
                 *applied = String::from_utf8_lossy(&snapshot.data)
@@ -388,6 +395,26 @@ fn leadership_moves_to_the_node_asked_for() {
     assert_eq!(net.leaders(), [2]);
     net.propose(2, "b");
     assert_eq!(net.applied_data(1), ["a", "b"]);
+}
+
+#[test]
+fn reads_are_confirmed_by_a_quorum_of_heartbeats() {
+    let mut net = Network::new(&[1, 2, 3], 19);
+    net.campaign(1);
+    net.propose(1, "a");
+    net.nodes.get_mut(&1).unwrap().read_index(b"r1".to_vec());
+    net.deliver();
+    assert_eq!(net.reads[&1], [("r1".to_string(), 2)]);
+    // A follower's read goes to the leader and comes back.
+    net.nodes.get_mut(&3).unwrap().read_index(b"r2".to_vec());
+    net.deliver();
+    assert_eq!(net.reads[&3], [("r2".to_string(), 2)]);
+    // A leader cut off from the others cannot confirm it still leads.
+    net.isolate(1);
+    net.nodes.get_mut(&1).unwrap().read_index(b"r3".to_vec());
+    net.deliver();
+    net.tick_all(3);
+    assert_eq!(net.reads[&1].len(), 1);
 }
 
 /// A seeded schedule's trace, folded to one number: the same natively and in wasm (this test
