@@ -7,6 +7,7 @@
 pub mod crc;
 pub mod membership;
 pub mod proto;
+pub mod raftlog;
 pub mod restore;
 pub mod snap;
 pub mod wal;

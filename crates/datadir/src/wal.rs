@@ -31,6 +31,16 @@ impl Encoder {
         encoder
     }
 
+    /// Goes on appending to a segment whose records so far chain to `crc`.
+    pub fn continuing(crc: u32) -> Self {
+        Encoder { bytes: Vec::new(), crc }
+    }
+
+    /// The chain's value after the last record.
+    pub fn crc(&self) -> u32 {
+        self.crc
+    }
+
     pub fn record(&mut self, kind: u64, data: &[u8]) {
         self.crc = crc::update(self.crc, data);
         let mut writer = Writer::default();

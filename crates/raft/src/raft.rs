@@ -167,6 +167,22 @@ impl Raft {
         raft
     }
 
+    /// A node restarting from what it persisted (its WAL replayed): term, vote and commit, and
+    /// its log from index 1. Committed entries are handed out again for the application to
+    /// rebuild its state.
+    pub fn restart(config: Config, hard_state: HardState, entries: Vec<Entry>) -> Raft {
+        let mut raft = Raft::new(config);
+        if entries.first().is_some_and(|e| e.index == 1) {
+            raft.log.append(&entries);
+        }
+        raft.log.stabled = raft.log.last_index();
+        raft.become_follower(hard_state.term, NONE);
+        raft.vote = hard_state.vote;
+        raft.log.commit_to(hard_state.commit);
+        raft.last_hard_state = raft.hard_state();
+        raft
+    }
+
     fn quorum(&self) -> usize {
         self.voters.len() / 2 + 1
     }

@@ -84,6 +84,8 @@ fn test() -> Result<(), String> {
             "-p",
             "playground-raft",
             "-p",
+            "playground-sim",
+            "-p",
             "playground-shell",
         ])
         .env("PATH", tools.path()),
@@ -119,6 +121,10 @@ fn bench() -> Result<(), String> {
     step::run(
         "shell benchmarks (native, release)",
         step::cargo(&["run", "--release", "--locked", "-p", "playground-shell", "--example", "bench"]),
+    )?;
+    step::run(
+        "virtual cluster benchmarks (native, release): committed entries/s, 24 idle hours",
+        step::cargo(&["run", "--release", "--locked", "-p", "playground-sim", "--example", "bench"]),
     )?;
     step::run(
         "store benchmarks (native, release): puts/s, ranges/s, heap per db byte",

@@ -1,0 +1,15 @@
+//! The virtual world the playground's cluster lives in: a clock in microseconds and an event
+//! queue (nothing happens between events, so ten idle hours take a moment), one seeded RNG, a
+//! network of links with latency, jitter, loss and partitions, and hosts each with a simulated
+//! disk and a raft member on it. A member persists what raft hands it to its WAL and syncs
+//! before its messages leave; a crash drops what was not synced, and a restart replays the WAL.
+//! The same seed and inputs give the same run, natively and in wasm.
+//!
+//! Here so far: members with raft and a WAL on their disk (applied entries are opaque data);
+//! the etcd server's apply loop, db and snapshots join with crates/server.
+
+mod network;
+mod world;
+
+pub use network::Network;
+pub use world::{MemberView, World, TICK_MICROS};

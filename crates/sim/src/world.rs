@@ -1,0 +1,333 @@
+//! The world: virtual time, the event queue, and the members on their hosts.
+
+use std::collections::BTreeMap;
+
+use playground_bolt::{Disk, DiskCosts, SharedDisk};
+use playground_datadir::{raftlog, wal};
+use playground_raft::{ConfChange, Config, Entry, EntryType, Message, NodeId, Raft, Role, Status};
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng, SeedableRng};
+
+use crate::network::Network;
+
+/// One raft tick: etcd's default heartbeat interval, 100 ms.
+pub const TICK_MICROS: u64 = 100_000;
+
+#[derive(Debug, Clone)]
+enum Event {
+    Tick(NodeId),
+    Deliver(Message),
+    /// The member's disk is free again: hand raft's accumulated Ready to it.
+    Process(NodeId),
+}
+
+struct Member {
+    config: Config,
+    /// None while the host is down.
+    raft: Option<Raft>,
+    /// The member's WAL file on its host's disk.
+    wal: SharedDisk,
+    /// Where the next record goes, and the CRC chain so far.
+    wal_len: u64,
+    wal_crc: u32,
+    /// When the disk finishes the writes queued on it: nothing this member sends leaves
+    /// before what it persisted is synced.
+    disk_busy_until: u64,
+    /// A Process event is queued for when the disk frees up.
+    process_pending: bool,
+    /// The state machine: data of applied entries, in order.
+    applied: Vec<Vec<u8>>,
+}
+
+/// A member as the UI and tests see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberView {
+    pub id: NodeId,
+    pub up: bool,
+    pub status: Option<Status>,
+    pub applied: Vec<Vec<u8>>,
+    pub wal_bytes: u64,
+}
+
+pub struct World {
+    now: u64,
+    seq: u64,
+    events: BTreeMap<(u64, u64), Event>,
+    rng: ChaCha8Rng,
+    pub network: Network,
+    members: BTreeMap<NodeId, Member>,
+    /// A running digest of everything that happened: equal seeds, equal digests.
+    trace: u64,
+}
+
+impl World {
+    /// A world of `ids.len()` members forming one cluster, all up.
+    pub fn new(seed: u64, ids: &[NodeId]) -> World {
+        let mut world = World {
+            now: 0,
+            seq: 0,
+            events: BTreeMap::new(),
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            network: Network::default(),
+            members: BTreeMap::new(),
+            trace: 0xcbf2_9ce4_8422_2325,
+        };
+        for &id in ids {
+            let mut config = Config::new(id, ids.to_vec());
+            config.seed = world.rng.next_u64();
+            let mut member = Member {
+                config: config.clone(),
+                raft: Some(Raft::new(config)),
+                wal: SharedDisk::new(),
+                wal_len: 0,
+                wal_crc: 0,
+                disk_busy_until: 0,
+                process_pending: false,
+                applied: Vec::new(),
+            };
+            let encoder = wal::Encoder::new(0);
+            let _ = member.wal.write_at(0, &encoder.bytes);
+            let _ = member.wal.sync();
+            member.wal_len = encoder.bytes.len() as u64;
+            member.wal_crc = encoder.crc();
+            world.members.insert(id, member);
+            let first_tick = world.rng.next_u64() % TICK_MICROS;
+            world.schedule(first_tick, Event::Tick(id));
+        }
+        world
+    }
+
+    pub fn now_micros(&self) -> u64 {
+        self.now
+    }
+
+    pub fn trace(&self) -> u64 {
+        self.trace
+    }
+
+    fn note(&mut self, values: &[u64]) {
+        for &value in values {
+            self.trace = (self.trace ^ value).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+    }
+
+    fn schedule(&mut self, after: u64, event: Event) {
+        self.seq += 1;
+        self.events.insert((self.now + after, self.seq), event);
+    }
+
+    /// Runs the next event; false if there is none.
+    pub fn step(&mut self) -> bool {
+        let Some(((at, _), event)) = self.events.pop_first() else { return false };
+        self.now = at;
+        match event {
+            Event::Tick(id) => {
+                let Some(member) = self.members.get_mut(&id) else { return true };
+                let Some(raft) = member.raft.as_mut() else { return true };
+                raft.tick();
+                self.note(&[at, id, 1]);
+                self.schedule(TICK_MICROS, Event::Tick(id));
+                self.process(id);
+            }
+            Event::Deliver(m) => {
+                let to = m.to;
+                if self.members.get(&to).is_none_or(|member| member.raft.is_none()) {
+                    return true;
+                }
+                self.note(&[at, m.from, to, m.term, m.index]);
+                if let Some(raft) = self.members.get_mut(&to).and_then(|member| member.raft.as_mut()) {
+                    raft.step(m);
+                }
+                self.process(to);
+            }
+            Event::Process(id) => {
+                if let Some(member) = self.members.get_mut(&id) {
+                    member.process_pending = false;
+                }
+                self.process(id);
+            }
+        }
+        true
+    }
+
+    /// Lets `micros` of virtual time pass, running what falls due.
+    pub fn advance(&mut self, micros: u64) {
+        let until = self.now + micros;
+        while self.events.first_key_value().is_some_and(|((at, _), _)| *at <= until) {
+            self.step();
+        }
+        self.now = until;
+    }
+
+    /// Advances until `done` holds (checked after each event) or `max_micros` pass.
+    pub fn run_until(&mut self, max_micros: u64, mut done: impl FnMut(&World) -> bool) -> bool {
+        let until = self.now + max_micros;
+        while !done(self) {
+            match self.events.first_key_value() {
+                Some(((at, _), _)) if *at <= until => {
+                    self.step();
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    /// Persist, then send, then apply: what raft handed out after an event. While the disk is
+    /// still syncing earlier writes, raft's output waits and accumulates, so a busy disk groups
+    /// many entries into one write and one fsync (etcd's group commit).
+    fn process(&mut self, id: NodeId) {
+        let Some(member) = self.members.get_mut(&id) else { return };
+        if member.disk_busy_until > self.now {
+            if !member.process_pending {
+                member.process_pending = true;
+                let at = member.disk_busy_until - self.now;
+                self.schedule(at, Event::Process(id));
+            }
+            return;
+        }
+        let Some(raft) = member.raft.as_mut() else { return };
+        let ready = raft.ready();
+        if !ready.entries.is_empty() || ready.hard_state.is_some() {
+            let mut encoder = wal::Encoder::continuing(member.wal_crc);
+            raftlog::append(&mut encoder, &ready.entries, ready.hard_state.as_ref());
+            let before = member.wal.0.borrow().stats().busy_micros;
+            let _ = member.wal.write_at(member.wal_len, &encoder.bytes);
+            let _ = member.wal.sync();
+            let cost = member.wal.0.borrow().stats().busy_micros - before;
+            member.disk_busy_until = member.disk_busy_until.max(self.now) + cost;
+            member.wal_len += encoder.bytes.len() as u64;
+            member.wal_crc = encoder.crc();
+        }
+        for entry in &ready.committed {
+            if entry.kind == EntryType::ConfChange {
+                if let Some(change) = ConfChange::decode(&entry.data) {
+                    raft.apply_conf_change(&change);
+                }
+            } else if !entry.data.is_empty() {
+                member.applied.push(entry.data.clone());
+            }
+        }
+        let wait = member.disk_busy_until.saturating_sub(self.now);
+        for m in ready.messages {
+            if self.network.is_cut(m.from, m.to) {
+                continue;
+            }
+            if self.network.loss_percent > 0 && self.rng.next_u64() % 100 < self.network.loss_percent {
+                continue;
+            }
+            let jitter = self.rng.next_u64() % (self.network.jitter_micros + 1);
+            self.schedule(wait + self.network.latency_micros + jitter, Event::Deliver(m));
+        }
+    }
+
+    // ---- what the user (or a test) does ------------------------------------------------
+
+    pub fn propose(&mut self, id: NodeId, data: &[u8]) -> bool {
+        let Some(raft) = self.members.get_mut(&id).and_then(|m| m.raft.as_mut()) else { return false };
+        let known = raft.propose(data.to_vec());
+        self.process(id);
+        known
+    }
+
+    /// The host goes down: its process state is gone, and its disk keeps only what was synced.
+    pub fn crash(&mut self, id: NodeId) {
+        if let Some(member) = self.members.get_mut(&id) {
+            member.raft = None;
+            member.applied.clear();
+            member.disk_busy_until = self.now;
+            member.process_pending = false;
+            member.wal.crash();
+            member.wal_len = member.wal.len();
+            self.note(&[self.now, id, 2]);
+        }
+    }
+
+    /// The host comes back: the member replays its WAL (dropping a torn last record, as etcd
+    /// repairs one) and rejoins.
+    pub fn restart(&mut self, id: NodeId) -> bool {
+        let Some(member) = self.members.get_mut(&id) else { return false };
+        if member.raft.is_some() {
+            return false;
+        }
+        let bytes = member.wal.bytes();
+        let Ok(recovered) = raftlog::recover(&bytes) else { return false };
+        // Rewrite the WAL from what survived, so appends continue a clean chain.
+        let mut encoder = wal::Encoder::new(0);
+        raftlog::append(&mut encoder, &recovered.entries, Some(&recovered.hard_state));
+        let _ = member.wal.truncate(0);
+        let _ = member.wal.write_at(0, &encoder.bytes);
+        let _ = member.wal.sync();
+        member.wal_len = encoder.bytes.len() as u64;
+        member.wal_crc = encoder.crc();
+        member.raft = Some(Raft::restart(member.config.clone(), recovered.hard_state, recovered.entries));
+        self.note(&[self.now, id, 3]);
+        self.schedule(TICK_MICROS, Event::Tick(id));
+        self.process(id);
+        true
+    }
+
+    /// Cuts a host off from every other.
+    pub fn isolate(&mut self, id: NodeId) {
+        let others: Vec<NodeId> = self.members.keys().copied().filter(|&o| o != id).collect();
+        for other in others {
+            self.network.partition(id, other);
+        }
+    }
+
+    /// Multiplies a host's disk latencies (a slow disk: fsync taking seconds).
+    pub fn slow_disk(&mut self, id: NodeId, factor: u64) {
+        if let Some(member) = self.members.get_mut(&id) {
+            let base = DiskCosts::default();
+            member.wal.0.borrow_mut().costs = DiskCosts {
+                read_micros: base.read_micros * factor,
+                write_micros: base.write_micros * factor,
+                sync_micros: base.sync_micros * factor,
+                bytes_per_milli: (base.bytes_per_milli / factor.max(1)).max(1),
+            };
+        }
+    }
+
+    /// Damages the last `bytes` of a member's WAL on disk (a write torn by a crash).
+    pub fn tear_wal(&mut self, id: NodeId, bytes: u64) {
+        if let Some(member) = self.members.get_mut(&id) {
+            let len = member.wal.len();
+            let _ = member.wal.truncate(len.saturating_sub(bytes));
+            let _ = member.wal.sync();
+        }
+    }
+
+    // ---- what the world looks like -----------------------------------------------------
+
+    pub fn ids(&self) -> Vec<NodeId> {
+        self.members.keys().copied().collect()
+    }
+
+    pub fn member(&self, id: NodeId) -> Option<MemberView> {
+        let member = self.members.get(&id)?;
+        Some(MemberView {
+            id,
+            up: member.raft.is_some(),
+            status: member.raft.as_ref().map(Raft::status),
+            applied: member.applied.clone(),
+            wal_bytes: member.wal.len(),
+        })
+    }
+
+    pub fn leaders(&self) -> Vec<(NodeId, u64)> {
+        self.members
+            .values()
+            .filter_map(|m| m.raft.as_ref())
+            .filter(|r| r.role == Role::Leader)
+            .map(|r| (r.id, r.term))
+            .collect()
+    }
+
+    /// The committed log of a member (for checks).
+    pub fn log(&self, id: NodeId) -> Vec<Entry> {
+        let Some(raft) = self.members.get(&id).and_then(|m| m.raft.as_ref()) else { return Vec::new() };
+        (1..=raft.log.committed)
+            .filter_map(|i| raft.log.entries_from(i, 1).and_then(|mut e| e.pop()))
+            .collect()
+    }
+}
