@@ -16,7 +16,8 @@ pub const TICK_MICROS: u64 = 100_000;
 #[derive(Debug, Clone)]
 enum Event {
     Tick(NodeId),
-    Deliver(Message),
+    /// Boxed: messages are large, and the queue moves events around.
+    Deliver(Box<Message>),
     /// The member's disk is free again: hand raft's accumulated Ready to it.
     Process(NodeId),
 }
@@ -136,7 +137,7 @@ impl World {
                 }
                 self.note(&[at, m.from, to, m.term, m.index]);
                 if let Some(raft) = self.members.get_mut(&to).and_then(|member| member.raft.as_mut()) {
-                    raft.step(m);
+                    raft.step(*m);
                 }
                 self.process(to);
             }
@@ -217,7 +218,7 @@ impl World {
                 continue;
             }
             let jitter = self.rng.next_u64() % (self.network.jitter_micros + 1);
-            self.schedule(wait + self.network.latency_micros + jitter, Event::Deliver(m));
+            self.schedule(wait + self.network.latency_micros + jitter, Event::Deliver(Box::new(m)));
         }
     }
 

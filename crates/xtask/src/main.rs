@@ -132,6 +132,25 @@ fn bench() -> Result<(), String> {
     )?;
     let tools = tools::ensure_build()?;
     step::run(
+        "virtual cluster benchmarks compiled to wasm, in Node (release)",
+        step::cargo(&[
+            "test",
+            "--release",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "playground-sim",
+            "--features",
+            "wasm-bench",
+            "--test",
+            "wasm_bench",
+            "--",
+            "--nocapture",
+        ])
+        .env("PATH", tools.path()),
+    )?;
+    step::run(
         "store benchmarks compiled to wasm, in Node (release)",
         step::cargo(&[
             "test",
