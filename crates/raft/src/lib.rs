@@ -12,6 +12,7 @@
 //! index, learners, single-step membership changes, leader transfer, ReadIndex, a status view.
 //! Persistence through the WAL on the simulator's disks comes with the members (crates/sim).
 
+pub mod interaction;
 pub mod log;
 pub mod progress;
 mod raft;
