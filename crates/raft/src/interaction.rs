@@ -5,7 +5,7 @@
 //!
 //! Commands: `add-nodes N`, `campaign ID`, `propose ID DATA`, `stabilize`,
 //! `deliver-msgs [drop=ID]`, `partition A B`, `isolate ID`, `heal`, `crash ID`, `restart ID`,
-//! `tick ID [N]`, `tick-all [N]`, `status ID`, `compact ID INDEX`, `transfer-leader ID TO`,
+//! `tick ID [N]`, `tick-all [N]`, `elapse ROUNDS`, `status ID`, `compact ID INDEX`, `transfer-leader ID TO`,
 //! `add-learner ID NODE`, `add-voter ID NODE`, `remove-node ID NODE`, `read-index ID CONTEXT`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -291,6 +291,29 @@ impl Env {
                 }
                 self.process(&mut out);
                 for id in ids {
+                    out.push_str(&self.status_line(id));
+                    out.push('\n');
+                }
+            }
+            "elapse" => {
+                // Rounds of one tick everywhere and delivery until quiet: time passing on a
+                // healthy network, with only the outcome printed.
+                let rounds = number(1)?;
+                let mut scratch = String::new();
+                for _ in 0..rounds {
+                    for node in self.nodes.values_mut() {
+                        if let Some(raft) = node.raft.as_mut() {
+                            raft.tick();
+                        }
+                    }
+                    for _ in 0..1000 {
+                        self.process(&mut scratch);
+                        if !self.deliver(None, &mut scratch) {
+                            break;
+                        }
+                    }
+                }
+                for id in self.nodes.keys().copied().collect::<Vec<_>>() {
                     out.push_str(&self.status_line(id));
                     out.push('\n');
                 }

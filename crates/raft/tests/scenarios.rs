@@ -37,4 +37,4 @@ macro_rules! scenarios {
     };
 }
 
-scenarios!(election, check_quorum, prevote, catch_up, membership, crash);
+scenarios!(election, check_quorum, prevote, catch_up, membership, crash, split_vote);
