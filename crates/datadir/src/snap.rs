@@ -29,6 +29,34 @@ pub fn encode(raft_snapshot: &[u8]) -> Vec<u8> {
     Writer::default().uint(1, u64::from(crc::update(0, raft_snapshot))).bytes(2, raft_snapshot).finish()
 }
 
+/// A `raftpb.Snapshot` read back: (data, voters, index, term).
+pub fn parse_raft_snapshot(bytes: &[u8]) -> Option<(Vec<u8>, Vec<u64>, u64, u64)> {
+    let (mut data, mut voters, mut index, mut term) = (Vec::new(), Vec::new(), 0, 0);
+    for field in fields(bytes)? {
+        match field {
+            Field::Bytes(1, bytes) => data = bytes.to_vec(),
+            Field::Bytes(2, metadata) => {
+                for field in fields(metadata)? {
+                    match field {
+                        Field::Bytes(1, conf) => {
+                            for field in fields(conf)? {
+                                if let Field::Varint(1, voter) = field {
+                                    voters.push(voter);
+                                }
+                            }
+                        }
+                        Field::Varint(2, value) => index = value,
+                        Field::Varint(3, value) => term = value,
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Some((data, voters, index, term))
+}
+
 /// The raft snapshot inside a snap file, if its crc holds (etcd: "snap: crc mismatch").
 pub fn decode(file: &[u8]) -> Option<Vec<u8>> {
     let mut crc = None;

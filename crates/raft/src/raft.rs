@@ -171,8 +171,28 @@ impl Raft {
     /// its log from index 1. Committed entries are handed out again for the application to
     /// rebuild its state.
     pub fn restart(config: Config, hard_state: HardState, entries: Vec<Entry>) -> Raft {
+        Self::restart_from(config, None, hard_state, entries)
+    }
+
+    /// A node restarting from its newest snapshot and the WAL entries after it: the log starts
+    /// after the snapshot, membership is the snapshot's, and the application restores its state
+    /// from the snapshot's data before the later committed entries come out again.
+    pub fn restart_from(
+        config: Config,
+        snapshot: Option<Snapshot>,
+        hard_state: HardState,
+        entries: Vec<Entry>,
+    ) -> Raft {
         let mut raft = Raft::new(config);
-        if entries.first().is_some_and(|e| e.index == 1) {
+        let after = snapshot.as_ref().map_or(0, |s| s.index);
+        if let Some(snapshot) = snapshot {
+            raft.log.restore(snapshot.index, snapshot.term);
+            raft.voters = snapshot.voters.clone();
+            raft.learners = snapshot.learners.clone();
+            raft.snapshot = Some(snapshot);
+        }
+        let entries: Vec<Entry> = entries.into_iter().filter(|e| e.index > after).collect();
+        if entries.first().is_some_and(|e| e.index == after + 1) {
             raft.log.append(&entries);
         }
         raft.log.stabled = raft.log.last_index();
@@ -533,6 +553,11 @@ impl Raft {
                 let Some(p) = self.progress.get_mut(&m.from) else { return };
                 p.recent_active = true;
                 p.probe_sent = false;
+                // A full window whose appends were lost would never drain: free one slot so
+                // replication resumes (etcd-raft does the same).
+                if p.state == ProgressState::Replicate && p.inflights.len() >= self.config.max_inflight {
+                    p.inflights.remove(0);
+                }
                 if p.matched < self.log.last_index() {
                     self.send_append(m.from);
                 }
@@ -643,6 +668,8 @@ impl Raft {
             self.voters = snapshot.voters.clone();
             self.learners = snapshot.learners.clone();
             resp.index = snapshot.index;
+            // Kept to send on, should this node lead and find a follower behind it.
+            self.snapshot = Some(snapshot.clone());
             self.received_snapshot = Some(snapshot);
         }
         self.send(resp);

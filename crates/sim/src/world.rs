@@ -3,8 +3,10 @@
 use std::collections::BTreeMap;
 
 use playground_bolt::{Disk, DiskCosts, SharedDisk};
-use playground_datadir::{raftlog, wal};
-use playground_raft::{ConfChange, Config, Entry, EntryType, Message, NodeId, Raft, Role, Status};
+use playground_datadir::{raftlog, snap, wal};
+use playground_raft::{
+    ConfChange, Config, Entry, EntryType, Message, MessageType, NodeId, Raft, Role, Snapshot, Status,
+};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 
@@ -38,6 +40,40 @@ struct Member {
     process_pending: bool,
     /// The state machine: data of applied entries, in order.
     applied: Vec<Vec<u8>>,
+    /// Snapshot files (`member/snap/TERM-INDEX.snap`), each synced when written.
+    snaps: BTreeMap<String, SharedDisk>,
+    last_snapshot_index: u64,
+}
+
+/// Writes a snapshot file and syncs it (etcd's snapshotter fsyncs before the WAL records it).
+fn save_snapshot(snaps: &mut BTreeMap<String, SharedDisk>, snapshot: &Snapshot) {
+    let raw = snap::raft_snapshot(&snapshot.data, &snapshot.voters, snapshot.index, snapshot.term);
+    let mut disk = SharedDisk::new();
+    let _ = disk.write_at(0, &snap::encode(&raw));
+    let _ = disk.sync();
+    snaps.insert(snap::file_name(snapshot.term, snapshot.index), disk);
+}
+
+/// The applied data as a snapshot's payload: each entry's length (u32, big-endian) and bytes.
+fn encode_state(applied: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for data in applied {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        out.extend_from_slice(data);
+    }
+    out
+}
+
+fn decode_state(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut applied = Vec::new();
+    let mut at = 0;
+    while at + 4 <= bytes.len() {
+        let len = u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize;
+        let Some(data) = bytes.get(at + 4..at + 4 + len) else { break };
+        applied.push(data.to_vec());
+        at += 4 + len;
+    }
+    applied
 }
 
 /// A member as the UI and tests see it.
@@ -59,6 +95,10 @@ pub struct World {
     members: BTreeMap<NodeId, Member>,
     /// A running digest of everything that happened: equal seeds, equal digests.
     trace: u64,
+    /// Applied entries between a member's snapshots (etcd's `--snapshot-count`; 0: never).
+    pub snapshot_count: u64,
+    /// Entries kept in the log behind a snapshot for slow followers (etcd keeps 5000).
+    pub catch_up_entries: u64,
 }
 
 impl World {
@@ -72,6 +112,8 @@ impl World {
             network: Network::default(),
             members: BTreeMap::new(),
             trace: 0xcbf2_9ce4_8422_2325,
+            snapshot_count: 0,
+            catch_up_entries: 5000,
         };
         for &id in ids {
             let mut config = Config::new(id, ids.to_vec());
@@ -85,6 +127,8 @@ impl World {
                 disk_busy_until: 0,
                 process_pending: false,
                 applied: Vec::new(),
+                snaps: BTreeMap::new(),
+                last_snapshot_index: 0,
             };
             let encoder = wal::Encoder::new(0);
             let _ = member.wal.write_at(0, &encoder.bytes);
@@ -200,6 +244,13 @@ impl World {
             member.wal_len += encoder.bytes.len() as u64;
             member.wal_crc = encoder.crc();
         }
+        if let Some(received) = &ready.snapshot {
+            // The leader's snapshot replaces the state machine; it is kept on disk like one of
+            // our own.
+            member.applied = decode_state(&received.data);
+            member.last_snapshot_index = received.index;
+            save_snapshot(&mut member.snaps, received);
+        }
         for entry in &ready.committed {
             if entry.kind == EntryType::ConfChange {
                 if let Some(change) = ConfChange::decode(&entry.data) {
@@ -209,20 +260,51 @@ impl World {
                 member.applied.push(entry.data.clone());
             }
         }
+        let applied_index = raft.log.applied;
+        if self.snapshot_count > 0 && applied_index >= member.last_snapshot_index + self.snapshot_count {
+            let data = encode_state(&member.applied);
+            if raft.create_snapshot(applied_index, data.clone()) {
+                let term = raft.log.term(applied_index).unwrap_or(0);
+                let snapshot = Snapshot {
+                    index: applied_index,
+                    term,
+                    voters: raft.status().voters,
+                    learners: Vec::new(),
+                    data,
+                };
+                save_snapshot(&mut member.snaps, &snapshot);
+                member.last_snapshot_index = applied_index;
+                raft.compact_log(applied_index.saturating_sub(self.catch_up_entries));
+            }
+        }
+        let mut snapshot_reports = Vec::new();
         let wait = member.disk_busy_until.saturating_sub(self.now);
         for m in ready.messages {
-            if self.network.is_cut(m.from, m.to) {
-                continue;
+            let lost = self.network.is_cut(m.from, m.to)
+                || (self.network.loss_percent > 0 && self.rng.next_u64() % 100 < self.network.loss_percent);
+            if m.kind == MessageType::Snap {
+                // The transport tells raft whether the snapshot got through.
+                snapshot_reports.push((m.to, !lost));
             }
-            if self.network.loss_percent > 0 && self.rng.next_u64() % 100 < self.network.loss_percent {
+            if lost {
                 continue;
             }
             let jitter = self.rng.next_u64() % (self.network.jitter_micros + 1);
             self.schedule(wait + self.network.latency_micros + jitter, Event::Deliver(Box::new(m)));
         }
+        if let Some(raft) = self.members.get_mut(&id).and_then(|m| m.raft.as_mut()) {
+            for (to, delivered) in snapshot_reports {
+                raft.report_snapshot(to, delivered);
+            }
+        }
     }
 
     // ---- what the user (or a test) does ------------------------------------------------
+
+    /// Snapshot files a member keeps (names as etcd gives them).
+    pub fn snapshot_files(&self, id: NodeId) -> Vec<String> {
+        self.members.get(&id).map(|m| m.snaps.keys().cloned().collect()).unwrap_or_default()
+    }
 
     pub fn propose(&mut self, id: NodeId, data: &[u8]) -> bool {
         let Some(raft) = self.members.get_mut(&id).and_then(|m| m.raft.as_mut()) else { return false };
@@ -239,6 +321,9 @@ impl World {
             member.disk_busy_until = self.now;
             member.process_pending = false;
             member.wal.crash();
+            for disk in member.snaps.values() {
+                disk.crash();
+            }
             member.wal_len = member.wal.len();
             self.note(&[self.now, id, 2]);
         }
@@ -253,6 +338,14 @@ impl World {
         }
         let bytes = member.wal.bytes();
         let Ok(recovered) = raftlog::recover(&bytes) else { return false };
+        // The newest snapshot file whose checksum holds.
+        let snapshot = member.snaps.values().rev().find_map(|disk| {
+            let raw = snap::decode(&disk.bytes())?;
+            let (data, voters, index, term) = snap::parse_raft_snapshot(&raw)?;
+            Some(Snapshot { index, term, voters, learners: Vec::new(), data })
+        });
+        member.applied = snapshot.as_ref().map(|s| decode_state(&s.data)).unwrap_or_default();
+        member.last_snapshot_index = snapshot.as_ref().map_or(0, |s| s.index);
         // Rewrite the WAL from what survived, so appends continue a clean chain.
         let mut encoder = wal::Encoder::new(0);
         raftlog::append(&mut encoder, &recovered.entries, Some(&recovered.hard_state));
@@ -261,7 +354,12 @@ impl World {
         let _ = member.wal.sync();
         member.wal_len = encoder.bytes.len() as u64;
         member.wal_crc = encoder.crc();
-        member.raft = Some(Raft::restart(member.config.clone(), recovered.hard_state, recovered.entries));
+        member.raft = Some(Raft::restart_from(
+            member.config.clone(),
+            snapshot,
+            recovered.hard_state,
+            recovered.entries,
+        ));
         self.note(&[self.now, id, 3]);
         self.schedule(TICK_MICROS, Event::Tick(id));
         self.process(id);

@@ -132,11 +132,63 @@ fn idle_hours_pass_with_heartbeats_only() {
     assert_eq!(world.member(leader_id).unwrap().status.unwrap().term, term);
 }
 
+#[test]
+fn members_snapshot_and_recover_from_snapshot_plus_wal() {
+    let mut world = World::new(7, &[1, 2, 3]);
+    world.snapshot_count = 10;
+    world.catch_up_entries = 5;
+    let leader_id = settle(&mut world);
+    for i in 0..35 {
+        world.propose(leader_id, format!("e{i}").as_bytes());
+        world.advance(10_000);
+    }
+    world.advance(SECOND);
+    let follower = [1, 2, 3].into_iter().find(|&id| id != leader_id).unwrap();
+    assert!(!world.snapshot_files(follower).is_empty());
+    world.crash(follower);
+    assert!(world.restart(follower));
+    let status = world.member(follower).unwrap().status.unwrap();
+    assert!(status.first_index > 1, "the log restarts after the snapshot: {status:?}");
+    world.advance(2 * SECOND);
+    let expected: Vec<String> = (0..35).map(|i| format!("e{i}")).collect();
+    assert_eq!(applied(&world, follower), expected);
+}
+
+/// As in shared/reference/05-raft-snapshot.md: a follower that misses many entries while the
+/// leader compacts its log is caught up by a snapshot.
+#[test]
+fn a_follower_behind_the_leaders_first_index_receives_a_snapshot() {
+    let mut world = World::new(8, &[1, 2, 3]);
+    world.snapshot_count = 100;
+    world.catch_up_entries = 5;
+    let leader_id = settle(&mut world);
+    let follower = [1, 2, 3].into_iter().find(|&id| id != leader_id).unwrap();
+    world.crash(follower);
+    for i in 0..600 {
+        world.propose(leader_id, format!("k{i}").as_bytes());
+        world.advance(1_000);
+    }
+    world.advance(SECOND);
+    let leader_status = world.member(leader_id).unwrap().status.unwrap();
+    assert!(leader_status.first_index > 500, "{leader_status:?}");
+    world.restart(follower);
+    world.advance(3 * SECOND);
+    assert_eq!(applied(&world, follower).len(), 600);
+    assert_eq!(applied(&world, follower), applied(&world, leader_id));
+    assert!(world.snapshot_files(follower).iter().any(|name| name.ends_with(".snap")));
+}
+
 /// Random crashes, restarts, partitions, loss and slow disks; after every event at most one
 /// leader per term and applied sequences that are prefixes of one another; after healing,
 /// everyone converges. A failure names its seed.
 fn random_schedule(seed: u64, ids: &[u64]) {
     let mut world = World::new(seed, ids);
+    // Half the schedules snapshot often and keep a short log, so catch-up by snapshot and
+    // recovery from snapshot files happen too.
+    if seed % 2 == 0 {
+        world.snapshot_count = 7;
+        world.catch_up_entries = 3;
+    }
     let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut random = move |n: u64| {
         rng ^= rng << 13;
