@@ -1,8 +1,8 @@
 //! Links between hosts: a base latency with jitter, a loss rate, and cuts (one-way or both).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use playground_raft::NodeId;
+use playground_raft::{Message, NodeId};
 
 #[derive(Debug, Clone)]
 pub struct Network {
@@ -14,12 +14,20 @@ pub struct Network {
     pub loss_percent: u64,
     /// Links that drop everything, as (from, to).
     cut: BTreeSet<(NodeId, NodeId)>,
+    /// Links that hold their messages until released.
+    held: BTreeMap<(NodeId, NodeId), Vec<Message>>,
 }
 
 impl Default for Network {
     fn default() -> Self {
         // A LAN: about a millisecond each way.
-        Network { latency_micros: 1_000, jitter_micros: 500, loss_percent: 0, cut: BTreeSet::new() }
+        Network {
+            latency_micros: 1_000,
+            jitter_micros: 500,
+            loss_percent: 0,
+            cut: BTreeSet::new(),
+            held: BTreeMap::new(),
+        }
     }
 }
 
@@ -35,6 +43,19 @@ impl Network {
 
     pub fn heal(&mut self) {
         self.cut.clear();
+    }
+
+    pub fn hold(&mut self, from: NodeId, to: NodeId) {
+        self.held.entry((from, to)).or_default();
+    }
+
+    /// The held messages of a link, which stops holding.
+    pub fn release(&mut self, from: NodeId, to: NodeId) -> Vec<Message> {
+        self.held.remove(&(from, to)).unwrap_or_default()
+    }
+
+    pub(crate) fn held_mut(&mut self, from: NodeId, to: NodeId) -> Option<&mut Vec<Message>> {
+        self.held.get_mut(&(from, to))
     }
 
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {

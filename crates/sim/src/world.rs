@@ -18,8 +18,11 @@ pub const TICK_MICROS: u64 = 100_000;
 #[derive(Debug, Clone)]
 enum Event {
     Tick(NodeId),
-    /// Boxed: messages are large, and the queue moves events around.
-    Deliver(Box<Message>),
+    /// Boxed: messages are large, and the queue moves events around. The time is when the
+    /// message left its host (after the sync it waited for).
+    Deliver(Box<Message>, u64),
+    /// A member's disk finished syncing the WAL up to this length.
+    Synced(NodeId, u64),
     /// The member's disk is free again: hand raft's accumulated Ready to it.
     Process(NodeId),
 }
@@ -174,7 +177,18 @@ impl World {
                 self.schedule(TICK_MICROS, Event::Tick(id));
                 self.process(id);
             }
-            Event::Deliver(m) => {
+            Event::Synced(id, len) => {
+                if let Some(member) = self.members.get_mut(&id) {
+                    if member.raft.is_some() && member.wal.len() >= len {
+                        let _ = member.wal.sync();
+                    }
+                }
+            }
+            Event::Deliver(m, _) => {
+                if let Some(held) = self.network.held_mut(m.from, m.to) {
+                    held.push(*m);
+                    return true;
+                }
                 let to = m.to;
                 if self.members.get(&to).is_none_or(|member| member.raft.is_none()) {
                     return true;
@@ -238,11 +252,16 @@ impl World {
             raftlog::append(&mut encoder, &ready.entries, ready.hard_state.as_ref());
             let before = member.wal.0.borrow().stats().busy_micros;
             let _ = member.wal.write_at(member.wal_len, &encoder.bytes);
-            let _ = member.wal.sync();
-            let cost = member.wal.0.borrow().stats().busy_micros - before;
+            // The write and the fsync take the disk's time; the data is durable only when the
+            // sync completes, and a crash before then loses it (messages wait for it too).
+            let costs = member.wal.0.borrow().costs;
+            let cost = member.wal.0.borrow().stats().busy_micros - before + costs.sync_micros;
             member.disk_busy_until = member.disk_busy_until.max(self.now) + cost;
             member.wal_len += encoder.bytes.len() as u64;
             member.wal_crc = encoder.crc();
+            let (until, len) = (member.disk_busy_until, member.wal_len);
+            self.seq += 1;
+            self.events.insert((until, self.seq), Event::Synced(id, len));
         }
         if let Some(received) = &ready.snapshot {
             // The leader's snapshot replaces the state machine; it is kept on disk like one of
@@ -290,7 +309,8 @@ impl World {
                 continue;
             }
             let jitter = self.rng.next_u64() % (self.network.jitter_micros + 1);
-            self.schedule(wait + self.network.latency_micros + jitter, Event::Deliver(Box::new(m)));
+            let departs = self.now + wait;
+            self.schedule(wait + self.network.latency_micros + jitter, Event::Deliver(Box::new(m), departs));
         }
         if let Some(raft) = self.members.get_mut(&id).and_then(|m| m.raft.as_mut()) {
             for (to, delivered) in snapshot_reports {
@@ -315,6 +335,11 @@ impl World {
 
     /// The host goes down: its process state is gone, and its disk keeps only what was synced.
     pub fn crash(&mut self, id: NodeId) {
+        // What had not yet left the host (waiting for a sync) never will.
+        let now = self.now;
+        self.events.retain(
+            |_, event| !matches!(event, Event::Deliver(m, departs) if m.from == id && *departs > now),
+        );
         if let Some(member) = self.members.get_mut(&id) {
             member.raft = None;
             member.applied.clear();
@@ -367,6 +392,18 @@ impl World {
     }
 
     /// Cuts a host off from every other.
+    /// Holds the messages on a link (from, to) until [`World::release`]: a stalled connection.
+    pub fn hold(&mut self, from: NodeId, to: NodeId) {
+        self.network.hold(from, to);
+    }
+
+    /// Lets a held link's messages go, in order, now.
+    pub fn release(&mut self, from: NodeId, to: NodeId) {
+        for m in self.network.release(from, to) {
+            self.schedule(0, Event::Deliver(Box::new(m), self.now));
+        }
+    }
+
     pub fn isolate(&mut self, id: NodeId) {
         let others: Vec<NodeId> = self.members.keys().copied().filter(|&o| o != id).collect();
         for other in others {

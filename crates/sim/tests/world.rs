@@ -178,6 +178,46 @@ fn a_follower_behind_the_leaders_first_index_receives_a_snapshot() {
     assert!(world.snapshot_files(follower).iter().any(|name| name.ends_with(".snap")));
 }
 
+#[test]
+fn a_held_link_delays_and_releases_in_order() {
+    let mut world = World::new(12, &[1, 2, 3]);
+    let leader_id = settle(&mut world);
+    let follower = [1, 2, 3].into_iter().find(|&id| id != leader_id).unwrap();
+    world.hold(leader_id, follower);
+    for i in 0..3 {
+        world.propose(leader_id, format!("h{i}").as_bytes());
+    }
+    world.advance(SECOND / 2);
+    assert!(applied(&world, follower).is_empty(), "nothing crosses a held link");
+    world.release(leader_id, follower);
+    world.advance(SECOND);
+    assert_eq!(applied(&world, follower), ["h0", "h1", "h2"]);
+}
+
+#[test]
+fn a_crash_before_the_sync_loses_the_write_and_its_acknowledgement() {
+    let mut world = World::new(13, &[1, 2, 3]);
+    let leader_id = settle(&mut world);
+    let followers: Vec<u64> = [1, 2, 3].into_iter().filter(|&id| id != leader_id).collect();
+    let (slow, other) = (followers[0], followers[1]);
+    world.slow_disk(slow, 1000); // a two-second fsync
+    world.hold(leader_id, other);
+    let wal_before = world.member(slow).unwrap().wal_bytes;
+    world.propose(leader_id, b"unsynced");
+    world.advance(SECOND / 2);
+    // Written but not synced: a crash now loses it, and the acknowledgement never left.
+    world.crash(slow);
+    assert_eq!(world.member(slow).unwrap().wal_bytes, wal_before);
+    assert_eq!(world.member(leader_id).unwrap().status.unwrap().commit, 1, "no quorum acknowledged it");
+    world.slow_disk(slow, 1);
+    world.release(leader_id, other);
+    world.restart(slow);
+    world.advance(3 * SECOND);
+    for id in [1, 2, 3] {
+        assert_eq!(applied(&world, id), ["unsynced"], "member {id}");
+    }
+}
+
 /// Random crashes, restarts, partitions, loss and slow disks; after every event at most one
 /// leader per term and applied sequences that are prefixes of one another; after healing,
 /// everyone converges. A failure names its seed.
@@ -209,6 +249,14 @@ fn random_schedule(seed: u64, ids: &[u64]) {
             3 => world.network.heal(),
             4 => world.network.loss_percent = random(20),
             5 => world.slow_disk(id, 1 + random(50)),
+            9 => world.hold(id, ids[random(ids.len() as u64) as usize]),
+            10 => {
+                for &a in ids {
+                    for &b in ids {
+                        world.release(a, b);
+                    }
+                }
+            }
             6..=8 => {
                 if let Some(leader_id) = leader(&world) {
                     proposals += 1;
@@ -232,6 +280,11 @@ fn random_schedule(seed: u64, ids: &[u64]) {
     }
     world.network.heal();
     world.network.loss_percent = 0;
+    for &a in ids {
+        for &b in ids {
+            world.release(a, b);
+        }
+    }
     for &id in ids {
         world.restart(id);
         world.slow_disk(id, 1);
