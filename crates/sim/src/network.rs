@@ -55,6 +55,9 @@ impl Network {
     }
 
     pub(crate) fn held_mut(&mut self, from: NodeId, to: NodeId) -> Option<&mut Vec<Message>> {
+        if self.held.is_empty() {
+            return None;
+        }
         self.held.get_mut(&(from, to))
     }
 
