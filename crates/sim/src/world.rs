@@ -1,9 +1,10 @@
 //! The world: virtual time, the event queue, and the members on their hosts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use playground_bolt::{Disk, DiskCosts, SharedDisk};
 use playground_datadir::{raftlog, snap, wal};
+use playground_mvcc::{RangeOptions, Store};
 use playground_raft::{
     ConfChange, Config, Entry, EntryType, Message, MessageType, NodeId, Raft, Role, Snapshot, Status,
 };
@@ -41,11 +42,37 @@ struct Member {
     disk_busy_until: u64,
     /// A Process event is queued for when the disk frees up.
     process_pending: bool,
-    /// The state machine: data of applied entries, in order.
+    /// The WAL length known durable.
+    synced_len: u64,
+    /// The backend db (`member/snap/db`): the state machine. Applied entries are stored under
+    /// `entry/INDEX` (opaque data until the etcd server interprets them), with the consistent
+    /// index in `meta`.
+    db_disk: SharedDisk,
+    db: Option<Store>,
+    /// Committed entries (and a received snapshot) waiting for the WAL write of their Ready
+    /// to be synced, with the WAL length that must be durable first.
+    pending_apply: VecDeque<(u64, Option<Snapshot>, Vec<Entry>)>,
+    /// The data of applied entries, in order, as read from the db.
     applied: Vec<Vec<u8>>,
+    /// The db's consistent index: entries at or below it are already in the db.
+    applied_index: u64,
     /// Snapshot files (`member/snap/TERM-INDEX.snap`), each synced when written.
     snaps: BTreeMap<String, SharedDisk>,
     last_snapshot_index: u64,
+}
+
+/// Snapshot files a member keeps (etcd's `--max-snapshots` default).
+const MAX_SNAPSHOTS: usize = 5;
+
+fn entry_key(index: u64) -> Vec<u8> {
+    format!("entry/{index:020}").into_bytes()
+}
+
+/// The applied data the db holds, in index order.
+fn read_applied(db: &Store) -> Vec<Vec<u8>> {
+    db.range(b"entry/", b"entry0", RangeOptions::default())
+        .map(|r| r.kvs.into_iter().map(|kv| kv.value).collect())
+        .unwrap_or_default()
 }
 
 /// Writes a snapshot file and syncs it (etcd's snapshotter fsyncs before the WAL records it).
@@ -55,28 +82,9 @@ fn save_snapshot(snaps: &mut BTreeMap<String, SharedDisk>, snapshot: &Snapshot) 
     let _ = disk.write_at(0, &snap::encode(&raw));
     let _ = disk.sync();
     snaps.insert(snap::file_name(snapshot.term, snapshot.index), disk);
-}
-
-/// The applied data as a snapshot's payload: each entry's length (u32, big-endian) and bytes.
-fn encode_state(applied: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for data in applied {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        out.extend_from_slice(data);
+    while snaps.len() > MAX_SNAPSHOTS {
+        snaps.pop_first();
     }
-    out
-}
-
-fn decode_state(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let mut applied = Vec::new();
-    let mut at = 0;
-    while at + 4 <= bytes.len() {
-        let len = u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize;
-        let Some(data) = bytes.get(at + 4..at + 4 + len) else { break };
-        applied.push(data.to_vec());
-        at += 4 + len;
-    }
-    applied
 }
 
 /// A member as the UI and tests see it.
@@ -87,6 +95,9 @@ pub struct MemberView {
     pub status: Option<Status>,
     pub applied: Vec<Vec<u8>>,
     pub wal_bytes: u64,
+    /// The db's consistent index (the last entry applied into it) and size.
+    pub consistent_index: u64,
+    pub db_size: u64,
 }
 
 pub struct World {
@@ -129,14 +140,21 @@ impl World {
                 wal_crc: 0,
                 disk_busy_until: 0,
                 process_pending: false,
+                synced_len: 0,
+                db_disk: SharedDisk::new(),
+                db: None,
+                pending_apply: VecDeque::new(),
                 applied: Vec::new(),
+                applied_index: 0,
                 snaps: BTreeMap::new(),
                 last_snapshot_index: 0,
             };
+            member.db = Store::create(Box::new(member.db_disk.clone())).ok();
             let encoder = wal::Encoder::new(0);
             let _ = member.wal.write_at(0, &encoder.bytes);
             let _ = member.wal.sync();
             member.wal_len = encoder.bytes.len() as u64;
+            member.synced_len = member.wal_len;
             member.wal_crc = encoder.crc();
             world.members.insert(id, member);
             let first_tick = world.rng.next_u64() % TICK_MICROS;
@@ -181,8 +199,10 @@ impl World {
                 if let Some(member) = self.members.get_mut(&id) {
                     if member.raft.is_some() && member.wal.len() >= len {
                         let _ = member.wal.sync();
+                        member.synced_len = member.synced_len.max(len);
                     }
                 }
+                self.apply_durable(id);
             }
             Event::Deliver(m, _) => {
                 if let Some(held) = self.network.held_mut(m.from, m.to) {
@@ -263,39 +283,9 @@ impl World {
             self.seq += 1;
             self.events.insert((until, self.seq), Event::Synced(id, len));
         }
-        if let Some(received) = &ready.snapshot {
-            // The leader's snapshot replaces the state machine; it is kept on disk like one of
-            // our own.
-            member.applied = decode_state(&received.data);
-            member.last_snapshot_index = received.index;
-            save_snapshot(&mut member.snaps, received);
-        }
-        for entry in &ready.committed {
-            if entry.kind == EntryType::ConfChange {
-                if let Some(change) = ConfChange::decode(&entry.data) {
-                    raft.apply_conf_change(&change);
-                }
-            } else if !entry.data.is_empty() {
-                member.applied.push(entry.data.clone());
-            }
-        }
-        let applied_index = raft.log.applied;
-        if self.snapshot_count > 0 && applied_index >= member.last_snapshot_index + self.snapshot_count {
-            let data = encode_state(&member.applied);
-            if raft.create_snapshot(applied_index, data.clone()) {
-                let term = raft.log.term(applied_index).unwrap_or(0);
-                let snapshot = Snapshot {
-                    index: applied_index,
-                    term,
-                    voters: raft.status().voters,
-                    learners: Vec::new(),
-                    data,
-                };
-                save_snapshot(&mut member.snaps, &snapshot);
-                member.last_snapshot_index = applied_index;
-                raft.compact_log(applied_index.saturating_sub(self.catch_up_entries));
-            }
-        }
+        // Applied only once this Ready's WAL write is durable: a crash never leaves the db
+        // ahead of the log.
+        member.pending_apply.push_back((member.wal_len, ready.snapshot.clone(), ready.committed.clone()));
         let mut snapshot_reports = Vec::new();
         let wait = member.disk_busy_until.saturating_sub(self.now);
         for m in ready.messages {
@@ -315,6 +305,63 @@ impl World {
         if let Some(raft) = self.members.get_mut(&id).and_then(|m| m.raft.as_mut()) {
             for (to, delivered) in snapshot_reports {
                 raft.report_snapshot(to, delivered);
+            }
+        }
+        self.apply_durable(id);
+    }
+
+    /// Applies, in order, what waits for WAL writes that are now durable: a snapshot from the
+    /// leader replaces the db; entries go into it with the consistent index, in one commit;
+    /// every `snapshot_count` entries the db becomes a snapshot file and the log is compacted.
+    fn apply_durable(&mut self, id: NodeId) {
+        let (snapshot_count, catch_up) = (self.snapshot_count, self.catch_up_entries);
+        let Some(member) = self.members.get_mut(&id) else { return };
+        while member.pending_apply.front().is_some_and(|(len, _, _)| *len <= member.synced_len) {
+            let Some((_, received, entries)) = member.pending_apply.pop_front() else { break };
+            let Some(raft) = member.raft.as_mut() else { return };
+            if let Some(received) = received {
+                let _ = member.db_disk.truncate(0);
+                let _ = member.db_disk.write_at(0, &received.data);
+                let _ = member.db_disk.sync();
+                member.db = Store::open(Box::new(member.db_disk.clone())).ok();
+                member.applied = member.db.as_ref().map(read_applied).unwrap_or_default();
+                member.applied_index = received.index;
+                member.last_snapshot_index = received.index;
+                save_snapshot(&mut member.snaps, &received);
+            }
+            let Some(db) = member.db.as_mut() else { return };
+            for entry in &entries {
+                if entry.kind == EntryType::ConfChange {
+                    // Membership lives in raft's memory: a restarted member applies it again.
+                    if let Some(change) = ConfChange::decode(&entry.data) {
+                        raft.apply_conf_change(&change);
+                    }
+                } else if entry.index <= member.applied_index {
+                    // Already in the db (etcd skips entries at or below the consistent index).
+                } else if !entry.data.is_empty() {
+                    let _ = db.put(&entry_key(entry.index), &entry.data, 0);
+                    member.applied.push(entry.data.clone());
+                }
+            }
+            if let Some(last) = entries.last().filter(|last| last.index > member.applied_index) {
+                member.applied_index = last.index;
+                let _ = db.set_consistent_index(last.index, last.term);
+                let _ = db.backend_mut().commit();
+                if snapshot_count > 0 && last.index >= member.last_snapshot_index + snapshot_count {
+                    let data = db.backend().db().snapshot_bytes().unwrap_or_default();
+                    if raft.create_snapshot(last.index, data.clone()) {
+                        let snapshot = Snapshot {
+                            index: last.index,
+                            term: last.term,
+                            voters: raft.status().voters,
+                            learners: Vec::new(),
+                            data,
+                        };
+                        save_snapshot(&mut member.snaps, &snapshot);
+                        member.last_snapshot_index = last.index;
+                        raft.compact_log(last.index.saturating_sub(catch_up));
+                    }
+                }
             }
         }
     }
@@ -342,13 +389,17 @@ impl World {
         );
         if let Some(member) = self.members.get_mut(&id) {
             member.raft = None;
+            member.db = None;
+            member.pending_apply.clear();
             member.applied.clear();
+            member.applied_index = 0;
             member.disk_busy_until = self.now;
             member.process_pending = false;
             member.wal.crash();
             for disk in member.snaps.values() {
                 disk.crash();
             }
+            member.db_disk.crash();
             member.wal_len = member.wal.len();
             self.note(&[self.now, id, 2]);
         }
@@ -369,7 +420,11 @@ impl World {
             let (data, voters, index, term) = snap::parse_raft_snapshot(&raw)?;
             Some(Snapshot { index, term, voters, learners: Vec::new(), data })
         });
-        member.applied = snapshot.as_ref().map(|s| decode_state(&s.data)).unwrap_or_default();
+        let Ok(db) = Store::open(Box::new(member.db_disk.clone())) else { return false };
+        let (consistent_index, _) = db.consistent_index().unwrap_or((0, 0));
+        member.applied = read_applied(&db);
+        member.applied_index = consistent_index;
+        member.db = Some(db);
         member.last_snapshot_index = snapshot.as_ref().map_or(0, |s| s.index);
         // Rewrite the WAL from what survived, so appends continue a clean chain.
         let mut encoder = wal::Encoder::new(0);
@@ -378,13 +433,15 @@ impl World {
         let _ = member.wal.write_at(0, &encoder.bytes);
         let _ = member.wal.sync();
         member.wal_len = encoder.bytes.len() as u64;
+        member.synced_len = member.wal_len;
         member.wal_crc = encoder.crc();
-        member.raft = Some(Raft::restart_from(
-            member.config.clone(),
-            snapshot,
-            recovered.hard_state,
-            recovered.entries,
-        ));
+        let mut raft =
+            Raft::restart_from(member.config.clone(), snapshot, recovered.hard_state, recovered.entries);
+        // What the db already applied is not handed out again.
+        if consistent_index > raft.log.applied && consistent_index <= raft.log.committed {
+            raft.log.applied = consistent_index;
+        }
+        member.raft = Some(raft);
         self.note(&[self.now, id, 3]);
         self.schedule(TICK_MICROS, Event::Tick(id));
         self.process(id);
@@ -447,6 +504,12 @@ impl World {
             status: member.raft.as_ref().map(Raft::status),
             applied: member.applied.clone(),
             wal_bytes: member.wal.len(),
+            consistent_index: member
+                .db
+                .as_ref()
+                .and_then(|db| db.consistent_index().ok())
+                .map_or(0, |(index, _)| index),
+            db_size: member.db.as_ref().map_or(0, |db| db.backend().size()),
         })
     }
 
@@ -457,6 +520,12 @@ impl World {
             .filter(|r| r.role == Role::Leader)
             .map(|r| (r.id, r.term))
             .collect()
+    }
+
+    /// bbolt's check of a member's db (empty: consistent; `None`: the member is down).
+    pub fn db_check(&self, id: NodeId) -> Option<Vec<String>> {
+        let db = self.members.get(&id)?.db.as_ref()?;
+        Some(db.backend().db().view().check())
     }
 
     /// The committed log of a member (for checks).

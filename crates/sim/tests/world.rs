@@ -43,6 +43,28 @@ fn a_cluster_elects_a_leader_and_replicates() {
 }
 
 #[test]
+fn members_apply_into_their_db_with_the_consistent_index() {
+    let mut world = World::new(14, &[1, 2, 3]);
+    let leader_id = settle(&mut world);
+    for i in 0..20 {
+        world.propose(leader_id, format!("d{i}").as_bytes());
+    }
+    world.advance(SECOND);
+    let view = world.member(leader_id).unwrap();
+    let applied_index = view.status.as_ref().unwrap().applied;
+    assert_eq!(view.consistent_index, applied_index);
+    assert!(view.db_size >= 20480);
+    assert_eq!(world.db_check(leader_id), Some(Vec::new()));
+    let follower = [1, 2, 3].into_iter().find(|&id| id != leader_id).unwrap();
+    world.crash(follower);
+    world.restart(follower);
+    let restarted = world.member(follower).unwrap();
+    assert_eq!(restarted.applied.len(), 20, "the db kept what was applied");
+    assert!(restarted.consistent_index >= applied_index - 1);
+    assert_eq!(world.db_check(follower), Some(Vec::new()));
+}
+
+#[test]
 fn a_crashed_leader_is_replaced_then_recovers_from_its_wal() {
     let mut world = World::new(2, &[1, 2, 3]);
     let old = settle(&mut world);
@@ -295,6 +317,7 @@ fn random_schedule(seed: u64, ids: &[u64]) {
     world.advance(5 * SECOND);
     let reference = applied(&world, leader_id);
     for &id in ids {
+        assert_eq!(world.db_check(id), Some(Vec::new()), "seed {seed}: member {id}'s db fails its check");
         assert_eq!(applied(&world, id), reference, "seed {seed}: member {id} did not converge");
     }
 }
