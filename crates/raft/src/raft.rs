@@ -167,6 +167,29 @@ impl Raft {
         raft
     }
 
+    /// A member of a new cluster, as etcd bootstraps one (etcd-raft's `StartNode`): term 1, and
+    /// a log holding one committed `AddNode` conf change per voter at indexes 1..=n, for the
+    /// application to persist and apply. The first election is then for term 2.
+    pub fn bootstrap(config: Config) -> Raft {
+        let mut raft = Raft::new(config);
+        raft.become_follower(1, NONE);
+        let mut voters = raft.voters.clone();
+        voters.sort_unstable();
+        let entries: Vec<Entry> = voters
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| Entry {
+                term: 1,
+                index: i as u64 + 1,
+                kind: EntryType::ConfChange,
+                data: ConfChange { kind: ConfChangeType::AddNode, node_id: id, context: Vec::new() }.encode(),
+            })
+            .collect();
+        raft.log.append(&entries);
+        raft.log.committed = entries.len() as u64;
+        raft
+    }
+
     /// A node restarting from what it persisted (its WAL replayed): term, vote and commit, and
     /// its log from index 1. Committed entries are handed out again for the application to
     /// rebuild its state.

@@ -134,7 +134,7 @@ impl World {
             config.seed = world.rng.next_u64();
             let mut member = Member {
                 config: config.clone(),
-                raft: Some(Raft::new(config)),
+                raft: Some(Raft::bootstrap(config)),
                 wal: SharedDisk::new(),
                 wal_len: 0,
                 wal_crc: 0,
