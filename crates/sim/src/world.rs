@@ -368,6 +368,16 @@ impl World {
 
     // ---- what the user (or a test) does ------------------------------------------------
 
+    /// A member's data directory as etcd lays it out, with each file's size: the WAL segment,
+    /// the snapshot files and the backend db.
+    pub fn data_dir(&self, id: NodeId) -> Vec<(String, u64)> {
+        let Some(member) = self.members.get(&id) else { return Vec::new() };
+        let mut files = vec![(format!("member/wal/{}", wal::segment_name(0, 0)), member.wal.len())];
+        files.extend(member.snaps.iter().map(|(name, disk)| (format!("member/snap/{name}"), disk.len())));
+        files.push(("member/snap/db".to_string(), member.db_disk.len()));
+        files
+    }
+
     /// Snapshot files a member keeps (names as etcd gives them).
     pub fn snapshot_files(&self, id: NodeId) -> Vec<String> {
         self.members.get(&id).map(|m| m.snaps.keys().cloned().collect()).unwrap_or_default()

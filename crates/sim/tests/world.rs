@@ -201,6 +201,14 @@ fn a_follower_behind_the_leaders_first_index_receives_a_snapshot() {
     assert_eq!(applied(&world, follower).len(), 600);
     assert_eq!(applied(&world, follower), applied(&world, leader_id));
     assert!(world.snapshot_files(follower).iter().any(|name| name.ends_with(".snap")));
+    // etcd's layout, as 05-raft-snapshot.md lists a member directory.
+    let files: Vec<String> = world.data_dir(follower).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(files.first().map(String::as_str), Some("member/wal/0000000000000000-0000000000000000.wal"));
+    assert_eq!(files.last().map(String::as_str), Some("member/snap/db"));
+    assert!(
+        files.iter().any(|f| f.starts_with("member/snap/0000000000000002-") && f.ends_with(".snap")),
+        "{files:?}"
+    );
 }
 
 #[test]
