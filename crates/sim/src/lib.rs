@@ -5,11 +5,13 @@
 //! before its messages leave; a crash drops what was not synced, and a restart replays the WAL.
 //! The same seed and inputs give the same run, natively and in wasm.
 //!
-//! Here so far: members with raft and a WAL on their disk (applied entries are opaque data);
-//! the etcd server's apply loop, db and snapshots join with crates/server.
+//! What an entry means is the [`Application`]'s business: [`EntryLog`] stores entries as opaque
+//! data; crates/server puts etcd's apply loop there.
 
+mod app;
 mod network;
 mod world;
 
+pub use app::{Application, EntryLog, OpenApplication};
 pub use network::Network;
 pub use world::{MemberView, World, TICK_MICROS};

@@ -4,13 +4,13 @@ use std::collections::{BTreeMap, VecDeque};
 
 use playground_bolt::{Disk, DiskCosts, SharedDisk};
 use playground_datadir::{raftlog, snap, wal};
-use playground_mvcc::{RangeOptions, Store};
 use playground_raft::{
     ConfChange, Config, Entry, EntryType, Message, MessageType, NodeId, Raft, Role, Snapshot, Status,
 };
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 
+use crate::app::{Application, EntryLog, OpenApplication};
 use crate::network::Network;
 
 /// One raft tick: etcd's default heartbeat interval, 100 ms.
@@ -44,18 +44,16 @@ struct Member {
     process_pending: bool,
     /// The WAL length known durable.
     synced_len: u64,
-    /// The backend db (`member/snap/db`): the state machine. Applied entries are stored under
-    /// `entry/INDEX` (opaque data until the etcd server interprets them), with the consistent
-    /// index in `meta`.
+    /// The backend db (`member/snap/db`) and the state machine on it.
     db_disk: SharedDisk,
-    db: Option<Store>,
+    app: Option<Box<dyn Application>>,
     /// Committed entries (and a received snapshot) waiting for the WAL write of their Ready
     /// to be synced, with the WAL length that must be durable first.
     pending_apply: VecDeque<(u64, Option<Snapshot>, Vec<Entry>)>,
-    /// The data of applied entries, in order, as read from the db.
-    applied: Vec<Vec<u8>>,
     /// The db's consistent index: entries at or below it are already in the db.
     applied_index: u64,
+    /// Applying waits until then (a defrag holds the backend).
+    apply_stalled_until: u64,
     /// Snapshot files (`member/snap/TERM-INDEX.snap`), each synced when written.
     snaps: BTreeMap<String, SharedDisk>,
     last_snapshot_index: u64,
@@ -63,17 +61,6 @@ struct Member {
 
 /// Snapshot files a member keeps (etcd's `--max-snapshots` default).
 const MAX_SNAPSHOTS: usize = 5;
-
-fn entry_key(index: u64) -> Vec<u8> {
-    format!("entry/{index:020}").into_bytes()
-}
-
-/// The applied data the db holds, in index order.
-fn read_applied(db: &Store) -> Vec<Vec<u8>> {
-    db.range(b"entry/", b"entry0", RangeOptions::default())
-        .map(|r| r.kvs.into_iter().map(|kv| kv.value).collect())
-        .unwrap_or_default()
-}
 
 /// Writes a snapshot file and syncs it (etcd's snapshotter fsyncs before the WAL records it).
 fn save_snapshot(snaps: &mut BTreeMap<String, SharedDisk>, snapshot: &Snapshot) {
@@ -113,11 +100,17 @@ pub struct World {
     pub snapshot_count: u64,
     /// Entries kept in the log behind a snapshot for slow followers (etcd keeps 5000).
     pub catch_up_entries: u64,
+    open_app: OpenApplication,
 }
 
 impl World {
-    /// A world of `ids.len()` members forming one cluster, all up.
+    /// A world of `ids.len()` members forming one cluster, all up, applying into [`EntryLog`]s.
     pub fn new(seed: u64, ids: &[NodeId]) -> World {
+        World::with_application(seed, ids, EntryLog::opener())
+    }
+
+    /// A world whose members apply into the state machines `open_app` makes.
+    pub fn with_application(seed: u64, ids: &[NodeId], open_app: OpenApplication) -> World {
         let mut world = World {
             now: 0,
             seq: 0,
@@ -128,6 +121,7 @@ impl World {
             trace: 0xcbf2_9ce4_8422_2325,
             snapshot_count: 0,
             catch_up_entries: 5000,
+            open_app,
         };
         for &id in ids {
             let mut config = Config::new(id, ids.to_vec());
@@ -142,14 +136,14 @@ impl World {
                 process_pending: false,
                 synced_len: 0,
                 db_disk: SharedDisk::new(),
-                db: None,
+                app: None,
                 pending_apply: VecDeque::new(),
-                applied: Vec::new(),
                 applied_index: 0,
+                apply_stalled_until: 0,
                 snaps: BTreeMap::new(),
                 last_snapshot_index: 0,
             };
-            member.db = Store::create(Box::new(member.db_disk.clone())).ok();
+            member.app = (world.open_app)(id, member.db_disk.clone(), true);
             let encoder = wal::Encoder::new(0);
             let _ = member.wal.write_at(0, &encoder.bytes);
             let _ = member.wal.sync();
@@ -311,11 +305,21 @@ impl World {
     }
 
     /// Applies, in order, what waits for WAL writes that are now durable: a snapshot from the
-    /// leader replaces the db; entries go into it with the consistent index, in one commit;
-    /// every `snapshot_count` entries the db becomes a snapshot file and the log is compacted.
+    /// leader replaces the db; entries go into it with the consistent index; every
+    /// `snapshot_count` entries the db becomes a snapshot file and the log is compacted.
     fn apply_durable(&mut self, id: NodeId) {
-        let (snapshot_count, catch_up) = (self.snapshot_count, self.catch_up_entries);
+        let (snapshot_count, catch_up, now) = (self.snapshot_count, self.catch_up_entries, self.now);
+        let open_app = self.open_app.clone();
         let Some(member) = self.members.get_mut(&id) else { return };
+        if member.apply_stalled_until > now {
+            if !member.process_pending {
+                member.process_pending = true;
+                let at = member.apply_stalled_until - now;
+                self.schedule(at, Event::Process(id));
+            }
+            return;
+        }
+        let mut proposals = Vec::new();
         while member.pending_apply.front().is_some_and(|(len, _, _)| *len <= member.synced_len) {
             let Some((_, received, entries)) = member.pending_apply.pop_front() else { break };
             let Some(raft) = member.raft.as_mut() else { return };
@@ -323,46 +327,44 @@ impl World {
                 let _ = member.db_disk.truncate(0);
                 let _ = member.db_disk.write_at(0, &received.data);
                 let _ = member.db_disk.sync();
-                member.db = Store::open(Box::new(member.db_disk.clone())).ok();
-                member.applied = member.db.as_ref().map(read_applied).unwrap_or_default();
+                member.app = open_app(id, member.db_disk.clone(), false);
                 member.applied_index = received.index;
                 member.last_snapshot_index = received.index;
                 save_snapshot(&mut member.snaps, &received);
             }
-            let Some(db) = member.db.as_mut() else { return };
+            let Some(app) = member.app.as_mut() else { return };
             for entry in &entries {
+                // Membership lives in raft's memory: a restarted member applies it again.
                 if entry.kind == EntryType::ConfChange {
-                    // Membership lives in raft's memory: a restarted member applies it again.
                     if let Some(change) = ConfChange::decode(&entry.data) {
                         raft.apply_conf_change(&change);
                     }
-                } else if entry.index <= member.applied_index {
-                    // Already in the db (etcd skips entries at or below the consistent index).
-                } else if !entry.data.is_empty() {
-                    let _ = db.put(&entry_key(entry.index), &entry.data, 0);
-                    member.applied.push(entry.data.clone());
                 }
             }
-            if let Some(last) = entries.last().filter(|last| last.index > member.applied_index) {
-                member.applied_index = last.index;
-                let _ = db.set_consistent_index(last.index, last.term);
-                let _ = db.backend_mut().commit();
-                if snapshot_count > 0 && last.index >= member.last_snapshot_index + snapshot_count {
-                    let data = db.backend().db().snapshot_bytes().unwrap_or_default();
-                    if raft.create_snapshot(last.index, data.clone()) {
-                        let snapshot = Snapshot {
-                            index: last.index,
-                            term: last.term,
-                            voters: raft.status().voters,
-                            learners: Vec::new(),
-                            data,
-                        };
-                        save_snapshot(&mut member.snaps, &snapshot);
-                        member.last_snapshot_index = last.index;
-                        raft.compact_log(last.index.saturating_sub(catch_up));
-                    }
+            // etcd skips entries at or below the consistent index: the db has them.
+            let fresh: Vec<Entry> = entries.into_iter().filter(|e| e.index > member.applied_index).collect();
+            let Some(last) = fresh.last().map(|e| (e.index, e.term)) else { continue };
+            app.apply(&fresh, now);
+            proposals.extend(app.take_proposals());
+            member.applied_index = last.0;
+            if snapshot_count > 0 && last.0 >= member.last_snapshot_index + snapshot_count {
+                let data = app.snapshot_data();
+                if raft.create_snapshot(last.0, data.clone()) {
+                    let snapshot =
+                        Snapshot { index: last.0, term: last.1, voters: raft.status().voters, learners: Vec::new(), data };
+                    save_snapshot(&mut member.snaps, &snapshot);
+                    member.last_snapshot_index = last.0;
+                    raft.compact_log(last.0.saturating_sub(catch_up));
                 }
             }
+        }
+        if !proposals.is_empty() {
+            if let Some(raft) = member.raft.as_mut() {
+                for data in proposals {
+                    raft.propose(data);
+                }
+            }
+            self.schedule(0, Event::Process(id));
         }
     }
 
@@ -399,10 +401,10 @@ impl World {
         );
         if let Some(member) = self.members.get_mut(&id) {
             member.raft = None;
-            member.db = None;
+            member.app = None;
             member.pending_apply.clear();
-            member.applied.clear();
             member.applied_index = 0;
+            member.apply_stalled_until = 0;
             member.disk_busy_until = self.now;
             member.process_pending = false;
             member.wal.crash();
@@ -430,11 +432,10 @@ impl World {
             let (data, voters, index, term) = snap::parse_raft_snapshot(&raw)?;
             Some(Snapshot { index, term, voters, learners: Vec::new(), data })
         });
-        let Ok(db) = Store::open(Box::new(member.db_disk.clone())) else { return false };
-        let (consistent_index, _) = db.consistent_index().unwrap_or((0, 0));
-        member.applied = read_applied(&db);
+        let Some(app) = (self.open_app)(id, member.db_disk.clone(), false) else { return false };
+        let consistent_index = app.consistent_index();
         member.applied_index = consistent_index;
-        member.db = Some(db);
+        member.app = Some(app);
         member.last_snapshot_index = snapshot.as_ref().map_or(0, |s| s.index);
         // Rewrite the WAL from what survived, so appends continue a clean chain.
         let mut encoder = wal::Encoder::new(0);
@@ -500,7 +501,50 @@ impl World {
         }
     }
 
+    /// Holds a member's apply loop for `micros` (a defrag holding the backend): committed
+    /// entries wait, raft goes on.
+    pub fn stall_apply(&mut self, id: NodeId, micros: u64) {
+        let now = self.now;
+        if let Some(member) = self.members.get_mut(&id) {
+            member.apply_stalled_until = member.apply_stalled_until.max(now + micros);
+        }
+        self.schedule(micros, Event::Process(id));
+    }
+
+    /// Proposes on a member and lets it act at once (persist, send); false if the member is
+    /// down or knows no leader to forward to.
+    pub fn propose_now(&mut self, id: NodeId, data: Vec<u8>) -> bool {
+        let Some(raft) = self.members.get_mut(&id).and_then(|m| m.raft.as_mut()) else { return false };
+        let known = raft.propose(data);
+        self.process(id);
+        known
+    }
+
     // ---- what the world looks like -----------------------------------------------------
+
+    /// When the next event is due, if any.
+    pub fn next_event_at(&self) -> Option<u64> {
+        self.events.first_key_value().map(|((at, _), _)| *at)
+    }
+
+    /// A member's state machine (None while it is down).
+    pub fn app(&self, id: NodeId) -> Option<&dyn Application> {
+        self.members.get(&id)?.app.as_deref()
+    }
+
+    pub fn app_mut(&mut self, id: NodeId) -> Option<&mut (dyn Application + 'static)> {
+        self.members.get_mut(&id)?.app.as_deref_mut()
+    }
+
+    /// A member's raft status (None while it is down).
+    pub fn status(&self, id: NodeId) -> Option<Status> {
+        self.members.get(&id)?.raft.as_ref().map(Raft::status)
+    }
+
+    /// Whether a member's apply loop is held (a defrag running).
+    pub fn apply_stalled(&self, id: NodeId) -> bool {
+        self.members.get(&id).is_some_and(|m| m.apply_stalled_until > self.now)
+    }
 
     pub fn ids(&self) -> Vec<NodeId> {
         self.members.keys().copied().collect()
@@ -512,14 +556,15 @@ impl World {
             id,
             up: member.raft.is_some(),
             status: member.raft.as_ref().map(Raft::status),
-            applied: member.applied.clone(),
-            wal_bytes: member.wal.len(),
-            consistent_index: member
-                .db
+            applied: member
+                .app
                 .as_ref()
-                .and_then(|db| db.consistent_index().ok())
-                .map_or(0, |(index, _)| index),
-            db_size: member.db.as_ref().map_or(0, |db| db.backend().size()),
+                .and_then(|app| app.as_any().downcast_ref::<EntryLog>())
+                .map(|log| log.applied.clone())
+                .unwrap_or_default(),
+            wal_bytes: member.wal.len(),
+            consistent_index: member.app.as_ref().map_or(0, |app| app.consistent_index()),
+            db_size: member.app.as_ref().map_or(0, |app| app.db_size()),
         })
     }
 
@@ -534,8 +579,7 @@ impl World {
 
     /// bbolt's check of a member's db (empty: consistent; `None`: the member is down).
     pub fn db_check(&self, id: NodeId) -> Option<Vec<String>> {
-        let db = self.members.get(&id)?.db.as_ref()?;
-        Some(db.backend().db().view().check())
+        Some(self.members.get(&id)?.app.as_ref()?.check())
     }
 
     /// The committed log of a member (for checks).
