@@ -520,6 +520,14 @@ impl World {
         known
     }
 
+    /// Asks the leader `leader` to hand leadership to `target` (etcd's `MoveLeader`).
+    pub fn transfer_leader(&mut self, leader: NodeId, target: NodeId) {
+        if let Some(raft) = self.members.get_mut(&leader).and_then(|m| m.raft.as_mut()) {
+            raft.transfer_leader(target);
+        }
+        self.process(leader);
+    }
+
     // ---- what the world looks like -----------------------------------------------------
 
     /// When the next event is due, if any.

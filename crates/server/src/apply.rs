@@ -1,0 +1,295 @@
+//! One member's state machine, as etcd's apply loop: every committed request is applied on
+//! every member in log order, and the member that proposed it answers its client. The quota is
+//! checked again here (etcd's `quotaApplierV3`: the put is applied, yet answers "database space
+//! exceeded"), and while a NOSPACE alarm stands the capped applier refuses puts, txns that put
+//! and lease grants. A member whose apply ran out of space proposes the alarm itself.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use playground_bolt::{Disk, SharedDisk};
+use playground_mvcc::lease::Lessor;
+use playground_mvcc::request::{RequestOp, ResponseOp};
+use playground_mvcc::{schema, Store};
+use playground_raft::Entry;
+use playground_sim::Application;
+
+use crate::error::Error;
+use crate::flags::Flags;
+use crate::log::Log;
+use crate::quota;
+use crate::request::{AlarmAction, AlarmType, Envelope, Request};
+
+/// What a request answers once applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    Kv(ResponseOp),
+    Compaction,
+    LeaseGrant { id: i64, ttl: i64 },
+    LeaseRevoke,
+    Alarm(Vec<(u64, AlarmType)>),
+    Empty,
+}
+
+/// The result of one applied request with the store's revision after it.
+pub type Applied = (Result<Response, Error>, i64);
+
+/// The shortest lease TTL with etcd's default timings (1.5 election timeouts, in seconds).
+const MIN_LEASE_TTL: i64 = 2;
+
+pub struct EtcdMember {
+    pub id: u64,
+    disk: SharedDisk,
+    pub store: Store,
+    pub lessor: Lessor,
+    /// The cluster's alarms as this member applied them (etcd's alarm store).
+    pub alarms: BTreeSet<(u64, AlarmType)>,
+    /// Results for requests this member proposed, by request id, until the client takes them.
+    results: BTreeMap<u64, Applied>,
+    proposals: Vec<Vec<u8>>,
+    flags: Rc<RefCell<Flags>>,
+    log: Log,
+    /// Ids for requests the apply loop proposes (alarms).
+    next_id: u64,
+}
+
+/// `AlarmMember` as the `alarm` bucket keys it (protobuf: memberID = 1, alarm = 2).
+fn alarm_key(member: u64, alarm: AlarmType) -> Vec<u8> {
+    let mut key = vec![0x08];
+    let mut v = member;
+    while v >= 0x80 {
+        key.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    key.push(v as u8);
+    key.extend_from_slice(&[0x10, alarm.number() as u8]);
+    key
+}
+
+fn decode_alarm_key(key: &[u8]) -> Option<(u64, AlarmType)> {
+    let (&tag, mut rest) = key.split_first()?;
+    if tag != 0x08 {
+        return None;
+    }
+    let mut member = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&byte, tail) = rest.split_first()?;
+        rest = tail;
+        member |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            break;
+        }
+    }
+    match rest {
+        [0x10, 1] => Some((member, AlarmType::NoSpace)),
+        [0x10, 2] => Some((member, AlarmType::Corrupt)),
+        _ => None,
+    }
+}
+
+impl EtcdMember {
+    pub fn open(id: u64, disk: SharedDisk, fresh: bool, flags: Rc<RefCell<Flags>>, log: Log, now_ms: u64) -> Option<Self> {
+        let store =
+            if fresh { Store::create(Box::new(disk.clone())) } else { Store::open(Box::new(disk.clone())) }.ok()?;
+        let lessor = Lessor::recover(&store, MIN_LEASE_TTL, now_ms).ok()?;
+        let alarms = store
+            .backend()
+            .range(schema::ALARM, &[], &[0xff; 16], 0)
+            .ok()?
+            .into_iter()
+            .filter_map(|(key, _)| decode_alarm_key(&key))
+            .collect();
+        Some(EtcdMember {
+            id,
+            disk,
+            store,
+            lessor,
+            alarms,
+            results: BTreeMap::new(),
+            proposals: Vec::new(),
+            flags,
+            log,
+            next_id: 1,
+        })
+    }
+
+    pub fn take_result(&mut self, id: u64) -> Option<Applied> {
+        self.results.remove(&id)
+    }
+
+    pub fn has_result(&self, id: u64) -> bool {
+        self.results.contains_key(&id)
+    }
+
+    pub fn has_alarm(&self, alarm: AlarmType) -> bool {
+        self.alarms.iter().any(|(_, a)| *a == alarm)
+    }
+
+    pub fn quota(&self) -> Option<u64> {
+        quota::quota_bytes(self.flags.borrow().quota_backend_bytes)
+    }
+
+    pub fn db_size(&self) -> u64 {
+        self.store.backend().size()
+    }
+
+    pub fn db_size_in_use(&self) -> u64 {
+        self.store.backend().size_in_use()
+    }
+
+    /// etcd's defrag: the db copied into a fresh file, which replaces it.
+    pub fn defrag(&mut self) -> Result<(), Error> {
+        let scratch = SharedDisk::new();
+        self.store.backend_mut().defrag(Box::new(scratch.clone())).map_err(|e| Error::Internal(e.to_string()))?;
+        let bytes = scratch.bytes();
+        let _ = self.disk.truncate(0);
+        let _ = self.disk.write_at(0, &bytes);
+        let _ = self.disk.sync();
+        self.store = Store::open(Box::new(self.disk.clone())).map_err(Error::from)?;
+        Ok(())
+    }
+
+    fn capped(&self) -> bool {
+        self.has_alarm(AlarmType::NoSpace)
+    }
+
+    fn apply_request(&mut self, request: &Request, now_ms: u64) -> Result<Response, Error> {
+        match request {
+            Request::Kv(op) => {
+                if self.capped() && quota::cost(request) > 0 {
+                    return Err(Error::NoSpace);
+                }
+                let fits = quota::available(self.db_size(), self.quota(), request);
+                if let RequestOp::Put(put) = op {
+                    if put.lease != 0 && self.lessor.lookup(put.lease).is_none() {
+                        return Err(Error::LeaseNotFound);
+                    }
+                }
+                let response = self.store.apply(op)?;
+                self.track_leases(op);
+                if fits {
+                    Ok(Response::Kv(response))
+                } else {
+                    Err(Error::NoSpace)
+                }
+            }
+            Request::Compaction { revision, .. } => {
+                self.store.compact(*revision)?;
+                self.log.info(self.id, "finished scheduled compaction", &[("compact-revision", revision.to_string())]);
+                Ok(Response::Compaction)
+            }
+            Request::LeaseGrant { id, ttl } => {
+                if self.capped() {
+                    return Err(Error::NoSpace);
+                }
+                let fits = quota::available(self.db_size(), self.quota(), request);
+                let ttl = self.lessor.grant(&mut self.store, *id, *ttl, now_ms)?.ttl;
+                if fits {
+                    Ok(Response::LeaseGrant { id: *id, ttl })
+                } else {
+                    Err(Error::NoSpace)
+                }
+            }
+            Request::LeaseRevoke { id } => {
+                self.lessor.revoke(&mut self.store, *id)?;
+                Ok(Response::LeaseRevoke)
+            }
+            Request::Alarm { action, member, alarm } => Ok(Response::Alarm(self.apply_alarm(*action, *member, *alarm))),
+            Request::Publish { .. } | Request::ClusterVersionSet { .. } => Ok(Response::Empty),
+        }
+    }
+
+    /// Keeps the lessor's key sets in step with puts and deletes.
+    fn track_leases(&mut self, op: &RequestOp) {
+        match op {
+            RequestOp::Put(put) if !put.ignore_lease => {
+                let _ = self.lessor.attach(put.lease, &put.key);
+            }
+            RequestOp::DeleteRange(delete) if delete.range_end.is_empty() => self.lessor.detach(&delete.key),
+            _ => {}
+        }
+    }
+
+    fn apply_alarm(&mut self, action: AlarmAction, member: u64, alarm: Option<AlarmType>) -> Vec<(u64, AlarmType)> {
+        match action {
+            AlarmAction::Get => self.alarms.iter().filter(|(_, a)| alarm.is_none_or(|want| want == *a)).copied().collect(),
+            AlarmAction::Activate => {
+                let Some(alarm) = alarm else { return Vec::new() };
+                if !self.alarms.insert((member, alarm)) {
+                    return Vec::new();
+                }
+                let _ = self.store.backend_mut().put(schema::ALARM, alarm_key(member, alarm), Vec::new(), false);
+                self.log.warn(self.id, "alarm raised", &[("alarm", alarm.name().into()), ("from", format!("{member:x}"))]);
+                vec![(member, alarm)]
+            }
+            AlarmAction::Deactivate => {
+                let Some(alarm) = alarm else { return Vec::new() };
+                if !self.alarms.remove(&(member, alarm)) {
+                    return Vec::new();
+                }
+                let _ = self.store.backend_mut().delete(schema::ALARM, alarm_key(member, alarm));
+                self.log.warn(self.id, "alarm disarmed", &[("alarm", alarm.name().into()), ("from", format!("{member:x}"))]);
+                vec![(member, alarm)]
+            }
+        }
+    }
+
+    fn propose_alarm(&mut self) {
+        let id = (self.id << 16) ^ (u64::MAX - self.next_id);
+        self.next_id += 1;
+        let request = Request::Alarm { action: AlarmAction::Activate, member: self.id, alarm: Some(AlarmType::NoSpace) };
+        self.proposals.push(Envelope { id, origin: self.id, request }.encode());
+    }
+}
+
+impl Application for EtcdMember {
+    fn apply(&mut self, entries: &[Entry], now_micros: u64) {
+        let now_ms = now_micros / 1000;
+        for entry in entries {
+            let Some(envelope) = Envelope::decode(&entry.data) else { continue };
+            let result = self.apply_request(&envelope.request, now_ms);
+            if result == Err(Error::NoSpace) && !self.capped() && !matches!(envelope.request, Request::Alarm { .. }) {
+                // etcd: "message exceeded backend quota; raising alarm".
+                self.log.warn(self.id, "message exceeded backend quota; raising alarm", &[]);
+                self.propose_alarm();
+            }
+            if envelope.origin == self.id {
+                self.results.insert(envelope.id, (result, self.store.current_revision()));
+            }
+        }
+        if let Some(last) = entries.last() {
+            let _ = self.store.set_consistent_index(last.index, last.term);
+            let _ = self.store.backend_mut().commit();
+        }
+    }
+
+    fn consistent_index(&self) -> u64 {
+        self.store.consistent_index().map_or(0, |(index, _)| index)
+    }
+
+    fn snapshot_data(&self) -> Vec<u8> {
+        self.store.backend().db().snapshot_bytes().unwrap_or_default()
+    }
+
+    fn db_size(&self) -> u64 {
+        EtcdMember::db_size(self)
+    }
+
+    fn check(&self) -> Vec<String> {
+        self.store.backend().db().view().check()
+    }
+
+    fn take_proposals(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.proposals)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}

@@ -1,0 +1,621 @@
+//! The virtual cluster: etcd members on the sim's world, and the client-facing API every entry
+//! point (terminal, UI, JS, tests) goes through. A request is proposed on the member its
+//! endpoint names and answered once that member applied it, as etcd's `raftRequest` waits;
+//! virtual time runs meanwhile.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use playground_datadir::membership;
+use playground_mvcc::request::{RangeRequest, RequestOp, ResponseOp};
+use playground_mvcc::snapshot;
+use playground_raft::{NodeId, Role};
+use playground_sim::{Application, OpenApplication, World};
+
+use crate::apply::{EtcdMember, Response};
+use crate::compactor::Compactor;
+use crate::error::Error;
+use crate::flags::Flags;
+use crate::log::Log;
+use crate::quota;
+use crate::request::{AlarmAction, AlarmType, Envelope, Request};
+
+/// The version the playground reports (the reference transcripts' etcd).
+pub const VERSION: &str = "3.5.1";
+pub const API_VERSION: &str = "3.5";
+/// etcdctl's default `--command-timeout`.
+pub const COMMAND_TIMEOUT_MICROS: u64 = 5_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberConfig {
+    pub name: String,
+    pub id: NodeId,
+    pub peer_url: String,
+    pub client_url: String,
+}
+
+impl MemberConfig {
+    pub fn new(name: &str, peer_url: &str, client_url: &str, token: &str) -> MemberConfig {
+        MemberConfig {
+            name: name.into(),
+            id: membership::member_id(&[peer_url.to_string()], token),
+            peer_url: peer_url.into(),
+            client_url: client_url.into(),
+        }
+    }
+
+    /// `host:port` of the client URL.
+    pub fn client_host(&self) -> &str {
+        self.client_url.split("://").nth(1).unwrap_or(&self.client_url)
+    }
+}
+
+/// The playground's default cluster: etcd's Procfile members.
+pub fn default_members() -> Vec<MemberConfig> {
+    [("infra1", 2379), ("infra2", 22379), ("infra3", 32379)]
+        .iter()
+        .map(|(name, port)| {
+            MemberConfig::new(
+                name,
+                &format!("http://127.0.0.1:{}", port + 1),
+                &format!("http://127.0.0.1:{port}"),
+                "etcd-cluster-1",
+            )
+        })
+        .collect()
+}
+
+/// The response header etcd attaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Header {
+    pub cluster_id: u64,
+    pub member_id: u64,
+    pub revision: i64,
+    pub raft_term: u64,
+}
+
+/// `endpoint status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusResponse {
+    pub header: Header,
+    pub version: String,
+    pub db_size: u64,
+    pub db_size_in_use: u64,
+    pub leader: u64,
+    pub raft_index: u64,
+    pub raft_term: u64,
+    pub raft_applied_index: u64,
+    pub errors: Vec<String>,
+    pub is_learner: bool,
+}
+
+/// One member as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberState {
+    pub name: String,
+    pub id: u64,
+    pub client_url: String,
+    pub up: bool,
+    pub role: &'static str,
+    pub term: u64,
+    pub raft_index: u64,
+    pub applied_index: u64,
+    pub revision: i64,
+    pub compact_revision: i64,
+    pub db_size: u64,
+    pub db_size_in_use: u64,
+    pub quota: u64,
+    pub alarms: Vec<String>,
+    pub snapshot_index: u64,
+    pub wal_bytes: u64,
+}
+
+pub struct Cluster {
+    world: World,
+    members: Vec<MemberConfig>,
+    cluster_id: u64,
+    flags: Rc<RefCell<Flags>>,
+    log: Log,
+    next_request: u64,
+    compactor: Option<Compactor>,
+}
+
+impl Cluster {
+    /// A new cluster of `members`, started and settled (a leader elected, members published).
+    pub fn new(seed: u64, members: Vec<MemberConfig>, flags: Flags) -> Cluster {
+        let flags = Rc::new(RefCell::new(flags));
+        let log = Log::default();
+        let ids: Vec<NodeId> = members.iter().map(|m| m.id).collect();
+        let open: OpenApplication = {
+            let (flags, log) = (flags.clone(), log.clone());
+            Rc::new(move |id, disk, fresh| {
+                EtcdMember::open(id, disk, fresh, flags.clone(), log.clone(), 0)
+                    .map(|m| Box::new(m) as Box<dyn Application>)
+            })
+        };
+        let world = World::with_application(seed, &ids, open);
+        let mut cluster = Cluster {
+            world,
+            cluster_id: membership::cluster_id(&ids),
+            members,
+            flags,
+            log,
+            next_request: 1,
+            compactor: None,
+        };
+        cluster.configure();
+        cluster.settle();
+        cluster
+    }
+
+    /// The default playground: three members on 127.0.0.1:2379/22379/32379.
+    pub fn playground(seed: u64) -> Cluster {
+        Cluster::new(seed, default_members(), Flags::default())
+    }
+
+    fn configure(&mut self) {
+        let flags = self.flags.borrow().clone();
+        self.world.snapshot_count = flags.snapshot_count;
+        self.world.catch_up_entries = flags.snapshot_catchup_entries;
+        let now = self.world.now_micros();
+        self.compactor = flags.auto_compaction().ok().flatten().map(|(mode, retention)| Compactor::new(mode, retention, now));
+    }
+
+    /// Waits for a leader, then lets each member publish itself and the leader set the cluster
+    /// version, as a starting etcd does.
+    fn settle(&mut self) {
+        self.run_until(30_000_000, |c| c.leader().is_some());
+        let Some(leader) = self.leader() else { return };
+        for member in self.members.clone() {
+            let id = self.request_id();
+            self.propose(member.id, Envelope { id, origin: 0, request: Request::Publish { member: member.id } });
+        }
+        for version in ["3.0", API_VERSION] {
+            let id = self.request_id();
+            let request = Request::ClusterVersionSet { version: version.into() };
+            self.propose(leader, Envelope { id, origin: 0, request });
+        }
+        self.advance(200_000);
+    }
+
+    /// Restarts every member with new flags (`etcd --flag ...` on a running playground): data
+    /// directories are kept, as a restarted etcd keeps them.
+    pub fn restart_with(&mut self, flags: Flags) {
+        *self.flags.borrow_mut() = flags;
+        for member in self.members.clone() {
+            self.world.crash(member.id);
+            self.world.restart(member.id);
+        }
+        self.configure();
+        self.run_until(30_000_000, |c| c.leader().is_some());
+        self.advance(200_000);
+    }
+
+    pub fn flags(&self) -> Flags {
+        self.flags.borrow().clone()
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    pub fn members(&self) -> &[MemberConfig] {
+        &self.members
+    }
+
+    pub fn cluster_id(&self) -> u64 {
+        self.cluster_id
+    }
+
+    pub fn now_micros(&self) -> u64 {
+        self.world.now_micros()
+    }
+
+    fn request_id(&mut self) -> u64 {
+        self.next_request += 1;
+        self.next_request
+    }
+
+    fn member(&self, id: NodeId) -> Option<&EtcdMember> {
+        self.world.app(id)?.as_any().downcast_ref::<EtcdMember>()
+    }
+
+    fn member_mut(&mut self, id: NodeId) -> Option<&mut EtcdMember> {
+        self.world.app_mut(id)?.as_any_mut().downcast_mut::<EtcdMember>()
+    }
+
+    /// The leader as the members see it (one that is up and leads).
+    pub fn leader(&self) -> Option<NodeId> {
+        self.world.leaders().iter().max_by_key(|(_, term)| *term).map(|(id, _)| *id)
+    }
+
+    /// The member an endpoint names: `127.0.0.1:2379`, `localhost:2379`, `:2379`, with or
+    /// without `http://`.
+    pub fn member_for_endpoint(&self, endpoint: &str) -> Option<NodeId> {
+        let bare = endpoint.trim_start_matches("http://").trim_start_matches("https://").trim_end_matches('/');
+        let (host, port) = bare.rsplit_once(':')?;
+        if !matches!(host, "" | "127.0.0.1" | "localhost" | "0.0.0.0") {
+            return None;
+        }
+        self.members.iter().find(|m| m.client_host().rsplit_once(':').is_some_and(|(_, p)| p == port)).map(|m| m.id)
+    }
+
+    // ---- time ---------------------------------------------------------------------------
+
+    /// Lets virtual time pass, waking the auto-compactor and expiring leases when due.
+    pub fn advance(&mut self, micros: u64) {
+        let until = self.world.now_micros() + micros;
+        loop {
+            let timer = self.next_timer().filter(|&at| at <= until);
+            match timer {
+                Some(at) => {
+                    let now = self.world.now_micros();
+                    self.world.advance(at.saturating_sub(now));
+                    self.fire_timers();
+                }
+                None => {
+                    let now = self.world.now_micros();
+                    self.world.advance(until.saturating_sub(now));
+                    self.log.set_now(self.world.now_micros());
+                    return;
+                }
+            }
+        }
+    }
+
+    fn next_timer(&self) -> Option<u64> {
+        let compactor = self.compactor.as_ref().map(|c| c.next_micros);
+        let lease = self.next_lease_expiry();
+        match (compactor, lease) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn next_lease_expiry(&self) -> Option<u64> {
+        let leader = self.leader()?;
+        self.member(leader)?.lessor.leases().map(|l| l.expiry_ms * 1000).min()
+    }
+
+    fn fire_timers(&mut self) {
+        let now = self.world.now_micros();
+        self.log.set_now(now);
+        if let Some(leader) = self.leader() {
+            let expired = self.member(leader).map(|m| m.lessor.expired(now / 1000)).unwrap_or_default();
+            for id in expired {
+                let request_id = self.request_id();
+                self.propose(leader, Envelope { id: request_id, origin: 0, request: Request::LeaseRevoke { id } });
+            }
+        }
+        let Some(mut compactor) = self.compactor.take() else { return };
+        if compactor.next_micros <= now {
+            let leader = self.leader();
+            // Every member's compactor samples its own store; the leader's acts.
+            let sampler = leader.or_else(|| self.members.iter().map(|m| m.id).find(|&id| self.is_up(id)));
+            let current = sampler.and_then(|id| self.member(id)).map_or(1, |m| m.store.current_revision());
+            if let (Some(rev), Some(leader)) = (compactor.wake(now, current, leader.is_some()), leader) {
+                let (kind, extra) = match compactor.mode {
+                    crate::flags::CompactionMode::Periodic => ("periodic", ("compact-period", compactor.period_text())),
+                    crate::flags::CompactionMode::Revision => {
+                        ("revision", ("revision-compaction-retention", compactor.retention.to_string()))
+                    }
+                };
+                self.log.info(leader, &format!("starting auto {kind} compaction"), &[("revision", rev.to_string()), extra.clone()]);
+                let result = self.compact(leader, rev, false);
+                if matches!(result, Ok(_) | Err(Error::Compacted)) {
+                    compactor.succeeded(self.world.now_micros(), rev);
+                    self.log.info(leader, &format!("completed auto {kind} compaction"), &[("revision", rev.to_string()), extra]);
+                }
+            }
+        }
+        self.compactor = Some(compactor);
+    }
+
+    /// Runs the world until `done` or `max_micros` pass; timers fire on the way.
+    pub fn run_until(&mut self, max_micros: u64, mut done: impl FnMut(&Cluster) -> bool) -> bool {
+        let until = self.world.now_micros() + max_micros;
+        while !done(self) {
+            let now = self.world.now_micros();
+            if now >= until {
+                return false;
+            }
+            let timer = self.next_timer().filter(|&at| at <= until);
+            match (self.world.next_event_at(), timer) {
+                (_, Some(at)) if at <= now => self.fire_timers(),
+                (Some(event), timer) if event <= until && timer.is_none_or(|t| event <= t) => {
+                    self.world.step();
+                }
+                (_, Some(at)) => {
+                    self.world.advance(at - now);
+                    self.fire_timers();
+                }
+                _ => {
+                    self.world.advance(until - now);
+                    return done(self);
+                }
+            }
+        }
+        self.log.set_now(self.world.now_micros());
+        true
+    }
+
+    // ---- requests through raft ---------------------------------------------------------
+
+    fn propose(&mut self, member: NodeId, envelope: Envelope) -> bool {
+        self.world.propose_now(member, envelope.encode())
+    }
+
+    fn header(&self, member: NodeId, revision: i64) -> Header {
+        let raft_term = self.world.status(member).map_or(0, |s| s.term);
+        Header { cluster_id: self.cluster_id, member_id: member, revision, raft_term }
+    }
+
+    fn check_up(&self, member: NodeId) -> Result<(), Error> {
+        if self.member(member).is_some() {
+            Ok(())
+        } else {
+            Err(Error::Unavailable)
+        }
+    }
+
+    /// Proposes on `member` and waits until it applied the request.
+    fn request(&mut self, member: NodeId, request: Request) -> Result<(Response, Header), Error> {
+        self.check_up(member)?;
+        if !self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.world.status(member).is_some_and(|s| s.leader != 0)) {
+            return Err(if self.member(member).is_some() { Error::NoLeader } else { Error::Unavailable });
+        }
+        let id = self.request_id();
+        self.propose(member, Envelope { id, origin: member, request });
+        let done = self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.member(member).is_none_or(|m| m.has_result(id)));
+        let Some(applied) = self.member_mut(member).and_then(|m| m.take_result(id)) else {
+            return Err(if done { Error::Unavailable } else { Error::Timeout });
+        };
+        let (result, revision) = applied;
+        let header = self.header(member, revision);
+        result.map(|response| (response, header))
+    }
+
+    /// The API layer's quota check (etcd's `quotaKVServer`): over the quota, the member raises
+    /// the NOSPACE alarm and the request fails before it reaches raft.
+    fn check_quota(&mut self, member: NodeId, request: &Request) -> Result<(), Error> {
+        let Some(state) = self.member(member) else { return Err(Error::Unavailable) };
+        if quota::available(state.db_size(), state.quota(), request) {
+            return Ok(());
+        }
+        let id = self.request_id();
+        let alarm = Request::Alarm { action: AlarmAction::Activate, member, alarm: Some(AlarmType::NoSpace) };
+        self.propose(member, Envelope { id, origin: 0, request: alarm });
+        Err(Error::NoSpace)
+    }
+
+    fn check_size(&self, op: &RequestOp) -> Result<(), Error> {
+        let flags = self.flags.borrow();
+        let size = (Envelope { id: 0, origin: 0, request: Request::Kv(op.clone()) }).encode().len() as u64;
+        // etcd compares the marshalled request with `--max-request-bytes`.
+        if size > flags.max_request_bytes {
+            return Err(Error::RequestTooLarge);
+        }
+        if let RequestOp::Txn(txn) = op {
+            if txn.success.len().max(txn.failure.len()) as u64 > flags.max_txn_ops {
+                return Err(Error::TooManyOps);
+            }
+        }
+        if let RequestOp::Put(put) = op {
+            if put.key.is_empty() {
+                return Err(Error::EmptyKey);
+            }
+        }
+        Ok(())
+    }
+
+    /// A KV request: reads are served by the member (linearizable ones after it caught up with
+    /// the leader's commit, as a ReadIndex does), writes go through raft.
+    pub fn kv(&mut self, member: NodeId, op: RequestOp, serializable: bool) -> Result<(ResponseOp, Header), Error> {
+        self.check_up(member)?;
+        if let RequestOp::Range(range) = &op {
+            return self.range(member, range, serializable);
+        }
+        self.check_size(&op)?;
+        let request = Request::Kv(op);
+        if matches!(request, Request::Kv(RequestOp::Put(_) | RequestOp::Txn(_))) {
+            self.check_quota(member, &request)?;
+        }
+        match self.request(member, request)? {
+            (Response::Kv(response), header) => Ok((response, header)),
+            _ => Err(Error::Internal("unexpected response".into())),
+        }
+    }
+
+    fn range(&mut self, member: NodeId, range: &RangeRequest, serializable: bool) -> Result<(ResponseOp, Header), Error> {
+        if !serializable {
+            let caught_up = self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
+                let Some(leader) = c.leader() else { return false };
+                let commit = c.world.status(leader).map_or(u64::MAX, |s| s.commit);
+                c.world.status(member).is_some_and(|s| s.leader != 0)
+                    && c.world.app(member).is_some_and(|app| app.consistent_index() >= commit)
+                    && !c.world.apply_stalled(member)
+            });
+            if !caught_up {
+                return Err(if self.member(member).is_some() { Error::Timeout } else { Error::Unavailable });
+            }
+        }
+        let state = self.member(member).ok_or(Error::Unavailable)?;
+        let response = state.store.range_request(range)?;
+        let header = self.header(member, response.revision);
+        Ok((ResponseOp::Range(response), header))
+    }
+
+    pub fn compact(&mut self, member: NodeId, revision: i64, physical: bool) -> Result<Header, Error> {
+        self.request(member, Request::Compaction { revision, physical }).map(|(_, header)| header)
+    }
+
+    pub fn lease_grant(&mut self, member: NodeId, ttl: i64, id: i64) -> Result<(i64, i64, Header), Error> {
+        let id = if id != 0 {
+            id
+        } else {
+            // etcd's id generator: the member id's low bits, then a counter.
+            ((member & 0xffff) << 47 | (self.world.now_micros() / 1000 & 0xff_ffff) << 8 | (self.next_request & 0xff))
+                as i64
+                & i64::MAX
+        };
+        let request = Request::LeaseGrant { id, ttl };
+        self.check_quota(member, &request)?;
+        match self.request(member, request)? {
+            (Response::LeaseGrant { id, ttl }, header) => Ok((id, ttl, header)),
+            _ => Err(Error::Internal("unexpected response".into())),
+        }
+    }
+
+    pub fn lease_revoke(&mut self, member: NodeId, id: i64) -> Result<Header, Error> {
+        self.request(member, Request::LeaseRevoke { id }).map(|(_, header)| header)
+    }
+
+    /// `alarm list` / `alarm disarm`: through raft, as etcd's Alarm API. Disarm deactivates
+    /// every alarm the list shows and answers with them.
+    pub fn alarm(&mut self, member: NodeId, action: AlarmAction) -> Result<(Vec<(u64, AlarmType)>, Header), Error> {
+        let get = Request::Alarm { action: AlarmAction::Get, member: 0, alarm: None };
+        let (Response::Alarm(alarms), header) = self.request(member, get)? else {
+            return Err(Error::Internal("unexpected response".into()));
+        };
+        if action != AlarmAction::Deactivate {
+            return Ok((alarms, header));
+        }
+        let mut disarmed = Vec::new();
+        let mut last = header;
+        for (from, alarm) in alarms {
+            let request = Request::Alarm { action: AlarmAction::Deactivate, member: from, alarm: Some(alarm) };
+            if let (Response::Alarm(done), header) = self.request(member, request)? {
+                disarmed.extend(done);
+                last = header;
+            }
+        }
+        Ok((disarmed, last))
+    }
+
+    /// Defragments one member: not replicated; its apply loop (and so its reads and writes)
+    /// waits while the copy runs, for a time that grows with the db.
+    pub fn defrag(&mut self, member: NodeId) -> Result<Header, Error> {
+        self.check_up(member)?;
+        let size = self.member(member).map_or(0, |m| m.db_size());
+        self.log.info(member, "starting defragment", &[]);
+        self.member_mut(member).ok_or(Error::Unavailable)?.defrag()?;
+        // About 100 MB/s plus a fixed cost: a 16 MiB db takes a fraction of a second.
+        let took = 5_000 + size / 100;
+        self.world.stall_apply(member, took);
+        self.advance(took);
+        self.log.info(member, "finished defragment", &[]);
+        let revision = self.member(member).map_or(0, |m| m.store.current_revision());
+        Ok(self.header(member, revision))
+    }
+
+    pub fn status(&mut self, member: NodeId) -> Result<StatusResponse, Error> {
+        let state = self.member(member).ok_or(Error::Unavailable)?;
+        let raft = self.world.status(member).ok_or(Error::Unavailable)?;
+        let errors = state.alarms.iter().map(|(id, alarm)| format!("memberID:{id} alarm:{} ", alarm.name())).collect();
+        Ok(StatusResponse {
+            header: self.header(member, state.store.current_revision()),
+            version: VERSION.into(),
+            db_size: state.db_size(),
+            db_size_in_use: state.db_size_in_use(),
+            leader: raft.leader,
+            raft_index: raft.commit,
+            raft_term: raft.term,
+            raft_applied_index: state.consistent_index(),
+            errors,
+            is_learner: raft.learners.contains(&member),
+        })
+    }
+
+    /// `hashkv`: the hash of the keyspace up to `revision` (0: the current one).
+    pub fn hash_kv(&mut self, member: NodeId, revision: i64) -> Result<(u32, i64, Header), Error> {
+        let state = self.member(member).ok_or(Error::Unavailable)?;
+        let (hash, compact_revision, current) = state.store.hash_kv(revision)?;
+        Ok((hash, compact_revision, self.header(member, current)))
+    }
+
+    /// `snapshot save`: the member's db as a snapshot file (the db and its SHA-256).
+    pub fn snapshot(&mut self, member: NodeId) -> Result<Vec<u8>, Error> {
+        let state = self.member_mut(member).ok_or(Error::Unavailable)?;
+        let _ = state.store.backend_mut().commit();
+        let db = state.store.backend().db().snapshot_bytes().map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(snapshot::with_trailer(&db))
+    }
+
+    /// `move-leader`: the leader hands leadership to `target`.
+    pub fn move_leader(&mut self, member: NodeId, target: NodeId) -> Result<Header, Error> {
+        self.check_up(member)?;
+        let leader = self.leader().ok_or(Error::NoLeader)?;
+        self.world.transfer_leader(leader, target);
+        self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.leader() == Some(target));
+        if self.leader() != Some(target) {
+            return Err(Error::Timeout);
+        }
+        let revision = self.member(member).map_or(0, |m| m.store.current_revision());
+        Ok(self.header(member, revision))
+    }
+
+    /// Whether a member's host is up.
+    pub fn is_up(&self, member: NodeId) -> bool {
+        self.member(member).is_some()
+    }
+
+    pub fn kill(&mut self, member: NodeId) {
+        self.world.crash(member);
+        self.log.set_now(self.world.now_micros());
+    }
+
+    pub fn restart(&mut self, member: NodeId) -> bool {
+        let restarted = self.world.restart(member);
+        self.advance(100_000);
+        restarted
+    }
+
+    /// Every member as the UI shows it.
+    pub fn member_states(&self) -> Vec<MemberState> {
+        let quota = quota::quota_bytes(self.flags.borrow().quota_backend_bytes).unwrap_or(0);
+        self.members
+            .iter()
+            .map(|config| {
+                let state = self.member(config.id);
+                let raft = self.world.status(config.id);
+                let view = self.world.member(config.id);
+                MemberState {
+                    name: config.name.clone(),
+                    id: config.id,
+                    client_url: config.client_url.clone(),
+                    up: state.is_some(),
+                    role: match raft.as_ref().map(|r| r.role) {
+                        Some(Role::Leader) => "leader",
+                        Some(Role::Candidate) | Some(Role::PreCandidate) => "candidate",
+                        Some(_) if raft.as_ref().is_some_and(|r| r.learners.contains(&config.id)) => "learner",
+                        Some(_) => "follower",
+                        None => "down",
+                    },
+                    term: raft.as_ref().map_or(0, |r| r.term),
+                    raft_index: raft.as_ref().map_or(0, |r| r.last_index),
+                    applied_index: state.map_or(0, |s| s.consistent_index()),
+                    revision: state.map_or(0, |s| s.store.current_revision()),
+                    compact_revision: state.map_or(0, |s| s.store.compact_revision()),
+                    db_size: state.map_or(0, |s| s.db_size()),
+                    db_size_in_use: state.map_or(0, |s| s.db_size_in_use()),
+                    quota,
+                    alarms: state
+                        .map(|s| s.alarms.iter().map(|(id, a)| format!("{}:{id:x}", a.name())).collect())
+                        .unwrap_or_default(),
+                    snapshot_index: self.world.snapshot_files(config.id).last().map_or(0, |name| {
+                        name.trim_end_matches(".snap").rsplit('-').next().and_then(|i| u64::from_str_radix(i, 16).ok()).unwrap_or(0)
+                    }),
+                    wal_bytes: view.map_or(0, |v| v.wal_bytes),
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,125 @@
+//! The members' server logs, in etcd 3.5's zap JSON form, stamped with virtual time. The
+//! terminal's `etcd` prints them; the UI's timeline reads them.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The virtual clock's zero, as wall time: 2026-01-01T00:00:00Z (seconds since the Unix epoch).
+pub const EPOCH_UNIX_SECONDS: u64 = 1_767_225_600;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub at_micros: u64,
+    pub member: u64,
+    pub level: &'static str,
+    pub msg: String,
+    pub fields: Vec<(&'static str, String)>,
+}
+
+/// A shared, append-only log the members write to.
+#[derive(Debug, Clone, Default)]
+pub struct Log {
+    lines: Rc<RefCell<Vec<LogLine>>>,
+    now: Rc<RefCell<u64>>,
+}
+
+impl Log {
+    pub fn set_now(&self, micros: u64) {
+        *self.now.borrow_mut() = micros;
+    }
+
+    pub fn push(&self, member: u64, level: &'static str, msg: &str, fields: &[(&'static str, String)]) {
+        let at_micros = *self.now.borrow();
+        self.lines.borrow_mut().push(LogLine { at_micros, member, level, msg: msg.into(), fields: fields.to_vec() });
+    }
+
+    pub fn info(&self, member: u64, msg: &str, fields: &[(&'static str, String)]) {
+        self.push(member, "info", msg, fields);
+    }
+
+    pub fn warn(&self, member: u64, msg: &str, fields: &[(&'static str, String)]) {
+        self.push(member, "warn", msg, fields);
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.borrow().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Lines from `from` on.
+    pub fn since(&self, from: usize) -> Vec<LogLine> {
+        self.lines.borrow().get(from..).map(<[LogLine]>::to_vec).unwrap_or_default()
+    }
+}
+
+/// `2026-01-01T00:00:00.000Z` for a virtual time.
+pub fn timestamp(micros: u64) -> String {
+    let seconds = EPOCH_UNIX_SECONDS + micros / 1_000_000;
+    let millis = (micros / 1000) % 1000;
+    let (days, rest) = (seconds / 86_400, seconds % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl LogLine {
+    /// The line as etcd 3.5's zap logger writes it.
+    pub fn json(&self) -> String {
+        let mut out = format!(
+            "{{\"level\":{},\"ts\":{},\"msg\":{},\"local-member-id\":\"{:x}\"",
+            json_string(self.level),
+            json_string(&timestamp(self.at_micros)),
+            json_string(&self.msg),
+            self.member
+        );
+        for (name, value) in &self.fields {
+            let value = if value.parse::<i64>().is_ok() { value.clone() } else { json_string(value) };
+            out.push_str(&format!(",{}:{}", json_string(name), value));
+        }
+        out.push('}');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_civil_dates() {
+        assert_eq!(timestamp(0), "2026-01-01T00:00:00.000Z");
+        assert_eq!(timestamp(86_400_000_000 * 59 + 3_723_456_000), "2026-03-01T01:02:03.456Z");
+    }
+}
