@@ -64,7 +64,15 @@ fn new_shell(seed: u64) -> Shell {
     let cwd =
         std::env::current_dir().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
     let home = std::env::var("HOME").unwrap_or_else(|_| cwd.clone());
-    Shell::with_options(Options { seed, fs: Box::new(host_fs::HostFs), cwd, home, ..Options::default() })
+    let world = Box::new(playground_server::Cluster::playground(seed));
+    Shell::with_options(Options {
+        seed,
+        fs: Box::new(host_fs::HostFs),
+        world,
+        cwd,
+        home,
+        ..Options::default()
+    })
 }
 
 fn run_script(shell: &mut Shell, file: &str) -> ExitCode {

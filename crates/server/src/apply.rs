@@ -48,6 +48,9 @@ pub struct EtcdMember {
     pub alarms: BTreeSet<(u64, AlarmType)>,
     /// Results for requests this member proposed, by request id, until the client takes them.
     results: BTreeMap<u64, Applied>,
+    /// Results held back until the alarm this member raised for them is applied (etcd answers
+    /// the client only after its alarm request went through raft), by the alarm's request id.
+    deferred: BTreeMap<u64, (u64, Applied)>,
     proposals: Vec<Vec<u8>>,
     flags: Rc<RefCell<Flags>>,
     log: Log,
@@ -90,9 +93,17 @@ fn decode_alarm_key(key: &[u8]) -> Option<(u64, AlarmType)> {
 }
 
 impl EtcdMember {
-    pub fn open(id: u64, disk: SharedDisk, fresh: bool, flags: Rc<RefCell<Flags>>, log: Log, now_ms: u64) -> Option<Self> {
+    pub fn open(
+        id: u64,
+        disk: SharedDisk,
+        fresh: bool,
+        flags: Rc<RefCell<Flags>>,
+        log: Log,
+        now_ms: u64,
+    ) -> Option<Self> {
         let store =
-            if fresh { Store::create(Box::new(disk.clone())) } else { Store::open(Box::new(disk.clone())) }.ok()?;
+            if fresh { Store::create(Box::new(disk.clone())) } else { Store::open(Box::new(disk.clone())) }
+                .ok()?;
         let lessor = Lessor::recover(&store, MIN_LEASE_TTL, now_ms).ok()?;
         let alarms = store
             .backend()
@@ -108,6 +119,7 @@ impl EtcdMember {
             lessor,
             alarms,
             results: BTreeMap::new(),
+            deferred: BTreeMap::new(),
             proposals: Vec::new(),
             flags,
             log,
@@ -142,7 +154,10 @@ impl EtcdMember {
     /// etcd's defrag: the db copied into a fresh file, which replaces it.
     pub fn defrag(&mut self) -> Result<(), Error> {
         let scratch = SharedDisk::new();
-        self.store.backend_mut().defrag(Box::new(scratch.clone())).map_err(|e| Error::Internal(e.to_string()))?;
+        self.store
+            .backend_mut()
+            .defrag(Box::new(scratch.clone()))
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let bytes = scratch.bytes();
         let _ = self.disk.truncate(0);
         let _ = self.disk.write_at(0, &bytes);
@@ -177,7 +192,11 @@ impl EtcdMember {
             }
             Request::Compaction { revision, .. } => {
                 self.store.compact(*revision)?;
-                self.log.info(self.id, "finished scheduled compaction", &[("compact-revision", revision.to_string())]);
+                self.log.info(
+                    self.id,
+                    "finished scheduled compaction",
+                    &[("compact-revision", revision.to_string())],
+                );
                 Ok(Response::Compaction)
             }
             Request::LeaseGrant { id, ttl } => {
@@ -196,7 +215,9 @@ impl EtcdMember {
                 self.lessor.revoke(&mut self.store, *id)?;
                 Ok(Response::LeaseRevoke)
             }
-            Request::Alarm { action, member, alarm } => Ok(Response::Alarm(self.apply_alarm(*action, *member, *alarm))),
+            Request::Alarm { action, member, alarm } => {
+                Ok(Response::Alarm(self.apply_alarm(*action, *member, *alarm)))
+            }
             Request::Publish { .. } | Request::ClusterVersionSet { .. } => Ok(Response::Empty),
         }
     }
@@ -212,16 +233,28 @@ impl EtcdMember {
         }
     }
 
-    fn apply_alarm(&mut self, action: AlarmAction, member: u64, alarm: Option<AlarmType>) -> Vec<(u64, AlarmType)> {
+    fn apply_alarm(
+        &mut self,
+        action: AlarmAction,
+        member: u64,
+        alarm: Option<AlarmType>,
+    ) -> Vec<(u64, AlarmType)> {
         match action {
-            AlarmAction::Get => self.alarms.iter().filter(|(_, a)| alarm.is_none_or(|want| want == *a)).copied().collect(),
+            AlarmAction::Get => {
+                self.alarms.iter().filter(|(_, a)| alarm.is_none_or(|want| want == *a)).copied().collect()
+            }
             AlarmAction::Activate => {
                 let Some(alarm) = alarm else { return Vec::new() };
                 if !self.alarms.insert((member, alarm)) {
                     return Vec::new();
                 }
-                let _ = self.store.backend_mut().put(schema::ALARM, alarm_key(member, alarm), Vec::new(), false);
-                self.log.warn(self.id, "alarm raised", &[("alarm", alarm.name().into()), ("from", format!("{member:x}"))]);
+                let _ =
+                    self.store.backend_mut().put(schema::ALARM, alarm_key(member, alarm), Vec::new(), false);
+                self.log.warn(
+                    self.id,
+                    "alarm raised",
+                    &[("alarm", alarm.name().into()), ("from", format!("{member:x}"))],
+                );
                 vec![(member, alarm)]
             }
             AlarmAction::Deactivate => {
@@ -230,17 +263,27 @@ impl EtcdMember {
                     return Vec::new();
                 }
                 let _ = self.store.backend_mut().delete(schema::ALARM, alarm_key(member, alarm));
-                self.log.warn(self.id, "alarm disarmed", &[("alarm", alarm.name().into()), ("from", format!("{member:x}"))]);
+                self.log.warn(
+                    self.id,
+                    "alarm disarmed",
+                    &[("alarm", alarm.name().into()), ("from", format!("{member:x}"))],
+                );
                 vec![(member, alarm)]
             }
         }
     }
 
-    fn propose_alarm(&mut self) {
+    /// Proposes this member's NOSPACE alarm; returns the request's id.
+    fn propose_alarm(&mut self) -> u64 {
         let id = (self.id << 16) ^ (u64::MAX - self.next_id);
         self.next_id += 1;
-        let request = Request::Alarm { action: AlarmAction::Activate, member: self.id, alarm: Some(AlarmType::NoSpace) };
+        let request = Request::Alarm {
+            action: AlarmAction::Activate,
+            member: self.id,
+            alarm: Some(AlarmType::NoSpace),
+        };
         self.proposals.push(Envelope { id, origin: self.id, request }.encode());
+        id
     }
 }
 
@@ -250,13 +293,24 @@ impl Application for EtcdMember {
         for entry in entries {
             let Some(envelope) = Envelope::decode(&entry.data) else { continue };
             let result = self.apply_request(&envelope.request, now_ms);
-            if result == Err(Error::NoSpace) && !self.capped() && !matches!(envelope.request, Request::Alarm { .. }) {
+            let applied = (result, self.store.current_revision());
+            if let Some((waiting, held)) = self.deferred.remove(&envelope.id) {
+                self.results.insert(waiting, held);
+            }
+            if applied.0 == Err(Error::NoSpace)
+                && !self.capped()
+                && !matches!(envelope.request, Request::Alarm { .. })
+            {
                 // etcd: "message exceeded backend quota; raising alarm".
                 self.log.warn(self.id, "message exceeded backend quota; raising alarm", &[]);
-                self.propose_alarm();
+                let alarm = self.propose_alarm();
+                if envelope.origin == self.id {
+                    self.deferred.insert(alarm, (envelope.id, applied));
+                }
+                continue;
             }
             if envelope.origin == self.id {
-                self.results.insert(envelope.id, (result, self.store.current_revision()));
+                self.results.insert(envelope.id, applied);
             }
         }
         if let Some(last) = entries.last() {

@@ -158,7 +158,11 @@ impl Cluster {
         self.world.snapshot_count = flags.snapshot_count;
         self.world.catch_up_entries = flags.snapshot_catchup_entries;
         let now = self.world.now_micros();
-        self.compactor = flags.auto_compaction().ok().flatten().map(|(mode, retention)| Compactor::new(mode, retention, now));
+        self.compactor = flags
+            .auto_compaction()
+            .ok()
+            .flatten()
+            .map(|(mode, retention)| Compactor::new(mode, retention, now));
     }
 
     /// Waits for a leader, then lets each member publish itself and the leader set the cluster
@@ -168,7 +172,10 @@ impl Cluster {
         let Some(leader) = self.leader() else { return };
         for member in self.members.clone() {
             let id = self.request_id();
-            self.propose(member.id, Envelope { id, origin: 0, request: Request::Publish { member: member.id } });
+            self.propose(
+                member.id,
+                Envelope { id, origin: 0, request: Request::Publish { member: member.id } },
+            );
         }
         for version in ["3.0", API_VERSION] {
             let id = self.request_id();
@@ -240,12 +247,16 @@ impl Cluster {
     /// The member an endpoint names: `127.0.0.1:2379`, `localhost:2379`, `:2379`, with or
     /// without `http://`.
     pub fn member_for_endpoint(&self, endpoint: &str) -> Option<NodeId> {
-        let bare = endpoint.trim_start_matches("http://").trim_start_matches("https://").trim_end_matches('/');
+        let bare =
+            endpoint.trim_start_matches("http://").trim_start_matches("https://").trim_end_matches('/');
         let (host, port) = bare.rsplit_once(':')?;
         if !matches!(host, "" | "127.0.0.1" | "localhost" | "0.0.0.0") {
             return None;
         }
-        self.members.iter().find(|m| m.client_host().rsplit_once(':').is_some_and(|(_, p)| p == port)).map(|m| m.id)
+        self.members
+            .iter()
+            .find(|m| m.client_host().rsplit_once(':').is_some_and(|(_, p)| p == port))
+            .map(|m| m.id)
     }
 
     // ---- time ---------------------------------------------------------------------------
@@ -292,7 +303,10 @@ impl Cluster {
             let expired = self.member(leader).map(|m| m.lessor.expired(now / 1000)).unwrap_or_default();
             for id in expired {
                 let request_id = self.request_id();
-                self.propose(leader, Envelope { id: request_id, origin: 0, request: Request::LeaseRevoke { id } });
+                self.propose(
+                    leader,
+                    Envelope { id: request_id, origin: 0, request: Request::LeaseRevoke { id } },
+                );
             }
         }
         let Some(mut compactor) = self.compactor.take() else { return };
@@ -303,16 +317,26 @@ impl Cluster {
             let current = sampler.and_then(|id| self.member(id)).map_or(1, |m| m.store.current_revision());
             if let (Some(rev), Some(leader)) = (compactor.wake(now, current, leader.is_some()), leader) {
                 let (kind, extra) = match compactor.mode {
-                    crate::flags::CompactionMode::Periodic => ("periodic", ("compact-period", compactor.period_text())),
+                    crate::flags::CompactionMode::Periodic => {
+                        ("periodic", ("compact-period", compactor.period_text()))
+                    }
                     crate::flags::CompactionMode::Revision => {
                         ("revision", ("revision-compaction-retention", compactor.retention.to_string()))
                     }
                 };
-                self.log.info(leader, &format!("starting auto {kind} compaction"), &[("revision", rev.to_string()), extra.clone()]);
+                self.log.info(
+                    leader,
+                    &format!("starting auto {kind} compaction"),
+                    &[("revision", rev.to_string()), extra.clone()],
+                );
                 let result = self.compact(leader, rev, false);
                 if matches!(result, Ok(_) | Err(Error::Compacted)) {
                     compactor.succeeded(self.world.now_micros(), rev);
-                    self.log.info(leader, &format!("completed auto {kind} compaction"), &[("revision", rev.to_string()), extra]);
+                    self.log.info(
+                        leader,
+                        &format!("completed auto {kind} compaction"),
+                        &[("revision", rev.to_string()), extra],
+                    );
                 }
             }
         }
@@ -369,12 +393,14 @@ impl Cluster {
     /// Proposes on `member` and waits until it applied the request.
     fn request(&mut self, member: NodeId, request: Request) -> Result<(Response, Header), Error> {
         self.check_up(member)?;
-        if !self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.world.status(member).is_some_and(|s| s.leader != 0)) {
+        if !self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.world.status(member).is_some_and(|s| s.leader != 0))
+        {
             return Err(if self.member(member).is_some() { Error::NoLeader } else { Error::Unavailable });
         }
         let id = self.request_id();
         self.propose(member, Envelope { id, origin: member, request });
-        let done = self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.member(member).is_none_or(|m| m.has_result(id)));
+        let done =
+            self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.member(member).is_none_or(|m| m.has_result(id)));
         let Some(applied) = self.member_mut(member).and_then(|m| m.take_result(id)) else {
             return Err(if done { Error::Unavailable } else { Error::Timeout });
         };
@@ -390,9 +416,9 @@ impl Cluster {
         if quota::available(state.db_size(), state.quota(), request) {
             return Ok(());
         }
-        let id = self.request_id();
+        // etcd's quotaAlarmer waits for the alarm to go through raft, then answers.
         let alarm = Request::Alarm { action: AlarmAction::Activate, member, alarm: Some(AlarmType::NoSpace) };
-        self.propose(member, Envelope { id, origin: 0, request: alarm });
+        let _ = self.request(member, alarm);
         Err(Error::NoSpace)
     }
 
@@ -418,7 +444,12 @@ impl Cluster {
 
     /// A KV request: reads are served by the member (linearizable ones after it caught up with
     /// the leader's commit, as a ReadIndex does), writes go through raft.
-    pub fn kv(&mut self, member: NodeId, op: RequestOp, serializable: bool) -> Result<(ResponseOp, Header), Error> {
+    pub fn kv(
+        &mut self,
+        member: NodeId,
+        op: RequestOp,
+        serializable: bool,
+    ) -> Result<(ResponseOp, Header), Error> {
         self.check_up(member)?;
         if let RequestOp::Range(range) = &op {
             return self.range(member, range, serializable);
@@ -434,7 +465,12 @@ impl Cluster {
         }
     }
 
-    fn range(&mut self, member: NodeId, range: &RangeRequest, serializable: bool) -> Result<(ResponseOp, Header), Error> {
+    fn range(
+        &mut self,
+        member: NodeId,
+        range: &RangeRequest,
+        serializable: bool,
+    ) -> Result<(ResponseOp, Header), Error> {
         if !serializable {
             let caught_up = self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
                 let Some(leader) = c.leader() else { return false };
@@ -462,8 +498,9 @@ impl Cluster {
             id
         } else {
             // etcd's id generator: the member id's low bits, then a counter.
-            ((member & 0xffff) << 47 | (self.world.now_micros() / 1000 & 0xff_ffff) << 8 | (self.next_request & 0xff))
-                as i64
+            ((member & 0xffff) << 47
+                | (self.world.now_micros() / 1000 & 0xff_ffff) << 8
+                | (self.next_request & 0xff)) as i64
                 & i64::MAX
         };
         let request = Request::LeaseGrant { id, ttl };
@@ -480,7 +517,11 @@ impl Cluster {
 
     /// `alarm list` / `alarm disarm`: through raft, as etcd's Alarm API. Disarm deactivates
     /// every alarm the list shows and answers with them.
-    pub fn alarm(&mut self, member: NodeId, action: AlarmAction) -> Result<(Vec<(u64, AlarmType)>, Header), Error> {
+    pub fn alarm(
+        &mut self,
+        member: NodeId,
+        action: AlarmAction,
+    ) -> Result<(Vec<(u64, AlarmType)>, Header), Error> {
         let get = Request::Alarm { action: AlarmAction::Get, member: 0, alarm: None };
         let (Response::Alarm(alarms), header) = self.request(member, get)? else {
             return Err(Error::Internal("unexpected response".into()));
@@ -491,7 +532,8 @@ impl Cluster {
         let mut disarmed = Vec::new();
         let mut last = header;
         for (from, alarm) in alarms {
-            let request = Request::Alarm { action: AlarmAction::Deactivate, member: from, alarm: Some(alarm) };
+            let request =
+                Request::Alarm { action: AlarmAction::Deactivate, member: from, alarm: Some(alarm) };
             if let (Response::Alarm(done), header) = self.request(member, request)? {
                 disarmed.extend(done);
                 last = header;
@@ -519,7 +561,8 @@ impl Cluster {
     pub fn status(&mut self, member: NodeId) -> Result<StatusResponse, Error> {
         let state = self.member(member).ok_or(Error::Unavailable)?;
         let raft = self.world.status(member).ok_or(Error::Unavailable)?;
-        let errors = state.alarms.iter().map(|(id, alarm)| format!("memberID:{id} alarm:{} ", alarm.name())).collect();
+        let errors =
+            state.alarms.iter().map(|(id, alarm)| format!("memberID:{id} alarm:{} ", alarm.name())).collect();
         Ok(StatusResponse {
             header: self.header(member, state.store.current_revision()),
             version: VERSION.into(),
@@ -595,7 +638,9 @@ impl Cluster {
                     role: match raft.as_ref().map(|r| r.role) {
                         Some(Role::Leader) => "leader",
                         Some(Role::Candidate) | Some(Role::PreCandidate) => "candidate",
-                        Some(_) if raft.as_ref().is_some_and(|r| r.learners.contains(&config.id)) => "learner",
+                        Some(_) if raft.as_ref().is_some_and(|r| r.learners.contains(&config.id)) => {
+                            "learner"
+                        }
                         Some(_) => "follower",
                         None => "down",
                     },
@@ -611,7 +656,11 @@ impl Cluster {
                         .map(|s| s.alarms.iter().map(|(id, a)| format!("{}:{id:x}", a.name())).collect())
                         .unwrap_or_default(),
                     snapshot_index: self.world.snapshot_files(config.id).last().map_or(0, |name| {
-                        name.trim_end_matches(".snap").rsplit('-').next().and_then(|i| u64::from_str_radix(i, 16).ok()).unwrap_or(0)
+                        name.trim_end_matches(".snap")
+                            .rsplit('-')
+                            .next()
+                            .and_then(|i| u64::from_str_radix(i, 16).ok())
+                            .unwrap_or(0)
                     }),
                     wal_bytes: view.map_or(0, |v| v.wal_bytes),
                 }

@@ -131,7 +131,9 @@ impl Flags {
             "election-timeout" => self.election_timeout_ms = uint()?,
             "max-request-bytes" => self.max_request_bytes = uint()?,
             "max-txn-ops" => self.max_txn_ops = uint()?,
-            "backend-batch-interval" => self.backend_batch_interval_ms = parse_duration_ms(value).ok_or_else(invalid)?,
+            "backend-batch-interval" => {
+                self.backend_batch_interval_ms = parse_duration_ms(value).ok_or_else(invalid)?
+            }
             "backend-batch-limit" => self.backend_batch_limit = uint()?,
             other if ACCEPTED.contains(&other) => {}
             other => return Err(FlagError::Unknown(other.to_string())),

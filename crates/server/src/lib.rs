@@ -10,14 +10,14 @@ mod cluster;
 mod compactor;
 mod error;
 mod flags;
-mod log;
+pub mod log;
 mod quota;
 mod request;
 
 pub use apply::{EtcdMember, Response};
 pub use cluster::{
-    default_members, Cluster, Header, MemberConfig, MemberState, StatusResponse, API_VERSION, COMMAND_TIMEOUT_MICROS,
-    VERSION,
+    default_members, Cluster, Header, MemberConfig, MemberState, StatusResponse, API_VERSION,
+    COMMAND_TIMEOUT_MICROS, VERSION,
 };
 pub use compactor::Compactor;
 pub use error::Error;

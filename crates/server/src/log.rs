@@ -30,7 +30,13 @@ impl Log {
 
     pub fn push(&self, member: u64, level: &'static str, msg: &str, fields: &[(&'static str, String)]) {
         let at_micros = *self.now.borrow();
-        self.lines.borrow_mut().push(LogLine { at_micros, member, level, msg: msg.into(), fields: fields.to_vec() });
+        self.lines.borrow_mut().push(LogLine {
+            at_micros,
+            member,
+            level,
+            msg: msg.into(),
+            fields: fields.to_vec(),
+        });
     }
 
     pub fn info(&self, member: u64, msg: &str, fields: &[(&'static str, String)]) {
@@ -122,4 +128,10 @@ mod tests {
         assert_eq!(timestamp(0), "2026-01-01T00:00:00.000Z");
         assert_eq!(timestamp(86_400_000_000 * 59 + 3_723_456_000), "2026-03-01T01:02:03.456Z");
     }
+}
+
+/// The virtual time as zap's epoch float (`1795520461.389864`), as etcdctl's snapshot lines
+/// stamp it.
+pub fn unix_seconds(micros: u64) -> String {
+    format!("{}.{:06}", EPOCH_UNIX_SECONDS + micros / 1_000_000, micros % 1_000_000)
 }

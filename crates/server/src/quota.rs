@@ -46,7 +46,8 @@ pub fn cost(request: &Request) -> u64 {
 
 /// Whether the requests the quota guards (puts, txns, lease grants) may go on.
 pub fn available(db_size: u64, quota: Option<u64>, request: &Request) -> bool {
-    let guarded = matches!(request, Request::Kv(RequestOp::Put(_) | RequestOp::Txn(_)) | Request::LeaseGrant { .. });
+    let guarded =
+        matches!(request, Request::Kv(RequestOp::Put(_) | RequestOp::Txn(_)) | Request::LeaseGrant { .. });
     match quota {
         Some(quota) if guarded => db_size + cost(request) < quota,
         _ => true,

@@ -5,8 +5,8 @@
 //! playground's WAL (snapshots carry the db, which is the real format).
 
 use playground_mvcc::request::{
-    Compare, CompareResult, CompareTarget, DeleteRangeRequest, PutRequest, RangeRequest, RequestOp, SortOrder,
-    SortTarget, TxnRequest,
+    Compare, CompareResult, CompareTarget, DeleteRangeRequest, PutRequest, RangeRequest, RequestOp,
+    SortOrder, SortTarget, TxnRequest,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,15 +43,31 @@ pub enum AlarmAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     Kv(RequestOp),
-    Compaction { revision: i64, physical: bool },
-    LeaseGrant { id: i64, ttl: i64 },
-    LeaseRevoke { id: i64 },
-    Alarm { action: AlarmAction, member: u64, alarm: Option<AlarmType> },
+    Compaction {
+        revision: i64,
+        physical: bool,
+    },
+    LeaseGrant {
+        id: i64,
+        ttl: i64,
+    },
+    LeaseRevoke {
+        id: i64,
+    },
+    Alarm {
+        action: AlarmAction,
+        member: u64,
+        alarm: Option<AlarmType>,
+    },
     /// A member publishing its name and client URLs once it joins (etcd's
     /// `ClusterMemberAttrSet`).
-    Publish { member: u64 },
+    Publish {
+        member: u64,
+    },
     /// The leader settling the cluster version (etcd's `ClusterVersionSet`).
-    ClusterVersionSet { version: String },
+    ClusterVersionSet {
+        version: String,
+    },
 }
 
 /// A request with its envelope, as stored in an entry.
@@ -123,7 +139,14 @@ fn write_op(w: &mut Writer, op: &RequestOp) {
             w.u(0);
             w.b(&r.key);
             w.b(&r.range_end);
-            for v in [r.limit, r.revision, r.min_mod_revision, r.max_mod_revision, r.min_create_revision, r.max_create_revision] {
+            for v in [
+                r.limit,
+                r.revision,
+                r.min_mod_revision,
+                r.max_mod_revision,
+                r.min_create_revision,
+                r.max_create_revision,
+            ] {
                 w.i(v);
             }
             w.u(r.sort_order as u64);
@@ -219,7 +242,9 @@ fn read_op(r: &mut Reader, depth: usize) -> Option<RequestOp> {
                 ignore_lease: flags & 4 != 0,
             })
         }
-        2 => RequestOp::DeleteRange(DeleteRangeRequest { key: r.b()?, range_end: r.b()?, prev_kv: r.flag()? }),
+        2 => {
+            RequestOp::DeleteRange(DeleteRangeRequest { key: r.b()?, range_end: r.b()?, prev_kv: r.flag()? })
+        }
         3 => {
             let mut txn = TxnRequest::default();
             for _ in 0..r.u()? {

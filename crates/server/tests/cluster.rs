@@ -37,7 +37,10 @@ fn puts_and_reads_go_through_raft_with_revisions() {
     for &id in &ids {
         let (ResponseOp::Range(range), header) = cluster.kv(id, get("foo"), false).unwrap() else { panic!() };
         assert_eq!(range.kvs[0].value, b"bar2");
-        assert_eq!((range.kvs[0].create_revision, range.kvs[0].mod_revision, range.kvs[0].version), (2, 4, 3));
+        assert_eq!(
+            (range.kvs[0].create_revision, range.kvs[0].mod_revision, range.kvs[0].version),
+            (2, 4, 3)
+        );
         assert_eq!(header.member_id, id);
         assert_eq!(header.raft_term, 2);
     }
@@ -86,7 +89,11 @@ fn the_quota_walkthrough_of_the_maintenance_guide() {
     let after = cluster.status(endpoint).unwrap();
     assert!(after.db_size < before.db_size / 4, "{} -> {}", before.db_size, after.db_size);
     assert_eq!(after.db_size, 1073152, "one live 1 MiB value, as real etcd");
-    assert_eq!(cluster.kv(endpoint, put("newkey", b"123"), false).unwrap_err(), Error::NoSpace, "the alarm stands");
+    assert_eq!(
+        cluster.kv(endpoint, put("newkey", b"123"), false).unwrap_err(),
+        Error::NoSpace,
+        "the alarm stands"
+    );
     let (disarmed, _) = cluster.alarm(endpoint, AlarmAction::Deactivate).unwrap();
     assert!(!disarmed.is_empty());
     assert!(cluster.kv(endpoint, put("newkey", b"123"), false).is_ok());
@@ -107,7 +114,10 @@ fn periodic_auto_compaction_runs_on_virtual_time() {
     cluster.kv(endpoint, put("k", b"later"), false).unwrap();
     cluster.advance(2 * 3600 * 1_000_000);
     let states = cluster.member_states();
-    assert!(states.iter().all(|s| s.compact_revision == 31), "compacted to the revision an hour back: {states:?}");
+    assert!(
+        states.iter().all(|s| s.compact_revision == 31),
+        "compacted to the revision an hour back: {states:?}"
+    );
 }
 
 #[test]
@@ -139,9 +149,7 @@ fn a_killed_follower_that_missed_many_writes_gets_a_snapshot() {
         cluster.kv(leader, put(&format!("k{i}"), b"v"), false).unwrap();
     }
     assert!(cluster.restart(follower));
-    assert!(cluster.run_until(30_000_000, |c| {
-        c.member_states().iter().all(|s| s.revision == 6001)
-    }));
+    assert!(cluster.run_until(30_000_000, |c| { c.member_states().iter().all(|s| s.revision == 6001) }));
     let state = cluster.member_states().into_iter().find(|s| s.id == follower).unwrap();
     assert!(state.snapshot_index > 5000, "caught up from a snapshot: {state:?}");
     check_all(&cluster);

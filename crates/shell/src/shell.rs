@@ -17,7 +17,8 @@ use crate::world::{IdleWorld, World};
 /// What bash's `$$` shows; fixed, since a playground run must be reproducible.
 const SHELL_PID: &str = "4242";
 
-/// Everything needed to make a shell; [`Shell::new`] fills in a browser-like default.
+/// Everything needed to make a shell; [`Shell::new`] fills in a browser-like default (the
+/// default here is an idle world without a cluster, for tests of the language alone).
 pub struct Options {
     pub seed: u64,
     pub fs: Box<dyn FileSystem>,
@@ -72,9 +73,11 @@ pub struct Outcome {
 }
 
 impl Shell {
-    /// A shell with the built-in commands, an in-memory filesystem and an idle world.
+    /// A shell with the built-in commands, an in-memory filesystem and the default playground
+    /// cluster (three members), all from one seed.
     pub fn new(seed: u64) -> Self {
-        Self::with_options(Options { seed, ..Options::default() })
+        let world = Box::new(playground_server::Cluster::playground(seed));
+        Self::with_options(Options { seed, world, ..Options::default() })
     }
 
     pub fn with_options(options: Options) -> Self {

@@ -1,13 +1,33 @@
-//! The shell's view of the virtual world: only time, which `sleep` and `dd` let pass. The
-//! simulator implements this trait once it exists; until then [`IdleWorld`] counts time alone.
+//! The shell's view of the virtual world: time, which `sleep` and `dd` let pass, and the etcd
+//! cluster `etcdctl` talks to. [`IdleWorld`] has a clock alone; a [`Cluster`] is the playground.
 
 use std::time::Duration;
+
+use playground_server::Cluster;
 
 pub trait World {
     /// Lets `duration` of virtual time pass, running whatever falls due meanwhile.
     fn advance(&mut self, duration: Duration);
     /// Virtual time since the world began.
     fn now(&self) -> Duration;
+    /// The etcd cluster in this world, if there is one.
+    fn cluster(&mut self) -> Option<&mut Cluster> {
+        None
+    }
+}
+
+impl World for Cluster {
+    fn advance(&mut self, duration: Duration) {
+        Cluster::advance(self, u64::try_from(duration.as_micros()).unwrap_or(u64::MAX));
+    }
+
+    fn now(&self) -> Duration {
+        Duration::from_micros(self.now_micros())
+    }
+
+    fn cluster(&mut self) -> Option<&mut Cluster> {
+        Some(self)
+    }
 }
 
 /// A world with nothing in it but a clock.

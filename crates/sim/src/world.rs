@@ -350,8 +350,13 @@ impl World {
             if snapshot_count > 0 && last.0 >= member.last_snapshot_index + snapshot_count {
                 let data = app.snapshot_data();
                 if raft.create_snapshot(last.0, data.clone()) {
-                    let snapshot =
-                        Snapshot { index: last.0, term: last.1, voters: raft.status().voters, learners: Vec::new(), data };
+                    let snapshot = Snapshot {
+                        index: last.0,
+                        term: last.1,
+                        voters: raft.status().voters,
+                        learners: Vec::new(),
+                        data,
+                    };
                     save_snapshot(&mut member.snaps, &snapshot);
                     member.last_snapshot_index = last.0;
                     raft.compact_log(last.0.saturating_sub(catch_up));

@@ -1,9 +1,12 @@
-//! The etcd tools in the terminal. What needs only files works now: `etcdutl snapshot status`
-//! and the `bbolt` inspector; `etcd` and `etcdctl` arrive with the virtual cluster.
+//! The etcd tools in the terminal: `etcdctl` against the virtual cluster, `etcdutl` and the
+//! `bbolt` inspector on files, and `etcd` (re)starting the cluster's members.
 
 mod bbolt;
+mod etcd;
+mod etcdctl;
 mod etcdutl;
 mod humanize;
+mod table;
 
 use std::rc::Rc;
 
@@ -30,6 +33,57 @@ pub(crate) fn register(registry: &mut Registry) {
                 "-w",
             ],
             run: etcdutl::etcdutl,
+        }),
+    );
+    registry.register(
+        "etcdctl",
+        Rc::new(FnCommand {
+            summary: "etcd's client: put, get, del, txn, compaction, defrag, endpoint, alarm, member, lease, snapshot save",
+            flags: &[
+                "put", "get", "del", "txn", "compaction", "defrag", "endpoint", "status", "health", "hashkv", "alarm",
+                "list", "disarm", "member", "lease", "grant", "revoke", "move-leader", "snapshot", "save", "version",
+                "--endpoints=", "--write-out=", "--cluster", "--prefix", "--from-key", "--keys-only", "--count-only",
+                "--print-value-only", "--prev-kv", "--rev=", "--limit=", "--sort-by=", "--order=", "--lease=",
+                "--physical", "--command-timeout=",
+            ],
+            run: etcdctl::etcdctl,
+        }),
+    );
+    registry.register(
+        "etcd",
+        Rc::new(FnCommand {
+            summary: "restart the playground's etcd members with the given flags",
+            flags: &[
+                "--quota-backend-bytes=",
+                "--snapshot-count=",
+                "--auto-compaction-mode=",
+                "--auto-compaction-retention=",
+                "--heartbeat-interval=",
+                "--election-timeout=",
+                "--max-request-bytes=",
+                "--max-txn-ops=",
+                "--version",
+            ],
+            run: etcd::etcd,
+        }),
+    );
+    registry.register(
+        "playground",
+        Rc::new(FnCommand {
+            summary:
+                "the virtual world: status, kill, restart, partition, isolate, heal, slow-disk, advance, log",
+            flags: &[
+                "status",
+                "kill",
+                "restart",
+                "partition",
+                "isolate",
+                "heal",
+                "slow-disk",
+                "advance",
+                "log",
+            ],
+            run: etcd::playground,
         }),
     );
     registry.register(

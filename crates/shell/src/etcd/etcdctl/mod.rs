@@ -1,0 +1,334 @@
+//! `etcdctl` (v3 API, 3.5.1's output): global flags and `ETCDCTL_*` variables, the endpoints a
+//! command talks to, and errors printed as etcdctl prints them (the client's retry warning,
+//! then `Error: ...`). Commands live in [`kv`] and [`ops`]; the formats in [`output`].
+
+mod kv;
+mod ops;
+mod output;
+
+use playground_server::{Cluster, Error};
+
+use crate::command::{CommandResult, Context};
+
+/// etcdctl's exit codes (cobrautl).
+pub(super) const EXIT_ERROR: i32 = 1;
+pub(super) const EXIT_BAD_FEATURE: i32 = 4;
+pub(super) const EXIT_INVALID_INPUT: i32 = 5;
+pub(super) const EXIT_BAD_ARGS: i32 = 128;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Format {
+    Simple,
+    Json,
+    Table,
+    Fields,
+}
+
+/// Flags that take a value; every other `--flag` is boolean.
+const VALUE_FLAGS: &[&str] = &[
+    "endpoints",
+    "write-out",
+    "command-timeout",
+    "dial-timeout",
+    "keepalive-time",
+    "keepalive-timeout",
+    "rev",
+    "limit",
+    "sort-by",
+    "order",
+    "consistency",
+    "lease",
+    "user",
+    "password",
+    "cacert",
+    "cert",
+    "key",
+    "data-dir",
+    "load",
+    "prefix-range-end",
+    "discovery-srv",
+    "discovery-srv-name",
+    "peer-urls",
+    "learner-promote",
+];
+
+const BOOL_FLAGS: &[&str] = &[
+    "cluster",
+    "prefix",
+    "from-key",
+    "keys-only",
+    "count-only",
+    "print-value-only",
+    "prev-kv",
+    "ignore-value",
+    "ignore-lease",
+    "physical",
+    "hex",
+    "debug",
+    "help",
+    "insecure-transport",
+    "insecure-skip-tls-verify",
+    "insecure-discovery",
+    "interactive",
+    "learner",
+    "keys",
+    "auto-compact",
+    "auto-defrag",
+];
+
+/// A parsed command line: the words, and the flags with their values.
+#[derive(Debug, Default)]
+pub(super) struct Args {
+    pub words: Vec<String>,
+    pub flags: Vec<(String, String)>,
+}
+
+impl Args {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.flags.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|v| v != "false")
+    }
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut parsed = Args::default();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            parsed.words.extend(iter.by_ref().cloned());
+            break;
+        }
+        if let Some(body) = arg.strip_prefix("--") {
+            let (name, inline) = match body.split_once('=') {
+                Some((name, value)) => (name, Some(value.to_string())),
+                None => (body, None),
+            };
+            if VALUE_FLAGS.contains(&name) {
+                let value = match inline {
+                    Some(value) => value,
+                    None => {
+                        iter.next().cloned().ok_or_else(|| format!("flag needs an argument: --{name}"))?
+                    }
+                };
+                parsed.flags.push((name.into(), value));
+            } else if BOOL_FLAGS.contains(&name) {
+                parsed.flags.push((name.into(), inline.unwrap_or_else(|| "true".into())));
+            } else {
+                return Err(format!("unknown flag: --{name}"));
+            }
+        } else if let Some(short) = arg.strip_prefix('-').filter(|s| !s.is_empty()) {
+            let (letter, rest) = short.split_at(1);
+            let name = match letter {
+                "w" => "write-out",
+                "h" => "help",
+                _ => return Err(format!("unknown shorthand flag: '{letter}' in {arg}")),
+            };
+            if name == "help" {
+                parsed.flags.push((name.into(), "true".into()));
+                continue;
+            }
+            let value = match rest.strip_prefix('=').unwrap_or(rest) {
+                "" => {
+                    iter.next().cloned().ok_or_else(|| format!("flag needs an argument: 'w' in -{letter}"))?
+                }
+                value => value.to_string(),
+            };
+            parsed.flags.push((name.into(), value));
+        } else {
+            parsed.words.push(arg.clone());
+        }
+    }
+    Ok(parsed)
+}
+
+/// What every command needs: the parsed line, the format, the endpoints.
+pub(super) struct Client {
+    pub args: Args,
+    pub format: Format,
+    pub endpoints: Vec<String>,
+}
+
+pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
+    let mut args = match parse(&argv[1..]) {
+        Ok(args) => args,
+        Err(message) => {
+            cx.err(format!("Error: {message}\n"))?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    // ETCDCTL_* variables stand for the global flags not given.
+    for (var, flag) in [
+        ("ETCDCTL_ENDPOINTS", "endpoints"),
+        ("ETCDCTL_WRITE_OUT", "write-out"),
+        ("ETCDCTL_COMMAND_TIMEOUT", "command-timeout"),
+        ("ETCDCTL_DIAL_TIMEOUT", "dial-timeout"),
+    ] {
+        if args.get(flag).is_none() {
+            if let Some(value) = cx.env(var) {
+                args.flags.insert(0, (flag.into(), value.to_string()));
+            }
+        }
+    }
+    if let Some(api) = cx.env("ETCDCTL_API") {
+        if api != "3" {
+            cx.err(format!("Error: unsupported API version {api:?}: the playground speaks the v3 API\n"))?;
+            return Ok(EXIT_BAD_FEATURE);
+        }
+    }
+    let format = match args.get("write-out").unwrap_or("simple") {
+        "simple" => Format::Simple,
+        "json" => Format::Json,
+        "table" => Format::Table,
+        "fields" => Format::Fields,
+        "protobuf" => {
+            cx.err("Error: the playground does not write protobuf output\n")?;
+            return Ok(EXIT_BAD_FEATURE);
+        }
+        _ => {
+            cx.err("Error: unsupported output format\n")?;
+            return Ok(EXIT_BAD_FEATURE);
+        }
+    };
+    let endpoints = args
+        .get("endpoints")
+        .unwrap_or("127.0.0.1:2379")
+        .split(',')
+        .filter(|e| !e.is_empty())
+        .map(String::from)
+        .collect();
+    let client = Client { args, format, endpoints };
+    let words: Vec<&str> = client.args.words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        [] => usage(cx),
+        ["version", ..] => {
+            cx.out(format!(
+                "etcdctl version: {}\nAPI version: {}\n",
+                playground_server::VERSION,
+                playground_server::API_VERSION
+            ))?;
+            Ok(0)
+        }
+        ["put", rest @ ..] => kv::put(cx, &client, rest),
+        ["get", rest @ ..] => kv::get(cx, &client, rest),
+        ["del", rest @ ..] => kv::del(cx, &client, rest),
+        ["txn", rest @ ..] => kv::txn(cx, &client, rest),
+        ["compact" | "compaction", rest @ ..] => kv::compact(cx, &client, rest),
+        ["defrag", ..] => ops::defrag(cx, &client),
+        ["endpoint", "status", ..] => ops::endpoint_status(cx, &client),
+        ["endpoint", "health", ..] => ops::endpoint_health(cx, &client),
+        ["endpoint", "hashkv", ..] => ops::endpoint_hashkv(cx, &client),
+        ["alarm", "list", ..] => ops::alarm(cx, &client, false),
+        ["alarm", "disarm", ..] => ops::alarm(cx, &client, true),
+        ["member", "list", ..] => ops::member_list(cx, &client),
+        ["lease", "grant", rest @ ..] => ops::lease_grant(cx, &client, rest),
+        ["lease", "revoke", rest @ ..] => ops::lease_revoke(cx, &client, rest),
+        ["move-leader", rest @ ..] => ops::move_leader(cx, &client, rest),
+        ["snapshot", "save", rest @ ..] => ops::snapshot_save(cx, &client, rest),
+        ["snapshot", "status" | "restore", ..] => {
+            cx.err(
+                "Deprecated: Use `etcdutl snapshot status` instead.\n\n"
+                    .replace("status", if words[1] == "restore" { "restore" } else { "status" }),
+            )?;
+            let mut forwarded = vec!["etcdutl".to_string()];
+            if let Some(format) = client.args.get("write-out") {
+                forwarded.push(format!("--write-out={format}"));
+            }
+            forwarded.extend(client.args.words.iter().cloned());
+            for (name, value) in &client.args.flags {
+                if !matches!(name.as_str(), "write-out" | "endpoints") {
+                    forwarded.push(format!("--{name}={value}"));
+                }
+            }
+            super::etcdutl::etcdutl(cx, &forwarded)
+        }
+        [other, ..] => {
+            cx.err(format!(
+                "Error: unknown command \"{other}\" for \"etcdctl\"\nRun 'etcdctl --help' for usage.\nError: unknown command \"{other}\" for \"etcdctl\"\n"
+            ))?;
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+fn usage(cx: &mut Context<'_>) -> CommandResult {
+    cx.out(concat!(
+        "NAME:\n\tetcdctl - A simple command line client for etcd3.\n\n",
+        "USAGE:\n\tetcdctl [flags]\n\n",
+        "COMMANDS (in the playground):\n",
+        "\talarm disarm\t\tDisarms all alarms\n",
+        "\talarm list\t\tLists all alarms\n",
+        "\tcompaction\t\tCompacts the event history in etcd\n",
+        "\tdefrag\t\t\tDefragments the storage of the etcd members with given endpoints\n",
+        "\tdel\t\t\tRemoves the specified key or range of keys [key, range_end)\n",
+        "\tendpoint hashkv\t\tPrints the KV history hash for each endpoint in --endpoints\n",
+        "\tendpoint health\t\tChecks the healthiness of endpoints specified in `--endpoints` flag\n",
+        "\tendpoint status\t\tPrints out the status of endpoints specified in `--endpoints` flag\n",
+        "\tget\t\t\tGets the key or a range of keys\n",
+        "\tlease grant\t\tCreates leases\n",
+        "\tlease revoke\t\tRevokes leases\n",
+        "\tmember list\t\tLists all members in the cluster\n",
+        "\tmove-leader\t\tTransfers leadership to another etcd cluster member.\n",
+        "\tput\t\t\tPuts the given key into the store\n",
+        "\tsnapshot save\t\tStores an etcd node backend snapshot to a given file\n",
+        "\ttxn\t\t\tTxn processes all the requests in one transaction\n",
+        "\tversion\t\t\tPrints the version of etcdctl\n",
+    ))?;
+    Ok(0)
+}
+
+/// The cluster the terminal drives, or a clear error if the shell has none.
+pub(super) fn cluster<'c>(cx: &'c mut Context<'_>) -> Option<&'c mut Cluster> {
+    cx.world().cluster()
+}
+
+/// The member behind the first endpoint that answers; None if none does.
+pub(super) fn pick(cluster: &Cluster, endpoints: &[String]) -> Option<(String, u64)> {
+    endpoints.iter().find_map(|e| {
+        let id = cluster.member_for_endpoint(e)?;
+        cluster.is_up(id).then(|| (e.clone(), id))
+    })
+}
+
+/// The client's retry warning and the error line, as etcdctl prints a failed request.
+pub(super) fn request_error(cx: &mut Context<'_>, client: &Client, error: &Error) -> CommandResult {
+    let now = cx.world().cluster().map_or(0, |c| c.now_micros());
+    let endpoint = client.endpoints.first().cloned().unwrap_or_default();
+    let detail = match error {
+        Error::Unavailable => format!(
+            "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \\\"transport: Error while dialing dial tcp {}: connect: connection refused\\\"",
+            endpoint.trim_start_matches("http://")
+        ),
+        other => format!("rpc error: code = {} desc = {other}", other.code()),
+    };
+    cx.err(format!(
+        "{{\"level\":\"warn\",\"ts\":\"{}\",\"logger\":\"etcd-client\",\"caller\":\"v3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000024000/{endpoint}\",\"attempt\":0,\"error\":\"{detail}\"}}\n",
+        playground_server::timestamp(now)
+    ))?;
+    cx.err(format!("Error: {error}\n"))?;
+    Ok(EXIT_ERROR)
+}
+
+/// A usage error (exit 128).
+pub(super) fn bad_args(cx: &mut Context<'_>, message: &str) -> CommandResult {
+    cx.err(format!("Error: {message}\n"))?;
+    Ok(EXIT_BAD_ARGS)
+}
+
+/// The shell was made without a cluster (a test shell): nothing to talk to.
+pub(super) fn no_cluster(cx: &mut Context<'_>) -> CommandResult {
+    cx.err("Error: no etcd cluster in this playground (start one with `etcd`)\n")?;
+    Ok(EXIT_ERROR)
+}
+
+/// Lets the client's time pass when nothing answers (the command timeout).
+pub(super) fn unreachable(cx: &mut Context<'_>, client: &Client) -> CommandResult {
+    let timeout =
+        client.args.get("command-timeout").and_then(playground_server::parse_duration_ms).unwrap_or(5000);
+    cx.world().advance(std::time::Duration::from_millis(timeout));
+    request_error(cx, client, &Error::Unavailable)
+}
+
+pub(super) use output::*;

@@ -1,0 +1,584 @@
+//! Maintenance and cluster commands: defrag, endpoint status / health / hashkv, alarm list /
+//! disarm, member list, lease grant / revoke, move-leader, snapshot save.
+
+use playground_server::{AlarmAction, AlarmType, Cluster, Error, Header, MemberConfig};
+
+use super::*;
+use crate::command::{CommandResult, Context};
+use crate::etcd::{humanize, table};
+
+/// The endpoints a per-endpoint command visits: `--endpoints`, or with `--cluster` every
+/// member's client URL from the member list.
+fn targets(cluster: &Cluster, client: &Client) -> Vec<String> {
+    if client.args.flag("cluster") {
+        sorted_members(cluster).into_iter().map(|m| m.client_url).collect()
+    } else {
+        client.endpoints.clone()
+    }
+}
+
+/// The member list, in id order as etcd returns it.
+fn sorted_members(cluster: &Cluster) -> Vec<MemberConfig> {
+    let mut members = cluster.members().to_vec();
+    members.sort_by_key(|m| m.id);
+    members
+}
+
+fn endpoint_member(cluster: &Cluster, endpoint: &str) -> Result<u64, Error> {
+    let id = cluster.member_for_endpoint(endpoint).ok_or(Error::Unavailable)?;
+    if cluster.is_up(id) {
+        Ok(id)
+    } else {
+        Err(Error::Unavailable)
+    }
+}
+
+/// Go's `time.Duration` text for a short span.
+fn go_duration(micros: u64) -> String {
+    if micros < 1000 {
+        format!("{micros}µs")
+    } else if micros < 1_000_000 {
+        let text = format!("{:.3}", micros as f64 / 1000.0);
+        format!("{}ms", text.trim_end_matches('0').trim_end_matches('.'))
+    } else {
+        let text = format!("{:.6}", micros as f64 / 1e6);
+        format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
+    }
+}
+
+/// The retry warning for one endpoint that does not answer, and the time the client waited.
+fn warn_unreachable(
+    cx: &mut Context<'_>,
+    client: &Client,
+    endpoint: &str,
+) -> Result<(), crate::command::Stop> {
+    let one = Client { args: Args::default(), format: client.format, endpoints: vec![endpoint.to_string()] };
+    let timeout =
+        client.args.get("command-timeout").and_then(playground_server::parse_duration_ms).unwrap_or(5000);
+    cx.world().advance(std::time::Duration::from_millis(timeout));
+    request_error_warning_only(cx, &one)
+}
+
+fn request_error_warning_only(cx: &mut Context<'_>, client: &Client) -> Result<(), crate::command::Stop> {
+    let now = cx.world().cluster().map_or(0, |c| c.now_micros());
+    let endpoint = client.endpoints.first().cloned().unwrap_or_default();
+    cx.err(format!(
+        "{{\"level\":\"warn\",\"ts\":\"{}\",\"logger\":\"etcd-client\",\"caller\":\"v3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000024000/{endpoint}\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \\\"transport: Error while dialing dial tcp {}: connect: connection refused\\\"\"}}\n",
+        playground_server::timestamp(now),
+        endpoint.trim_start_matches("http://")
+    ))
+}
+
+pub fn defrag(cx: &mut Context<'_>, client: &Client) -> CommandResult {
+    let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
+    let mut results = Vec::new();
+    for endpoint in targets(cluster, client) {
+        let result = endpoint_member(cluster, &endpoint).and_then(|id| cluster.defrag(id));
+        results.push((endpoint, result));
+    }
+    let mut status = 0;
+    for (endpoint, result) in results {
+        match result {
+            Ok(_) => cx.out(format!("Finished defragmenting etcd member[{endpoint}]\n"))?,
+            Err(error) => {
+                if error == Error::Unavailable {
+                    warn_unreachable(cx, client, &endpoint)?;
+                }
+                cx.err(format!("Failed to defragment etcd member[{endpoint}] ({error})\n"))?;
+                status = EXIT_ERROR;
+            }
+        }
+    }
+    Ok(status)
+}
+
+pub fn endpoint_status(cx: &mut Context<'_>, client: &Client) -> CommandResult {
+    let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
+    let mut results = Vec::new();
+    for endpoint in targets(cluster, client) {
+        let result = endpoint_member(cluster, &endpoint).and_then(|id| cluster.status(id));
+        results.push((endpoint, result));
+    }
+    let mut status = 0;
+    let mut rows = Vec::new();
+    for (endpoint, result) in results {
+        match result {
+            Ok(s) => rows.push((endpoint, s)),
+            Err(error) => {
+                warn_unreachable(cx, client, &endpoint)?;
+                cx.err(format!("Failed to get the status of endpoint {endpoint} ({error})\n"))?;
+                status = EXIT_ERROR;
+            }
+        }
+    }
+    let text = match client.format {
+        Format::Json => {
+            let items: Vec<String> = rows
+                .iter()
+                .map(|(endpoint, s)| {
+                    let errors = if s.errors.is_empty() {
+                        String::new()
+                    } else {
+                        let quoted: Vec<String> = s.errors.iter().map(|e| format!("\"{e}\"")).collect();
+                        format!(",\"errors\":[{}]", quoted.join(","))
+                    };
+                    let learner = if s.is_learner { ",\"isLearner\":true" } else { "" };
+                    format!(
+                        "{{\"Endpoint\":\"{endpoint}\",\"Status\":{{\"header\":{},\"version\":\"{}\",\"dbSize\":{},\"leader\":{},\"raftIndex\":{},\"raftTerm\":{},\"raftAppliedIndex\":{}{errors},\"dbSizeInUse\":{}{learner}}}}}",
+                        header_json(&s.header),
+                        s.version,
+                        s.db_size,
+                        s.leader,
+                        s.raft_index,
+                        s.raft_term,
+                        s.raft_applied_index,
+                        s.db_size_in_use
+                    )
+                })
+                .collect();
+            if items.is_empty() {
+                String::new()
+            } else {
+                format!("[{}]\n", items.join(","))
+            }
+        }
+        Format::Table => {
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|(endpoint, s)| {
+                    vec![
+                        endpoint.clone(),
+                        format!("{:x}", s.header.member_id),
+                        s.version.clone(),
+                        humanize::bytes(s.db_size),
+                        (s.leader == s.header.member_id).to_string(),
+                        s.is_learner.to_string(),
+                        s.raft_term.to_string(),
+                        s.raft_index.to_string(),
+                        s.raft_applied_index.to_string(),
+                        s.errors.join(", "),
+                    ]
+                })
+                .collect();
+            if cells.is_empty() {
+                String::new()
+            } else {
+                table::render(
+                    &[
+                        "ENDPOINT",
+                        "ID",
+                        "VERSION",
+                        "DB SIZE",
+                        "IS LEADER",
+                        "IS LEARNER",
+                        "RAFT TERM",
+                        "RAFT INDEX",
+                        "RAFT APPLIED INDEX",
+                        "ERRORS",
+                    ],
+                    &cells,
+                )
+            }
+        }
+        Format::Fields => rows
+            .iter()
+            .map(|(endpoint, s)| {
+                format!(
+                    "{}\"Endpoint\" : \"{endpoint}\"\n\"Version\" : \"{}\"\n\"DBSize\" : {}\n\"Leader\" : {}\n\"IsLearner\" : {}\n\"RaftIndex\" : {}\n\"RaftTerm\" : {}\n\"RaftAppliedIndex\" : {}\n\"Errors\" : {:?}\n\"DBSizeInUse\" : {}\n\n",
+                    header_fields(&s.header),
+                    s.version,
+                    s.db_size,
+                    s.leader,
+                    s.is_learner,
+                    s.raft_index,
+                    s.raft_term,
+                    s.raft_applied_index,
+                    s.errors,
+                    s.db_size_in_use
+                )
+            })
+            .collect(),
+        Format::Simple => rows
+            .iter()
+            .map(|(endpoint, s)| {
+                format!(
+                    "{endpoint}, {:x}, {}, {}, {}, {}, {}, {}, {}, {}\n",
+                    s.header.member_id,
+                    s.version,
+                    humanize::bytes(s.db_size),
+                    s.leader == s.header.member_id,
+                    s.is_learner,
+                    s.raft_term,
+                    s.raft_index,
+                    s.raft_applied_index,
+                    s.errors.join(", ")
+                )
+            })
+            .collect(),
+    };
+    cx.out(text)?;
+    Ok(status)
+}
+
+pub fn endpoint_health(cx: &mut Context<'_>, client: &Client) -> CommandResult {
+    let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
+    let mut results = Vec::new();
+    for endpoint in targets(cluster, client) {
+        let start = cluster.now_micros();
+        // etcdctl's check: a linearizable get of "health", then the alarm list.
+        let result = endpoint_member(cluster, &endpoint).and_then(|id| {
+            let get = playground_mvcc::request::RequestOp::Range(playground_mvcc::request::RangeRequest {
+                key: b"health".to_vec(),
+                ..Default::default()
+            });
+            cluster.kv(id, get, false)?;
+            let (alarms, _) = cluster.alarm(id, AlarmAction::Get)?;
+            if alarms.is_empty() {
+                Ok(())
+            } else {
+                let names: String = alarms.iter().map(|(_, a)| format!("{} ", a.name())).collect();
+                Err(Error::ActiveAlarms(names))
+            }
+        });
+        let took = go_duration(cluster.now_micros() - start);
+        results.push((endpoint, took, result));
+    }
+    let mut healthy_all = true;
+    let mut text = String::new();
+    let mut rows = Vec::new();
+    for (endpoint, took, result) in &results {
+        match result {
+            Ok(()) => {
+                if client.format == Format::Simple {
+                    text.push_str(&format!(
+                        "{endpoint} is healthy: successfully committed proposal: took = {took}\n"
+                    ));
+                }
+                rows.push((endpoint.clone(), true, took.clone(), String::new()));
+            }
+            Err(error) => {
+                healthy_all = false;
+                if *error == Error::Unavailable {
+                    warn_unreachable(cx, client, endpoint)?;
+                }
+                let message = match error {
+                    Error::Unavailable => "failed to commit proposal: context deadline exceeded".to_string(),
+                    other => format!("failed to commit proposal: {other}"),
+                };
+                if client.format == Format::Simple {
+                    cx.err(format!("{endpoint} is unhealthy: {message}\n"))?;
+                }
+                rows.push((endpoint.clone(), false, took.clone(), message));
+            }
+        }
+    }
+    match client.format {
+        Format::Json => {
+            let items: Vec<String> = rows
+                .iter()
+                .map(|(endpoint, health, took, error)| {
+                    let error =
+                        if error.is_empty() { String::new() } else { format!(",\"error\":\"{error}\"") };
+                    format!("{{\"endpoint\":\"{endpoint}\",\"health\":{health},\"took\":\"{took}\"{error}}}")
+                })
+                .collect();
+            text = format!("[{}]\n", items.join(","));
+        }
+        Format::Table => {
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|(endpoint, health, took, error)| {
+                    vec![endpoint.clone(), health.to_string(), took.clone(), error.clone()]
+                })
+                .collect();
+            text = table::render(&["ENDPOINT", "HEALTH", "TOOK", "ERROR"], &cells);
+        }
+        _ => {}
+    }
+    cx.out(text)?;
+    if healthy_all {
+        Ok(0)
+    } else {
+        cx.err("Error: unhealthy cluster\n")?;
+        Ok(EXIT_ERROR)
+    }
+}
+
+pub fn endpoint_hashkv(cx: &mut Context<'_>, client: &Client) -> CommandResult {
+    let revision: i64 = client.args.get("rev").and_then(|r| r.parse().ok()).unwrap_or(0);
+    let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
+    let mut results = Vec::new();
+    for endpoint in targets(cluster, client) {
+        let result = endpoint_member(cluster, &endpoint).and_then(|id| cluster.hash_kv(id, revision));
+        results.push((endpoint, result));
+    }
+    let mut status = 0;
+    let mut rows = Vec::new();
+    for (endpoint, result) in results {
+        match result {
+            Ok(answer) => rows.push((endpoint, answer)),
+            Err(error) => {
+                if error == Error::Unavailable {
+                    warn_unreachable(cx, client, &endpoint)?;
+                }
+                cx.err(format!("Failed to get the hash of endpoint {endpoint} ({error})\n"))?;
+                status = EXIT_ERROR;
+            }
+        }
+    }
+    let text = match client.format {
+        Format::Json => {
+            let items: Vec<String> = rows
+                .iter()
+                .map(|(endpoint, (hash, compact, header))| {
+                    let compact = if *compact > 0 { format!(",\"compact_revision\":{compact}") } else { String::new() };
+                    format!(
+                        "{{\"Endpoint\":\"{endpoint}\",\"HashKV\":{{\"header\":{},\"hash\":{hash}{compact}}}}}",
+                        header_json(header)
+                    )
+                })
+                .collect();
+            format!("[{}]\n", items.join(","))
+        }
+        Format::Table => {
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|(endpoint, (hash, _, _))| vec![endpoint.clone(), hash.to_string()])
+                .collect();
+            table::render(&["ENDPOINT", "HASH"], &cells)
+        }
+        _ => rows.iter().map(|(endpoint, (hash, _, _))| format!("{endpoint}, {hash}\n")).collect(),
+    };
+    cx.out(text)?;
+    Ok(status)
+}
+
+fn alarm_lines(alarms: &[(u64, AlarmType)]) -> String {
+    alarms.iter().map(|(id, alarm)| format!("memberID:{id} alarm:{} \n", alarm.name())).collect()
+}
+
+fn alarms_json(header: &Header, alarms: &[(u64, AlarmType)]) -> String {
+    let mut text = format!("{{\"header\":{}", header_json(header));
+    if !alarms.is_empty() {
+        let items: Vec<String> = alarms
+            .iter()
+            .map(|(id, alarm)| format!("{{\"memberID\":{id},\"alarm\":{}}}", alarm.number()))
+            .collect();
+        text.push_str(&format!(",\"alarms\":[{}]", items.join(",")));
+    }
+    text.push_str("}\n");
+    text
+}
+
+pub fn alarm(cx: &mut Context<'_>, client: &Client, disarm: bool) -> CommandResult {
+    let result = {
+        let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
+        let Some((_, member)) = pick(cluster, &client.endpoints) else { return unreachable(cx, client) };
+        cluster.alarm(member, if disarm { AlarmAction::Deactivate } else { AlarmAction::Get })
+    };
+    match result {
+        Ok((alarms, header)) => {
+            let text = match client.format {
+                Format::Json => alarms_json(&header, &alarms),
+                _ => alarm_lines(&alarms),
+            };
+            cx.out(text)?;
+            Ok(0)
+        }
+        Err(error) => request_error(cx, client, &error),
+    }
+}
+
+pub fn member_list(cx: &mut Context<'_>, client: &Client) -> CommandResult {
+    let (members, header) = {
+        let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
+        let Some((_, member)) = pick(cluster, &client.endpoints) else { return unreachable(cx, client) };
+        let term = cluster.status(member).map_or(0, |s| s.raft_term);
+        let header =
+            Header { cluster_id: cluster.cluster_id(), member_id: member, revision: 0, raft_term: term };
+        (sorted_members(cluster), header)
+    };
+    let text = match client.format {
+        Format::Json => {
+            let items: Vec<String> = members
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{{\"ID\":{},\"name\":\"{}\",\"peerURLs\":[\"{}\"],\"clientURLs\":[\"{}\"]}}",
+                        m.id, m.name, m.peer_url, m.client_url
+                    )
+                })
+                .collect();
+            format!("{{\"header\":{},\"members\":[{}]}}\n", header_json(&header), items.join(","))
+        }
+        Format::Table => {
+            let cells: Vec<Vec<String>> = members
+                .iter()
+                .map(|m| {
+                    vec![
+                        format!("{:x}", m.id),
+                        "started".into(),
+                        m.name.clone(),
+                        m.peer_url.clone(),
+                        m.client_url.clone(),
+                        "false".into(),
+                    ]
+                })
+                .collect();
+            table::render(&["ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"], &cells)
+        }
+        _ => members
+            .iter()
+            .map(|m| format!("{:x}, started, {}, {}, {}, false\n", m.id, m.name, m.peer_url, m.client_url))
+            .collect(),
+    };
+    cx.out(text)?;
+    Ok(0)
+}
+
+pub fn lease_grant(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
+    let [ttl] = args else { return bad_args(cx, "lease grant command needs TTL argument") };
+    let Ok(ttl) = ttl.parse::<i64>() else {
+        return bad_args(cx, &format!("bad TTL (strconv.ParseInt: parsing {ttl:?}: invalid syntax)"));
+    };
+    let result = {
+        let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
+        let Some((_, member)) = pick(cluster, &client.endpoints) else { return unreachable(cx, client) };
+        cluster.lease_grant(member, ttl, 0)
+    };
+    match result {
+        Ok((id, ttl, header)) => {
+            let text = match client.format {
+                Format::Json => {
+                    format!("{{\"header\":{},\"ID\":{id},\"TTL\":{ttl}}}\n", header_json(&header))
+                }
+                _ => format!("lease {id:016x} granted with TTL({ttl}s)\n"),
+            };
+            cx.out(text)?;
+            Ok(0)
+        }
+        Err(error) => {
+            request_error_warning(cx, client, &error)?;
+            cx.err(format!("Error: failed to grant lease ({error})\n"))?;
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+/// Only the client's retry warning (for commands that word their own error line).
+fn request_error_warning(
+    cx: &mut Context<'_>,
+    client: &Client,
+    error: &Error,
+) -> Result<(), crate::command::Stop> {
+    let now = cx.world().cluster().map_or(0, |c| c.now_micros());
+    let endpoint = client.endpoints.first().cloned().unwrap_or_default();
+    cx.err(format!(
+        "{{\"level\":\"warn\",\"ts\":\"{}\",\"logger\":\"etcd-client\",\"caller\":\"v3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000024000/{endpoint}\",\"attempt\":0,\"error\":\"rpc error: code = {} desc = {error}\"}}\n",
+        playground_server::timestamp(now),
+        error.code()
+    ))
+}
+
+pub fn lease_revoke(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
+    let [id] = args else { return bad_args(cx, "lease revoke command needs 1 argument") };
+    let Ok(id) = i64::from_str_radix(id, 16) else {
+        return bad_args(
+            cx,
+            &format!(
+                "bad lease ID arg (strconv.ParseInt: parsing {id:?}: invalid syntax), expecting ID in Hex"
+            ),
+        );
+    };
+    let result = {
+        let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
+        let Some((_, member)) = pick(cluster, &client.endpoints) else { return unreachable(cx, client) };
+        cluster.lease_revoke(member, id)
+    };
+    match result {
+        Ok(_) => {
+            cx.out(format!("lease {id:016x} revoked\n"))?;
+            Ok(0)
+        }
+        Err(error) => {
+            request_error_warning(cx, client, &error)?;
+            cx.err(format!("Error: failed to revoke lease ({error})\n"))?;
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+pub fn move_leader(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
+    let [target] = args else { return bad_args(cx, "move-leader command needs 1 argument") };
+    let Ok(target) = u64::from_str_radix(target, 16) else {
+        return bad_args(cx, &format!("strconv.ParseUint: parsing {target:?}: invalid syntax"));
+    };
+    let result = {
+        let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
+        let Some((_, member)) = pick(cluster, &client.endpoints) else { return unreachable(cx, client) };
+        let from = cluster.leader().unwrap_or(0);
+        if !cluster.members().iter().any(|m| m.id == target) {
+            Err(Error::Internal("etcdserver: bad leader transferee".into()))
+        } else {
+            cluster.move_leader(member, target).map(|_| from)
+        }
+    };
+    match result {
+        Ok(from) => {
+            cx.out(format!("Leadership transferred from {from:x} to {target:x}\n"))?;
+            Ok(0)
+        }
+        Err(error) => request_error(cx, client, &error),
+    }
+}
+
+pub fn snapshot_save(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
+    let [path] = args else { return bad_args(cx, "snapshot save expects one argument") };
+    let path = path.to_string();
+    let (endpoint, result, now) = {
+        let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
+        let Some((endpoint, member)) = pick(cluster, &client.endpoints) else {
+            return unreachable(cx, client);
+        };
+        (endpoint, cluster.snapshot(member), cluster.now_micros())
+    };
+    let file = match result {
+        Ok(file) => file,
+        Err(error) => return request_error(cx, client, &error),
+    };
+    let resolved = cx.resolve(&format!("{path}.part"));
+    if let Err(error) = cx.fs().write(&resolved, &file, false) {
+        cx.err(format!("Error: could not open {path}.part (open {path}.part: {error})\n"))?;
+        return Ok(EXIT_INVALID_INPUT);
+    }
+    let final_path = cx.resolve(&path);
+    let _ = cx.fs().remove_file(&resolved);
+    if let Err(error) = cx.fs().write(&final_path, &file, false) {
+        cx.err(format!("Error: could not rename {path}.part to {path} ({error})\n"))?;
+        return Ok(EXIT_ERROR);
+    }
+    let ts = playground_server::log::unix_seconds(now);
+    let size = humanize::bytes(file.len() as u64 - 32);
+    cx.err(format!(
+        "{{\"level\":\"info\",\"ts\":{ts},\"caller\":\"snapshot/v3_snapshot.go:68\",\"msg\":\"created temporary db file\",\"path\":\"{path}.part\"}}\n\
+         {{\"level\":\"info\",\"ts\":{ts},\"logger\":\"client\",\"caller\":\"v3/maintenance.go:211\",\"msg\":\"opened snapshot stream; downloading\"}}\n\
+         {{\"level\":\"info\",\"ts\":{ts},\"caller\":\"snapshot/v3_snapshot.go:76\",\"msg\":\"fetching snapshot\",\"endpoint\":\"{endpoint}\"}}\n\
+         {{\"level\":\"info\",\"ts\":{ts},\"logger\":\"client\",\"caller\":\"v3/maintenance.go:219\",\"msg\":\"completed snapshot read; closing\"}}\n\
+         {{\"level\":\"info\",\"ts\":{ts},\"caller\":\"snapshot/v3_snapshot.go:91\",\"msg\":\"fetched snapshot\",\"endpoint\":\"{endpoint}\",\"size\":\"{size}\",\"took\":\"now\"}}\n\
+         {{\"level\":\"info\",\"ts\":{ts},\"caller\":\"snapshot/v3_snapshot.go:100\",\"msg\":\"saved\",\"path\":\"{path}\"}}\n"
+    ))?;
+    cx.out(format!("Snapshot saved at {path}\n"))?;
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_as_go_prints_them() {
+        assert_eq!(go_duration(696), "696µs");
+        assert_eq!(go_duration(1453), "1.453ms");
+        assert_eq!(go_duration(2000), "2ms");
+    }
+}
