@@ -56,6 +56,8 @@ pub struct EtcdMember {
     log: Log,
     /// Ids for requests the apply loop proposes (alarms).
     next_id: u64,
+    /// When the backend last committed: writes are batched for `--backend-batch-interval`.
+    last_commit_micros: u64,
 }
 
 /// `AlarmMember` as the `alarm` bucket keys it (protobuf: memberID = 1, alarm = 2).
@@ -124,6 +126,7 @@ impl EtcdMember {
             flags,
             log,
             next_id: 1,
+            last_commit_micros: 0,
         })
     }
 
@@ -143,6 +146,18 @@ impl EtcdMember {
         quota::quota_bytes(self.flags.borrow().quota_backend_bytes)
     }
 
+    /// Commits the backend's batch (etcd's batch tx commit, every 100 ms by default).
+    pub fn commit(&mut self, now_micros: u64) {
+        let _ = self.store.backend_mut().commit();
+        self.last_commit_micros = now_micros;
+    }
+
+    /// When the pending batch is due to commit, if anything is pending.
+    pub fn commit_due_at(&self) -> Option<u64> {
+        (self.store.backend().pending_writes() > 0)
+            .then(|| self.last_commit_micros + self.flags.borrow().backend_batch_interval_ms * 1000)
+    }
+
     pub fn db_size(&self) -> u64 {
         self.store.backend().size()
     }
@@ -153,6 +168,7 @@ impl EtcdMember {
 
     /// etcd's defrag: the db copied into a fresh file, which replaces it.
     pub fn defrag(&mut self) -> Result<(), Error> {
+        let _ = self.store.backend_mut().commit();
         let scratch = SharedDisk::new();
         self.store
             .backend_mut()
@@ -315,7 +331,15 @@ impl Application for EtcdMember {
         }
         if let Some(last) = entries.last() {
             let _ = self.store.set_consistent_index(last.index, last.term);
-            let _ = self.store.backend_mut().commit();
+            let (interval, limit) = {
+                let flags = self.flags.borrow();
+                (flags.backend_batch_interval_ms * 1000, flags.backend_batch_limit as usize)
+            };
+            if now_micros >= self.last_commit_micros + interval
+                || self.store.backend().pending_writes() >= limit
+            {
+                self.commit(now_micros);
+            }
         }
     }
 
@@ -323,7 +347,8 @@ impl Application for EtcdMember {
         self.store.consistent_index().map_or(0, |(index, _)| index)
     }
 
-    fn snapshot_data(&self) -> Vec<u8> {
+    fn snapshot_data(&mut self) -> Vec<u8> {
+        self.commit(0);
         self.store.backend().db().snapshot_bytes().unwrap_or_default()
     }
 

@@ -23,6 +23,8 @@ use crate::request::{AlarmAction, AlarmType, Envelope, Request};
 /// The version the playground reports (the reference transcripts' etcd).
 pub const VERSION: &str = "3.5.1";
 pub const API_VERSION: &str = "3.5";
+use playground_sim::TICK_MICROS;
+
 /// etcdctl's default `--command-timeout`.
 pub const COMMAND_TIMEOUT_MICROS: u64 = 5_000_000;
 
@@ -168,9 +170,16 @@ impl Cluster {
     /// Waits for a leader, then lets each member publish itself and the leader set the cluster
     /// version, as a starting etcd does.
     fn settle(&mut self) {
+        // The first member listed starts first, so its election timer fires first.
+        if let Some(first) = self.members.first().map(|m| m.id) {
+            self.world.advance(TICK_MICROS * 3);
+            self.world.campaign(first);
+        }
         self.run_until(30_000_000, |c| c.leader().is_some());
         let Some(leader) = self.leader() else { return };
         for member in self.members.clone() {
+            // A member publishes itself once it knows the leader (etcd retries until it can).
+            self.run_until(5_000_000, |c| c.world.status(member.id).is_some_and(|s| s.leader != 0));
             let id = self.request_id();
             self.propose(
                 member.id,
@@ -284,11 +293,8 @@ impl Cluster {
 
     fn next_timer(&self) -> Option<u64> {
         let compactor = self.compactor.as_ref().map(|c| c.next_micros);
-        let lease = self.next_lease_expiry();
-        match (compactor, lease) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let commits = self.members.iter().filter_map(|m| self.member(m.id)?.commit_due_at()).min();
+        [compactor, self.next_lease_expiry(), commits].into_iter().flatten().min()
     }
 
     fn next_lease_expiry(&self) -> Option<u64> {
@@ -299,6 +305,13 @@ impl Cluster {
     fn fire_timers(&mut self) {
         let now = self.world.now_micros();
         self.log.set_now(now);
+        for id in self.members.iter().map(|m| m.id).collect::<Vec<_>>() {
+            if let Some(member) =
+                self.member_mut(id).filter(|m| m.commit_due_at().is_some_and(|at| at <= now))
+            {
+                member.commit(now);
+            }
+        }
         if let Some(leader) = self.leader() {
             let expired = self.member(leader).map(|m| m.lessor.expired(now / 1000)).unwrap_or_default();
             for id in expired {

@@ -231,6 +231,11 @@ impl Shell {
         self.state.fs.as_ref()
     }
 
+    /// The world the shell's commands act on (the virtual cluster, in the playground).
+    pub fn world_mut(&mut self) -> &mut dyn World {
+        self.state.world.as_mut()
+    }
+
     pub fn fs_mut(&mut self) -> &mut dyn FileSystem {
         self.state.fs.as_mut()
     }

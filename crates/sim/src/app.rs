@@ -16,8 +16,8 @@ pub trait Application {
     fn apply(&mut self, entries: &[Entry], now_micros: u64);
     /// The last entry index the db holds.
     fn consistent_index(&self) -> u64;
-    /// The db file's bytes, as a raft snapshot carries them.
-    fn snapshot_data(&self) -> Vec<u8>;
+    /// The db file's bytes, as a raft snapshot carries them (pending writes committed first).
+    fn snapshot_data(&mut self) -> Vec<u8>;
     fn db_size(&self) -> u64;
     /// bbolt's consistency check of the db (empty: consistent).
     fn check(&self) -> Vec<String>;
@@ -78,7 +78,8 @@ impl Application for EntryLog {
         self.store.consistent_index().map_or(0, |(index, _)| index)
     }
 
-    fn snapshot_data(&self) -> Vec<u8> {
+    fn snapshot_data(&mut self) -> Vec<u8> {
+        let _ = self.store.backend_mut().commit();
         self.store.backend().db().snapshot_bytes().unwrap_or_default()
     }
 

@@ -525,6 +525,14 @@ impl World {
         known
     }
 
+    /// A member campaigns now (its election timer fired first: the first etcd started).
+    pub fn campaign(&mut self, id: NodeId) {
+        if let Some(raft) = self.members.get_mut(&id).and_then(|m| m.raft.as_mut()) {
+            raft.step(Message::new(MessageType::Hup, id, id));
+        }
+        self.process(id);
+    }
+
     /// Asks the leader `leader` to hand leadership to `target` (etcd's `MoveLeader`).
     pub fn transfer_leader(&mut self, leader: NodeId, target: NodeId) {
         if let Some(raft) = self.members.get_mut(&leader).and_then(|m| m.raft.as_mut()) {

@@ -368,3 +368,69 @@ pub fn tee(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     cx.out(data)?;
     Ok(status)
 }
+
+/// A `tr` set: characters with `\n`, `\t`, `\\` escapes and `a-z` ranges expanded.
+fn tr_set(text: &str) -> Vec<char> {
+    let mut chars = Vec::new();
+    let mut iter = text.chars().peekable();
+    while let Some(c) = iter.next() {
+        let c = if c == '\\' {
+            match iter.next() {
+                Some('n') => '\n',
+                Some('t') => '\t',
+                Some('r') => '\r',
+                Some(other) => other,
+                None => '\\',
+            }
+        } else {
+            c
+        };
+        if iter.peek() == Some(&'-') {
+            let mut ahead = iter.clone();
+            ahead.next();
+            if let Some(end) = ahead.next() {
+                if end >= c {
+                    chars.extend(c..=end);
+                    iter = ahead;
+                    continue;
+                }
+            }
+        }
+        chars.push(c);
+    }
+    chars
+}
+
+/// `tr SET1 SET2` translates, `tr -d SET1` deletes (GNU: SET2 is padded with its last char).
+pub fn tr(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+    let (delete, sets): (bool, Vec<&String>) = match args.get(1).map(String::as_str) {
+        Some("-d") => (true, args[2..].iter().collect()),
+        _ => (false, args[1..].iter().collect()),
+    };
+    let needed = if delete { 1 } else { 2 };
+    if sets.len() < needed {
+        let message = match (sets.first(), delete) {
+            (None, _) => "missing operand".to_string(),
+            (Some(set), false) => {
+                format!("missing operand after ‘{set}’\nTwo strings must be given when translating.")
+            }
+            (Some(_), true) => "missing operand".to_string(),
+        };
+        cx.error("tr", message)?;
+        cx.err("Try 'tr --help' for more information.\n")?;
+        return Ok(1);
+    }
+    let from = tr_set(sets[0]);
+    let to = if delete { Vec::new() } else { tr_set(sets[1]) };
+    let input = String::from_utf8_lossy(cx.stdin()).into_owned();
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match from.iter().rposition(|&f| f == c) {
+            Some(_) if delete => {}
+            Some(i) => out.push(*to.get(i).or(to.last()).unwrap_or(&c)),
+            None => out.push(c),
+        }
+    }
+    cx.out(out)?;
+    Ok(0)
+}

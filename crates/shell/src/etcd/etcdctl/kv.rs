@@ -143,7 +143,10 @@ pub fn get(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
         None | Some("") => SortOrder::None,
         Some("ASCEND") => SortOrder::Ascend,
         Some("DESCEND") => SortOrder::Descend,
-        Some(other) => return bad_args(cx, &format!("bad sort order {other:?}")),
+        Some(other) => {
+            cx.err(format!("Error: bad sort order {other}\n"))?;
+            return Ok(EXIT_BAD_FEATURE);
+        }
     };
     let sort_target = match client.args.get("sort-by").map(str::to_ascii_uppercase).as_deref() {
         None | Some("") | Some("KEY") => SortTarget::Key,
@@ -151,7 +154,10 @@ pub fn get(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
         Some("MODIFY") => SortTarget::Mod,
         Some("VALUE") => SortTarget::Value,
         Some("VERSION") => SortTarget::Version,
-        Some(other) => return bad_args(cx, &format!("bad sort target {other:?}")),
+        Some(other) => {
+            cx.err(format!("Error: bad sort target {other}\n"))?;
+            return Ok(EXIT_BAD_FEATURE);
+        }
     };
     // clientv3: a sort target without an order sorts ascending.
     let sort_order = if sort_order == SortOrder::None && client.args.get("sort-by").is_some() {
