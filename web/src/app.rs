@@ -1,28 +1,76 @@
-//! The page layout: the terminal, and the panel area for the cluster views.
+//! The page layout: the terminal beside the live member views, over one session whose shell
+//! drives the virtual cluster. Virtual time runs while playing (a tick every 100 ms of wall
+//! time, times the speed) and stops when paused.
+
+use std::time::Duration;
 
 use leptos::prelude::*;
+use playground_server::MemberState;
+use playground_shell::{Session, Shell};
 
+use crate::members::{MemberCards, TimeControls};
 use crate::storage::seed_from_url;
 use crate::terminal::Terminal;
+
+/// Wall time between two steps of virtual time while playing.
+const FRAME: Duration = Duration::from_millis(100);
+
+/// The members and the clock as the session's cluster reports them.
+fn read(session: &mut Session) -> (Vec<MemberState>, u64) {
+    match session.shell_mut().world_mut().cluster() {
+        Some(cluster) => (cluster.member_states(), cluster.now_micros()),
+        None => (Vec::new(), 0),
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
     let seed = seed_from_url();
+    let session = StoredValue::new_local(Session::new(Shell::new(seed)));
+    let (initial, start) = session.try_update_value(|s| read(s)).unwrap_or_default();
+    let members = RwSignal::new(initial);
+    let now = RwSignal::new(start);
+    let playing = RwSignal::new(true);
+    let speed = RwSignal::new(1u32);
+    let refresh = move || {
+        if let Some((states, micros)) = session.try_update_value(|s| read(s)) {
+            members.set(states);
+            now.set(micros);
+        }
+    };
+    let on_change = Callback::new(move |_| refresh());
+    let _ = set_interval_with_handle(
+        move || {
+            if !playing.get_untracked() {
+                return;
+            }
+            let step = FRAME * speed.get_untracked();
+            session.update_value(|s| {
+                if let Some(cluster) = s.shell_mut().world_mut().cluster() {
+                    cluster.advance(step.as_micros() as u64);
+                }
+            });
+            refresh();
+        },
+        FRAME,
+    );
     view! {
         <div class="layout">
             <header class="topbar">
                 <span class="brand">"etcd playground"</span>
                 <span class="seed" data-testid="seed">"seed " {seed}</span>
+                <TimeControls playing=playing speed=speed now=now />
             </header>
             <main class="main">
-                <Terminal seed=seed />
+                <Terminal seed=seed session=session on_change=on_change />
                 <aside class="panels" data-testid="panels" aria-label="Cluster views">
-                    <h2>"Cluster"</h2>
+                    <h2>"Members"</h2>
+                    <MemberCards members=members />
+                    <h2>"Try"</h2>
                     <p class="muted">
-                        "Member cards, gauges and timelines appear here once the virtual "
-                        "cluster runs in the page. The terminal already speaks the shell: try "
-                        <code>"help"</code> ", " <code>"seq 1 3 | wc -l"</code> " or "
-                        <code>"echo $((16*1024*1024))"</code> "."
+                        <code>"etcdctl put foo bar"</code> ", " <code>"etcdctl endpoint status -w table"</code> ", "
+                        <code>"etcd --quota-backend-bytes=$((16*1024*1024))"</code> ", "
+                        <code>"playground kill infra2"</code> " or " <code>"help"</code> "."
                     </p>
                     <h2>"Keys"</h2>
                     <dl class="keys">

@@ -1,9 +1,11 @@
 //! The etcd playground's page: Leptos in client-side rendering. The terminal is the main
-//! element; the panel area beside it receives the cluster views as the engine crates arrive.
-//! The page holds no logic of its own: input goes to a [`playground_shell::Session`], and the
-//! view renders what the session holds.
+//! element, the live member views beside it; [`api`] is the JavaScript API for headless and
+//! embedded use. The page holds no logic of its own: input goes to a
+//! [`playground_shell::Session`], and the views render what the session's cluster reports.
 
+pub mod api;
 pub mod app;
+pub mod members;
 pub mod storage;
 pub mod terminal;
 

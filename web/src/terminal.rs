@@ -17,15 +17,22 @@ pub fn Terminal(
     /// Keep history in localStorage (off in component tests).
     #[prop(default = true)]
     persist: bool,
+    /// The session to drive (the page shares it with the member views); a new one if absent.
+    #[prop(optional)]
+    session: Option<StoredValue<Session, LocalStorage>>,
+    /// Called after every action on the session (the page refreshes its views).
+    #[prop(optional)]
+    on_change: Option<Callback<()>>,
 ) -> impl IntoView {
-    let mut session = Session::new(Shell::new(seed));
-    if persist {
-        session.shell_mut().set_history(load_history());
-    }
-    session.print(EntryKind::Stdout, BANNER);
-    let entries = RwSignal::new(session.entries().cloned().collect::<Vec<Entry>>());
-    let prompt = RwSignal::new(session.prompt());
-    let session = StoredValue::new_local(session);
+    let session = session.unwrap_or_else(|| StoredValue::new_local(Session::new(Shell::new(seed))));
+    session.update_value(|session| {
+        if persist {
+            session.shell_mut().set_history(load_history());
+        }
+        session.print(EntryKind::Stdout, BANNER);
+    });
+    let entries = RwSignal::new(session.with_value(|s| s.entries().cloned().collect::<Vec<Entry>>()));
+    let prompt = RwSignal::new(session.with_value(|s| s.prompt()));
     let input = RwSignal::new(String::new());
     let input_ref = NodeRef::<html::Input>::new();
     let output_ref = NodeRef::<html::Div>::new();
@@ -40,6 +47,9 @@ pub fn Terminal(
                 save_history(s.shell().history());
             }
         });
+        if let Some(on_change) = on_change {
+            on_change.run(());
+        }
     };
 
     let submit_lines = move |text: String| {

@@ -56,17 +56,19 @@ impl DiskCosts {
 }
 
 /// Bytes per block of a [`MemDisk`]: the unit of growth and of the durable copies kept.
-const BLOCK: usize = 64 * 1024;
+const BLOCK: usize = 4 * 1024;
 
 #[derive(Debug, Clone, Default)]
 struct Block {
     bytes: Box<[u8]>,
     /// The block as of the last sync, kept only while it differs (copy on first write).
     durable: Option<Box<[u8]>>,
+    /// Written since the last sync (listed in `touched`).
+    touched: bool,
 }
 
-/// An in-memory disk in 64 KiB blocks. What readers see and what survives
-/// [`MemDisk::crash`] are kept apart without a second copy of the file: a block written since
+/// An in-memory disk in 4 KiB blocks (a page, so a commit copies little to keep its undo).
+/// What readers see and what survives [`MemDisk::crash`] are kept apart without a second copy of the file: a block written since
 /// the last sync keeps its synced bytes until the next sync.
 #[derive(Debug, Clone, Default)]
 pub struct MemDisk {
@@ -103,6 +105,7 @@ impl MemDisk {
     pub fn crash(&mut self) {
         for &index in &self.touched {
             if let Some(block) = self.blocks.get_mut(index) {
+                block.touched = false;
                 match block.durable.take() {
                     Some(durable) => block.bytes = durable,
                     None => block.bytes = vec![0u8; BLOCK].into_boxed_slice(),
@@ -163,7 +166,11 @@ impl Disk for MemDisk {
             start.checked_add(data.len()).ok_or_else(|| Error::Disk("write past the largest file".into()))?;
         while self.blocks.len() * BLOCK < end {
             self.touched.push(self.blocks.len());
-            self.blocks.push(Block { bytes: vec![0u8; BLOCK].into_boxed_slice(), durable: None });
+            self.blocks.push(Block {
+                bytes: vec![0u8; BLOCK].into_boxed_slice(),
+                durable: None,
+                touched: true,
+            });
         }
         let mut done = 0;
         while done < data.len() {
@@ -171,8 +178,11 @@ impl Disk for MemDisk {
             let (index, within) = (at / BLOCK, at % BLOCK);
             let n = (BLOCK - within).min(data.len() - done);
             let block = &mut self.blocks[index];
-            if block.durable.is_none() && index * BLOCK < self.durable_len && !self.touched.contains(&index) {
-                block.durable = Some(block.bytes.clone());
+            if !block.touched {
+                if index * BLOCK < self.durable_len {
+                    block.durable = Some(block.bytes.clone());
+                }
+                block.touched = true;
                 self.touched.push(index);
             }
             block.bytes[within..within + n].copy_from_slice(&data[done..done + n]);
@@ -199,8 +209,9 @@ impl Disk for MemDisk {
             while at < self.len.min(self.blocks.len() * BLOCK) {
                 let (index, within) = (at / BLOCK, at % BLOCK);
                 let n = BLOCK - within;
-                if !self.touched.contains(&index) {
+                if !self.blocks[index].touched {
                     self.blocks[index].durable = Some(self.blocks[index].bytes.clone());
+                    self.blocks[index].touched = true;
                     self.touched.push(index);
                 }
                 self.blocks[index].bytes[within..].fill(0);
@@ -215,6 +226,7 @@ impl Disk for MemDisk {
         for &index in &self.touched {
             if let Some(block) = self.blocks.get_mut(index) {
                 block.durable = None;
+                block.touched = false;
             }
         }
         self.touched.clear();

@@ -306,19 +306,24 @@ fn execute(
             Ok(ResponseOp::Range(response))
         }
         RequestOp::Put(put) => {
-            let previous = txn.range(&put.key, b"", RangeOptions::default())?.kvs.into_iter().next();
-            let mut value = put.value.clone();
-            let mut lease = put.lease;
+            // The previous value is read only when the request needs it (the key index alone
+            // gives the new version and creation revision).
+            let previous = if put.prev_kv || put.ignore_value || put.ignore_lease {
+                txn.range(&put.key, b"", RangeOptions::default())?.kvs.into_iter().next()
+            } else {
+                None
+            };
+            let (mut value, mut lease) = (&put.value, put.lease);
             if put.ignore_value || put.ignore_lease {
                 let Some(previous) = &previous else { return Err(Error::KeyNotFound) };
                 if put.ignore_value {
-                    value = previous.value.clone();
+                    value = &previous.value;
                 }
                 if put.ignore_lease {
                     lease = previous.lease;
                 }
             }
-            txn.put(&put.key, &value, lease)?;
+            txn.put(&put.key, value, lease)?;
             Ok(ResponseOp::Put(PutResponse { revision: 0, prev_kv: previous.filter(|_| put.prev_kv) }))
         }
         RequestOp::DeleteRange(delete) => {

@@ -63,8 +63,10 @@ struct Member {
 const MAX_SNAPSHOTS: usize = 5;
 
 /// Writes a snapshot file and syncs it (etcd's snapshotter fsyncs before the WAL records it).
+/// As in etcd 3.5 the file holds the snapshot's metadata, not the db: the db file is the state,
+/// and a follower that needs a snapshot is sent the db as it is then.
 fn save_snapshot(snaps: &mut BTreeMap<String, SharedDisk>, snapshot: &Snapshot) {
-    let raw = snap::raft_snapshot(&snapshot.data, &snapshot.voters, snapshot.index, snapshot.term);
+    let raw = snap::raft_snapshot(&[], &snapshot.voters, snapshot.index, snapshot.term);
     let mut disk = SharedDisk::new();
     let _ = disk.write_at(0, &snap::encode(&raw));
     let _ = disk.sync();
@@ -328,7 +330,10 @@ impl World {
                 let _ = member.db_disk.write_at(0, &received.data);
                 let _ = member.db_disk.sync();
                 member.app = open_app(id, member.db_disk.clone(), false);
-                member.applied_index = received.index;
+                // The db sent may be newer than the snapshot's index: entries it holds are
+                // skipped (etcd's consistent index).
+                let held = member.app.as_ref().map_or(0, |app| app.consistent_index());
+                member.applied_index = received.index.max(held);
                 member.last_snapshot_index = received.index;
                 save_snapshot(&mut member.snaps, &received);
             }
@@ -437,8 +442,10 @@ impl World {
             let (data, voters, index, term) = snap::parse_raft_snapshot(&raw)?;
             Some(Snapshot { index, term, voters, learners: Vec::new(), data })
         });
-        let Some(app) = (self.open_app)(id, member.db_disk.clone(), false) else { return false };
+        let Some(mut app) = (self.open_app)(id, member.db_disk.clone(), false) else { return false };
         let consistent_index = app.consistent_index();
+        // What a lagging follower would be sent: the db, which holds at least the snapshot.
+        let snapshot = snapshot.map(|s| Snapshot { data: app.snapshot_data(), ..s });
         member.applied_index = consistent_index;
         member.app = Some(app);
         member.last_snapshot_index = snapshot.as_ref().map_or(0, |s| s.index);

@@ -1,0 +1,43 @@
+//! The maintenance guide's workload compiled to wasm, in Node: `cargo xtask bench` builds it
+//! with the `wasm-bench` feature (figures are printed, never asserted).
+#![cfg(all(target_arch = "wasm32", feature = "wasm-bench"))]
+
+use playground_mvcc::request::{PutRequest, RequestOp};
+use playground_server::Cluster;
+use playground_shell::{Limits, Options, Shell, Transcript};
+use wasm_bindgen_test::{console_log, wasm_bindgen_test};
+
+#[wasm_bindgen_test]
+fn guide_workload_in_wasm() {
+    let mut cluster = Cluster::playground(1);
+    let member = cluster.member_for_endpoint("127.0.0.1:2379").unwrap();
+    let puts = 10_000;
+    let started = js_sys::Date::now();
+    for i in 0..puts {
+        let op = RequestOp::Put(PutRequest {
+            key: format!("key{:06}", i % 1000).into_bytes(),
+            value: vec![b'v'; 256],
+            ..Default::default()
+        });
+        cluster.kv(member, op, false).expect("put");
+    }
+    let seconds = (js_sys::Date::now() - started) / 1000.0;
+    console_log!("wasm puts through the 3-member virtual cluster: {:>10.0} puts/s", puts as f64 / seconds);
+
+    let limits = Limits { max_steps: u64::MAX, max_written_bytes: u64::MAX, ..Limits::default() };
+    let world = Box::new(Cluster::playground(1));
+    let mut shell = Shell::with_options(Options { limits, world, ..Options::default() });
+    let mut transcript = Transcript::new();
+    shell.run("etcd --quota-backend-bytes=$((16*1024*1024)) 2>/dev/null; E=127.0.0.1:2379", &mut transcript);
+    let script = r#"while [ 1 ]; do dd if=/dev/urandom bs=1024 count=1024 2>/dev/null | etcdctl --endpoints=$E put key > /dev/null 2>&1 || break; done
+rev=$(etcdctl --endpoints=$E endpoint status --write-out="json" | egrep -o '"revision":[0-9]*' | egrep -o '[0-9].*')
+etcdctl --endpoints=$E compact $rev > /dev/null
+etcdctl --endpoints=$E defrag > /dev/null
+etcdctl --endpoints=$E alarm disarm > /dev/null
+etcdctl --endpoints=$E put newkey 123
+"#;
+    let started = js_sys::Date::now();
+    shell.run(script, &mut transcript);
+    let seconds = (js_sys::Date::now() - started) / 1000.0;
+    console_log!("wasm: the guide's 16 MiB fill loop + recovery: {seconds:.3} s of wall time");
+}
