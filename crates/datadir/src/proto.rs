@@ -8,6 +8,11 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// A writer with room for `capacity` bytes (a message around a large payload).
+    pub fn with_capacity(capacity: usize) -> Self {
+        Writer { bytes: Vec::with_capacity(capacity) }
+    }
+
     fn varint(&mut self, mut value: u64) {
         while value >= 0x80 {
             self.bytes.push(value as u8 | 0x80);

@@ -12,7 +12,7 @@ pub fn encode_entry(entry: &Entry) -> Vec<u8> {
         EntryType::Normal => 0,
         EntryType::ConfChange => 1,
     };
-    let mut writer = Writer::default();
+    let mut writer = Writer::with_capacity(entry.data.len() + 32);
     writer.uint(1, kind).uint(2, entry.term).uint(3, entry.index);
     if !entry.data.is_empty() {
         writer.bytes(4, &entry.data);
@@ -53,6 +53,8 @@ pub fn decode_hard_state(bytes: &[u8]) -> Option<HardState> {
 
 /// Appends what a `Ready` asks to persist; the caller syncs before sending messages.
 pub fn append(encoder: &mut Encoder, entries: &[Entry], hard_state: Option<&HardState>) {
+    // Each record: its data and about 40 bytes of framing and entry fields.
+    encoder.bytes.reserve(entries.iter().map(|e| e.data.len() + 48).sum::<usize>() + 64);
     for entry in entries {
         encoder.record(wal::ENTRY_TYPE, &encode_entry(entry));
     }

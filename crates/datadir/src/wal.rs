@@ -43,7 +43,7 @@ impl Encoder {
 
     pub fn record(&mut self, kind: u64, data: &[u8]) {
         self.crc = crc::update(self.crc, data);
-        let mut writer = Writer::default();
+        let mut writer = Writer::with_capacity(data.len() + 24);
         writer.uint(1, kind).uint(2, u64::from(self.crc));
         if !data.is_empty() {
             writer.bytes(3, data);

@@ -67,6 +67,29 @@ pub fn default_members() -> Vec<MemberConfig> {
         .collect()
 }
 
+/// About what a request marshals to: its keys and values and a few bytes for each field.
+fn request_size(op: &RequestOp) -> u64 {
+    match op {
+        RequestOp::Put(put) => 16 + put.key.len() as u64 + put.value.len() as u64,
+        RequestOp::DeleteRange(delete) => 8 + delete.key.len() as u64 + delete.range_end.len() as u64,
+        RequestOp::Range(range) => 32 + range.key.len() as u64 + range.range_end.len() as u64,
+        RequestOp::Txn(txn) => {
+            let compares: u64 = txn
+                .compare
+                .iter()
+                .map(|c| {
+                    let value = match &c.target {
+                        playground_mvcc::request::CompareTarget::Value(v) => v.len() as u64,
+                        _ => 8,
+                    };
+                    8 + c.key.len() as u64 + c.range_end.len() as u64 + value
+                })
+                .sum();
+            compares + txn.success.iter().chain(&txn.failure).map(request_size).sum::<u64>()
+        }
+    }
+}
+
 /// The response header etcd attaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Header {
@@ -179,7 +202,7 @@ impl Cluster {
         let Some(leader) = self.leader() else { return };
         for member in self.members.clone() {
             // A member publishes itself once it knows the leader (etcd retries until it can).
-            self.run_until(5_000_000, |c| c.world.status(member.id).is_some_and(|s| s.leader != 0));
+            self.run_until(5_000_000, |c| c.world.raft_brief(member.id).is_some_and(|(leader, _, _)| leader != 0));
             let id = self.request_id();
             self.propose(
                 member.id,
@@ -391,7 +414,7 @@ impl Cluster {
     }
 
     fn header(&self, member: NodeId, revision: i64) -> Header {
-        let raft_term = self.world.status(member).map_or(0, |s| s.term);
+        let raft_term = self.world.raft_brief(member).map_or(0, |(_, term, _)| term);
         Header { cluster_id: self.cluster_id, member_id: member, revision, raft_term }
     }
 
@@ -406,7 +429,9 @@ impl Cluster {
     /// Proposes on `member` and waits until it applied the request.
     fn request(&mut self, member: NodeId, request: Request) -> Result<(Response, Header), Error> {
         self.check_up(member)?;
-        if !self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.world.status(member).is_some_and(|s| s.leader != 0))
+        if !self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
+            c.world.raft_brief(member).is_some_and(|(leader, _, _)| leader != 0)
+        })
         {
             return Err(if self.member(member).is_some() { Error::NoLeader } else { Error::Unavailable });
         }
@@ -437,7 +462,7 @@ impl Cluster {
 
     fn check_size(&self, op: &RequestOp) -> Result<(), Error> {
         let flags = self.flags.borrow();
-        let size = (Envelope { id: 0, origin: 0, request: Request::Kv(op.clone()) }).encode().len() as u64;
+        let size = request_size(op);
         // etcd compares the marshalled request with `--max-request-bytes`.
         if size > flags.max_request_bytes {
             return Err(Error::RequestTooLarge);
@@ -478,6 +503,45 @@ impl Cluster {
         }
     }
 
+    /// Many write requests in flight at once on one member, as many clients would send them
+    /// (raft batches them into few WAL writes); answers in request order.
+    pub fn kv_concurrent(&mut self, member: NodeId, ops: Vec<RequestOp>) -> Vec<Result<(ResponseOp, Header), Error>> {
+        let mut pending = Vec::with_capacity(ops.len());
+        for op in ops {
+            let checked = match &op {
+                RequestOp::Range(_) => Err(Error::Internal("kv_concurrent takes writes".into())),
+                op => self.check_size(op),
+            };
+            let request = Request::Kv(op);
+            match checked.and_then(|()| self.check_quota(member, &request)) {
+                Ok(()) => {
+                    let id = self.request_id();
+                    self.propose(member, Envelope { id, origin: member, request });
+                    pending.push(Ok(id));
+                }
+                Err(error) => pending.push(Err(error)),
+            }
+        }
+        // Entries apply in log order, so the last one answered means all were (a proposal lost
+        // to a leader change times out, as its client would).
+        if let Some(last) = pending.iter().rev().find_map(|p| p.as_ref().ok().copied()) {
+            self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.member(member).is_none_or(|m| m.has_result(last)));
+        }
+        pending
+            .into_iter()
+            .map(|p| {
+                let id = p?;
+                let (result, revision) =
+                    self.member_mut(member).and_then(|m| m.take_result(id)).ok_or(Error::Timeout)?;
+                let header = self.header(member, revision);
+                match result? {
+                    Response::Kv(response) => Ok((response, header)),
+                    _ => Err(Error::Internal("unexpected response".into())),
+                }
+            })
+            .collect()
+    }
+
     fn range(
         &mut self,
         member: NodeId,
@@ -487,8 +551,8 @@ impl Cluster {
         if !serializable {
             let caught_up = self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
                 let Some(leader) = c.leader() else { return false };
-                let commit = c.world.status(leader).map_or(u64::MAX, |s| s.commit);
-                c.world.status(member).is_some_and(|s| s.leader != 0)
+                let commit = c.world.raft_brief(leader).map_or(u64::MAX, |(_, _, commit)| commit);
+                c.world.raft_brief(member).is_some_and(|(leader, _, _)| leader != 0)
                     && c.world.app(member).is_some_and(|app| app.consistent_index() >= commit)
                     && !c.world.apply_stalled(member)
             });

