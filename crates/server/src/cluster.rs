@@ -202,7 +202,9 @@ impl Cluster {
         let Some(leader) = self.leader() else { return };
         for member in self.members.clone() {
             // A member publishes itself once it knows the leader (etcd retries until it can).
-            self.run_until(5_000_000, |c| c.world.raft_brief(member.id).is_some_and(|(leader, _, _)| leader != 0));
+            self.run_until(5_000_000, |c| {
+                c.world.raft_brief(member.id).is_some_and(|(leader, _, _)| leader != 0)
+            });
             let id = self.request_id();
             self.propose(
                 member.id,
@@ -431,8 +433,7 @@ impl Cluster {
         self.check_up(member)?;
         if !self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
             c.world.raft_brief(member).is_some_and(|(leader, _, _)| leader != 0)
-        })
-        {
+        }) {
             return Err(if self.member(member).is_some() { Error::NoLeader } else { Error::Unavailable });
         }
         let id = self.request_id();
@@ -505,7 +506,11 @@ impl Cluster {
 
     /// Many write requests in flight at once on one member, as many clients would send them
     /// (raft batches them into few WAL writes); answers in request order.
-    pub fn kv_concurrent(&mut self, member: NodeId, ops: Vec<RequestOp>) -> Vec<Result<(ResponseOp, Header), Error>> {
+    pub fn kv_concurrent(
+        &mut self,
+        member: NodeId,
+        ops: Vec<RequestOp>,
+    ) -> Vec<Result<(ResponseOp, Header), Error>> {
         let mut pending = Vec::with_capacity(ops.len());
         for op in ops {
             let checked = match &op {
@@ -725,7 +730,7 @@ impl Cluster {
                     raft_index: raft.as_ref().map_or(0, |r| r.last_index),
                     applied_index: state.map_or(0, |s| s.consistent_index()),
                     revision: state.map_or(0, |s| s.store.current_revision()),
-                    compact_revision: state.map_or(0, |s| s.store.compact_revision()),
+                    compact_revision: state.map_or(0, |s| s.store.compact_revision().max(0)),
                     db_size: state.map_or(0, |s| s.db_size()),
                     db_size_in_use: state.map_or(0, |s| s.db_size_in_use()),
                     quota,

@@ -62,6 +62,22 @@ impl fmt::Display for FlagError {
     }
 }
 
+/// The flags the playground acts on.
+const HONOURED: &[&str] = &[
+    "quota-backend-bytes",
+    "snapshot-count",
+    "experimental-snapshot-catchup-entries",
+    "snapshot-catchup-entries",
+    "auto-compaction-mode",
+    "auto-compaction-retention",
+    "heartbeat-interval",
+    "election-timeout",
+    "max-request-bytes",
+    "max-txn-ops",
+    "backend-batch-interval",
+    "backend-batch-limit",
+];
+
 /// Flags etcd has that the playground accepts and ignores (where data lives, what to listen on:
 /// the virtual cluster decides those).
 const ACCEPTED: &[&str] = &[
@@ -90,6 +106,10 @@ impl Flags {
             let body = arg.trim_start_matches('-');
             if body.len() == arg.len() || body.is_empty() {
                 return Err(FlagError::Unknown(arg.clone()));
+            }
+            let name_only = body.split_once('=').map_or(body, |(name, _)| name);
+            if !HONOURED.contains(&name_only) && !ACCEPTED.contains(&name_only) {
+                return Err(FlagError::Unknown(name_only.to_string()));
             }
             let (name, value) = match body.split_once('=') {
                 Some((name, value)) => (name.to_string(), value.to_string()),

@@ -22,7 +22,10 @@ fn guide_workload_in_wasm() {
         cluster.kv(member, op, false).expect("put");
     }
     let seconds = (js_sys::Date::now() - started) / 1000.0;
-    console_log!("wasm puts through the 3-member virtual cluster, 1 client:    {:>9.0} puts/s", puts as f64 / seconds);
+    console_log!(
+        "wasm puts through the 3-member virtual cluster, 1 client:    {:>9.0} puts/s",
+        puts as f64 / seconds
+    );
     let (clients, rounds) = (100, 300);
     let started = js_sys::Date::now();
     for round in 0..rounds {

@@ -135,7 +135,8 @@ fn bench() -> Result<(), String> {
     let tools = tools::ensure_build()?;
     // Real etcd runs the guide's fill loop for comparison; without it that line says skipped.
     let real_etcd = tools::ensure_real_etcd().is_ok();
-    let mut guide = step::cargo(&["run", "--release", "--locked", "-p", "playground-shell", "--example", "guide_bench"]);
+    let mut guide =
+        step::cargo(&["run", "--release", "--locked", "-p", "playground-shell", "--example", "guide_bench"]);
     if real_etcd {
         guide.env("ETCD_BIN_DIR", tools::real_etcd_dir());
     }
