@@ -27,13 +27,13 @@ fn read(session: &mut Session) -> (Vec<MemberState>, u64) {
 pub fn App() -> impl IntoView {
     let seed = seed_from_url();
     let session = StoredValue::new_local(Session::new(Shell::new(seed)));
-    let (initial, start) = session.try_update_value(|s| read(s)).unwrap_or_default();
+    let (initial, start) = session.try_update_value(read).unwrap_or_default();
     let members = RwSignal::new(initial);
     let now = RwSignal::new(start);
     let playing = RwSignal::new(true);
     let speed = RwSignal::new(1u32);
     let refresh = move || {
-        if let Some((states, micros)) = session.try_update_value(|s| read(s)) {
+        if let Some((states, micros)) = session.try_update_value(read) {
             members.set(states);
             now.set(micros);
         }

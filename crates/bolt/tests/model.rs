@@ -52,7 +52,7 @@ fn key(rng: &mut Rng) -> Vec<u8> {
     // Mostly small keys, with sequential ones (as etcd's revisions are) and some large values.
     match rng.below(3) {
         0 => format!("k{:04}", rng.below(400)).into_bytes(),
-        1 => (rng.below(2000) as u64).to_be_bytes().to_vec(),
+        1 => rng.below(2000).to_be_bytes().to_vec(),
         _ => format!("key/{}", rng.below(50)).into_bytes(),
     }
 }

@@ -10,7 +10,7 @@ use playground_datadir::membership;
 use playground_mvcc::request::{RangeRequest, RequestOp, ResponseOp};
 use playground_mvcc::snapshot;
 use playground_raft::{NodeId, Role};
-use playground_sim::{Application, OpenApplication, World};
+use playground_sim::{Application, OpenApplication, World, WorldEvent};
 
 use crate::apply::{EtcdMember, Response};
 use crate::compactor::Compactor;
@@ -310,7 +310,69 @@ impl Cluster {
                     let now = self.world.now_micros();
                     self.world.advance(until.saturating_sub(now));
                     self.log.set_now(self.world.now_micros());
+                    self.collect_events();
                     return;
+                }
+            }
+        }
+    }
+
+    /// Turns what the world reports (snapshots, compactions, leaders) into etcd's log lines.
+    fn collect_events(&mut self) {
+        for (at, member, event) in self.world.take_events() {
+            let log = &self.log;
+            match event {
+                WorldEvent::BecameLeader { term } => {
+                    log.push_at(at, member, &format!("{member:x} became leader at term {term}"), &[])
+                }
+                WorldEvent::SnapshotSaved { applied, previous, count } => {
+                    log.push_at(
+                        at,
+                        member,
+                        "triggering snapshot",
+                        &[
+                            ("local-member-applied-index", applied.to_string()),
+                            ("local-member-snapshot-index", previous.to_string()),
+                            ("local-member-snapshot-count", count.to_string()),
+                        ],
+                    );
+                    log.push_at(at, member, "saved snapshot", &[("snapshot-index", applied.to_string())]);
+                }
+                WorldEvent::LogCompacted { index } => {
+                    log.push_at(at, member, "compacted Raft logs", &[("compact-index", index.to_string())])
+                }
+                WorldEvent::SnapshotSent { to, index, bytes } => {
+                    let fields = [
+                        ("snapshot-index", index.to_string()),
+                        ("remote-peer-id", format!("{to:x}")),
+                        ("bytes", bytes.to_string()),
+                    ];
+                    log.push_at(at, member, "sending database snapshot", &fields);
+                    log.push_at(at, member, "sent database snapshot", &fields);
+                }
+                WorldEvent::SnapshotApplied { from, index, bytes } => {
+                    log.push_at(
+                        at,
+                        member,
+                        "receiving database snapshot",
+                        &[
+                            ("remote-snapshot-sender-id", format!("{from:x}")),
+                            ("incoming-snapshot-index", index.to_string()),
+                            ("bytes", bytes.to_string()),
+                        ],
+                    );
+                    log.push_at(
+                        at,
+                        member,
+                        "applied incoming Raft snapshot",
+                        &[("snapshot-index", index.to_string())],
+                    );
+                    log.push_at(
+                        at,
+                        member,
+                        "restored mvcc store",
+                        &[("consistent-index", index.to_string())],
+                    );
                 }
             }
         }
@@ -328,6 +390,7 @@ impl Cluster {
     }
 
     fn fire_timers(&mut self) {
+        self.collect_events();
         let now = self.world.now_micros();
         self.log.set_now(now);
         for id in self.members.iter().map(|m| m.id).collect::<Vec<_>>() {
@@ -387,6 +450,7 @@ impl Cluster {
         while !done(self) {
             let now = self.world.now_micros();
             if now >= until {
+                self.collect_events();
                 return false;
             }
             let timer = self.next_timer().filter(|&at| at <= until);
@@ -401,11 +465,13 @@ impl Cluster {
                 }
                 _ => {
                     self.world.advance(until - now);
+                    self.collect_events();
                     return done(self);
                 }
             }
         }
         self.log.set_now(self.world.now_micros());
+        self.collect_events();
         true
     }
 
@@ -581,7 +647,7 @@ impl Cluster {
         } else {
             // etcd's id generator: the member id's low bits, then a counter.
             ((member & 0xffff) << 47
-                | (self.world.now_micros() / 1000 & 0xff_ffff) << 8
+                | ((self.world.now_micros() / 1000) & 0xff_ffff) << 8
                 | (self.next_request & 0xff)) as i64
                 & i64::MAX
         };
@@ -657,6 +723,33 @@ impl Cluster {
             errors,
             is_learner: raft.learners.contains(&member),
         })
+    }
+
+    /// `GET /metrics` on a member's client URL.
+    pub fn metrics(&self, member: NodeId) -> Result<String, Error> {
+        let state = self.member(member).ok_or(Error::Unavailable)?;
+        let (leader, term, commit) = self.world.raft_brief(member).ok_or(Error::Unavailable)?;
+        let leader_changes =
+            self.log.since(0).iter().filter(|l| l.msg.contains(" became leader at term ")).count() as u64;
+        let keys = state
+            .store
+            .range(&[0], &[0], playground_mvcc::RangeOptions { count: true, ..Default::default() })
+            .map_or(0, |r| r.count as u64);
+        Ok(crate::metrics::render(&crate::metrics::MemberMetrics {
+            db_size: state.db_size(),
+            db_size_in_use: state.db_size_in_use(),
+            quota: state.quota().unwrap_or(0),
+            has_leader: leader != 0,
+            is_leader: leader == member,
+            leader_changes,
+            revision: state.store.current_revision(),
+            compact_revision: state.store.compact_revision().max(0),
+            keys,
+            committed_index: commit,
+            applied_index: state.consistent_index(),
+            term,
+            alarms: state.alarms.len() as u64,
+        }))
     }
 
     /// `hashkv`: the hash of the keyspace up to `revision` (0: the current one).

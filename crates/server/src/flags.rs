@@ -158,22 +158,21 @@ impl Flags {
             other if ACCEPTED.contains(&other) => {}
             other => return Err(FlagError::Unknown(other.to_string())),
         }
-        if self.auto_compaction().is_err() {
-            return Err(invalid());
-        }
-        Ok(())
+        self.auto_compaction().map(|_| ())
     }
 
     /// The auto-compaction retention: a period in milliseconds (periodic) or a revision count;
     /// None when off.
-    pub fn auto_compaction(&self) -> Result<Option<(CompactionMode, u64)>, ()> {
+    pub fn auto_compaction(&self) -> Result<Option<(CompactionMode, u64)>, FlagError> {
         let text = self.auto_compaction_retention.as_str();
+        let invalid =
+            || FlagError::Invalid { flag: "auto-compaction-retention".into(), value: text.to_string() };
         let value = match (&self.auto_compaction_mode, text.parse::<u64>()) {
             (_, Ok(0)) => return Ok(None),
             (CompactionMode::Periodic, Ok(hours)) => hours * 3_600_000,
             (CompactionMode::Revision, Ok(revisions)) => revisions,
-            (CompactionMode::Periodic, Err(_)) => parse_duration_ms(text).ok_or(())?,
-            (CompactionMode::Revision, Err(_)) => return Err(()),
+            (CompactionMode::Periodic, Err(_)) => parse_duration_ms(text).ok_or_else(invalid)?,
+            (CompactionMode::Revision, Err(_)) => return Err(invalid()),
         };
         Ok((value > 0).then(|| (self.auto_compaction_mode.clone(), value)))
     }

@@ -11,6 +11,7 @@ mod compactor;
 mod error;
 mod flags;
 pub mod log;
+pub mod metrics;
 mod quota;
 mod request;
 

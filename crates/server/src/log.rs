@@ -39,6 +39,15 @@ impl Log {
         });
     }
 
+    /// A line stamped with the virtual time it happened at (events the world reports later).
+    pub fn push_at(&self, at_micros: u64, member: u64, msg: &str, fields: &[(&'static str, String)]) {
+        let line = LogLine { at_micros, member, level: "info", msg: msg.into(), fields: fields.to_vec() };
+        let mut lines = self.lines.borrow_mut();
+        // Kept in time order: after every line stamped at or before it.
+        let at = lines.partition_point(|l| l.at_micros <= at_micros);
+        lines.insert(at, line);
+    }
+
     pub fn info(&self, member: u64, msg: &str, fields: &[(&'static str, String)]) {
         self.push(member, "info", msg, fields);
     }
@@ -119,6 +128,12 @@ impl LogLine {
     }
 }
 
+/// The virtual time as zap's epoch float (`1795520461.389864`), as etcdctl's snapshot lines
+/// stamp it.
+pub fn unix_seconds(micros: u64) -> String {
+    format!("{}.{:06}", EPOCH_UNIX_SECONDS + micros / 1_000_000, micros % 1_000_000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,10 +143,4 @@ mod tests {
         assert_eq!(timestamp(0), "2026-01-01T00:00:00.000Z");
         assert_eq!(timestamp(86_400_000_000 * 59 + 3_723_456_000), "2026-03-01T01:02:03.456Z");
     }
-}
-
-/// The virtual time as zap's epoch float (`1795520461.389864`), as etcdctl's snapshot lines
-/// stamp it.
-pub fn unix_seconds(micros: u64) -> String {
-    format!("{}.{:06}", EPOCH_UNIX_SECONDS + micros / 1_000_000, micros % 1_000_000)
 }

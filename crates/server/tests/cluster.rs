@@ -152,5 +152,10 @@ fn a_killed_follower_that_missed_many_writes_gets_a_snapshot() {
     assert!(cluster.run_until(30_000_000, |c| { c.member_states().iter().all(|s| s.revision == 6001) }));
     let state = cluster.member_states().into_iter().find(|s| s.id == follower).unwrap();
     assert!(state.snapshot_index > 5000, "caught up from a snapshot: {state:?}");
+    let log = cluster.log().since(0);
+    let sent =
+        log.iter().find(|l| l.msg == "sent database snapshot").expect("the leader logs the snapshot it sent");
+    assert!(sent.fields.contains(&("remote-peer-id", format!("{follower:x}"))));
+    assert!(log.iter().any(|l| l.member == follower && l.msg == "applied incoming Raft snapshot"));
     check_all(&cluster);
 }

@@ -60,4 +60,6 @@ scripts!(
     maintenance_guide,
     etcdutl,
     bbolt,
+    raft_snapshot,
+    metrics,
 );

@@ -14,4 +14,4 @@ mod world;
 
 pub use app::{Application, EntryLog, OpenApplication};
 pub use network::Network;
-pub use world::{MemberView, World, TICK_MICROS};
+pub use world::{MemberView, World, WorldEvent, TICK_MICROS};

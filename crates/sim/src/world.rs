@@ -76,6 +76,21 @@ fn save_snapshot(snaps: &mut BTreeMap<String, SharedDisk>, snapshot: &Snapshot) 
     }
 }
 
+/// What happened on a member that etcd logs: the server turns these into its log lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorldEvent {
+    /// `--snapshot-count` entries applied since the last snapshot: one is taken.
+    SnapshotSaved { applied: u64, previous: u64, count: u64 },
+    /// The raft log was compacted up to this index, after a snapshot.
+    LogCompacted { index: u64 },
+    /// The leader sent its db to a follower behind its first index.
+    SnapshotSent { to: NodeId, index: u64, bytes: u64 },
+    /// A follower received and applied the leader's db.
+    SnapshotApplied { from: NodeId, index: u64, bytes: u64 },
+    /// A member became leader.
+    BecameLeader { term: u64 },
+}
+
 /// A member as the UI and tests see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberView {
@@ -103,6 +118,10 @@ pub struct World {
     /// Entries kept in the log behind a snapshot for slow followers (etcd keeps 5000).
     pub catch_up_entries: u64,
     open_app: OpenApplication,
+    /// Events since the last [`World::take_events`], with when and where they happened.
+    events_log: Vec<(u64, NodeId, WorldEvent)>,
+    /// Each member's role as last seen, to notice a new leader.
+    last_roles: BTreeMap<NodeId, (Role, u64)>,
 }
 
 impl World {
@@ -124,6 +143,8 @@ impl World {
             snapshot_count: 0,
             catch_up_entries: 5000,
             open_app,
+            events_log: Vec::new(),
+            last_roles: BTreeMap::new(),
         };
         for &id in ids {
             let mut config = Config::new(id, ids.to_vec());
@@ -262,6 +283,10 @@ impl World {
             return;
         }
         let Some(raft) = member.raft.as_mut() else { return };
+        if raft.role == Role::Leader && self.last_roles.get(&id) != Some(&(Role::Leader, raft.term)) {
+            self.events_log.push((self.now, id, WorldEvent::BecameLeader { term: raft.term }));
+        }
+        self.last_roles.insert(id, (raft.role, raft.term));
         let ready = raft.ready();
         if !ready.entries.is_empty() || ready.hard_state.is_some() {
             let mut encoder = wal::Encoder::continuing(member.wal_crc);
@@ -287,6 +312,10 @@ impl World {
         for m in ready.messages {
             let lost = self.network.is_cut(m.from, m.to)
                 || (self.network.loss_percent > 0 && self.rng.next_u64() % 100 < self.network.loss_percent);
+            if m.kind == MessageType::Snap && !lost {
+                let (index, bytes) = m.snapshot.as_ref().map_or((0, 0), |s| (s.index, s.data.len() as u64));
+                self.events_log.push((self.now, m.from, WorldEvent::SnapshotSent { to: m.to, index, bytes }));
+            }
             if m.kind == MessageType::Snap {
                 // The transport tells raft whether the snapshot got through.
                 snapshot_reports.push((m.to, !lost));
@@ -334,6 +363,15 @@ impl World {
                 // skipped (etcd's consistent index).
                 let held = member.app.as_ref().map_or(0, |app| app.consistent_index());
                 member.applied_index = received.index.max(held);
+                self.events_log.push((
+                    now,
+                    id,
+                    WorldEvent::SnapshotApplied {
+                        from: raft.leader,
+                        index: received.index,
+                        bytes: received.data.len() as u64,
+                    },
+                ));
                 member.last_snapshot_index = received.index;
                 save_snapshot(&mut member.snaps, &received);
             }
@@ -355,6 +393,18 @@ impl World {
             if snapshot_count > 0 && last.0 >= member.last_snapshot_index + snapshot_count {
                 let data = app.snapshot_data();
                 if raft.create_snapshot(last.0, data.clone()) {
+                    let previous = member.last_snapshot_index;
+                    self.events_log.push((
+                        now,
+                        id,
+                        WorldEvent::SnapshotSaved { applied: last.0, previous, count: snapshot_count },
+                    ));
+                    // etcd keeps `catch_up` entries behind the snapshot (index 1 at least).
+                    self.events_log.push((
+                        now,
+                        id,
+                        WorldEvent::LogCompacted { index: last.0.saturating_sub(catch_up).max(1) },
+                    ));
                     let snapshot = Snapshot {
                         index: last.0,
                         term: last.1,
@@ -549,6 +599,11 @@ impl World {
     }
 
     // ---- what the world looks like -----------------------------------------------------
+
+    /// What happened since the last call (snapshots, log compactions, leaders), oldest first.
+    pub fn take_events(&mut self) -> Vec<(u64, NodeId, WorldEvent)> {
+        std::mem::take(&mut self.events_log)
+    }
 
     /// When the next event is due, if any.
     pub fn next_event_at(&self) -> Option<u64> {

@@ -480,7 +480,7 @@ mod tests {
         assert_eq!(format_g(0.0001, 6, false), "0.0001");
         assert_eq!(format_g(1e20, 6, false), "1e+20");
         assert_eq!(format_g(100000.0, 6, false), "100000");
-        assert_eq!(format_g(3.14159, 3, false), "3.14");
+        assert_eq!(format_g(3.24159, 3, false), "3.24");
         assert_eq!(format_g(0.000525322, 6, false), "0.000525322");
         assert_eq!(format_g(2.9574e-05, 6, false), "2.9574e-05");
     }

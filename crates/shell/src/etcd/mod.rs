@@ -2,10 +2,12 @@
 //! `bbolt` inspector on files, and `etcd` (re)starting the cluster's members.
 
 mod bbolt;
-mod etcd;
+mod curl;
 mod etcdctl;
 mod etcdutl;
 mod humanize;
+mod playground;
+mod server;
 mod table;
 
 use std::rc::Rc;
@@ -64,7 +66,7 @@ pub(crate) fn register(registry: &mut Registry) {
                 "--max-txn-ops=",
                 "--version",
             ],
-            run: etcd::etcd,
+            run: server::etcd,
         }),
     );
     registry.register(
@@ -83,7 +85,15 @@ pub(crate) fn register(registry: &mut Registry) {
                 "advance",
                 "log",
             ],
-            run: etcd::playground,
+            run: playground::playground,
+        }),
+    );
+    registry.register(
+        "curl",
+        Rc::new(FnCommand {
+            summary: "fetch a member's /metrics, /health or /version (http://127.0.0.1:2379/metrics)",
+            flags: &["-s", "-f", "-L"],
+            run: curl::curl,
         }),
     );
     registry.register(

@@ -76,10 +76,8 @@ pub fn put(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
     };
     let lease = match client.args.get("lease") {
         None => 0,
-        Some(text) => match i64::from_str_radix(text, 16) {
-            Ok(id) => id,
-            Err(_) => 0x7fff_ffff_ffff_ffff,
-        },
+        // An id that does not parse names no lease: the server answers "lease not found".
+        Some(text) => i64::from_str_radix(text, 16).unwrap_or(0x7fff_ffff_ffff_ffff),
     };
     let prev_kv = client.args.flag("prev-kv");
     let op = RequestOp::Put(PutRequest {
