@@ -148,12 +148,28 @@ pub struct Cluster {
 impl Cluster {
     /// A new cluster of `members`, started and settled (a leader elected, members published).
     pub fn new(seed: u64, members: Vec<MemberConfig>, flags: Flags) -> Cluster {
+        Cluster::from_db(seed, members, flags, None)
+    }
+
+    /// A new cluster whose members start from `db` (a restored snapshot's `member/snap/db`),
+    /// or empty. The restored db's consistent index covers the bootstrap entries, as
+    /// `etcdutl snapshot restore` writes it.
+    pub fn from_db(seed: u64, members: Vec<MemberConfig>, flags: Flags, db: Option<Vec<u8>>) -> Cluster {
         let flags = Rc::new(RefCell::new(flags));
         let log = Log::default();
         let ids: Vec<NodeId> = members.iter().map(|m| m.id).collect();
         let open: OpenApplication = {
             let (flags, log) = (flags.clone(), log.clone());
-            Rc::new(move |id, disk, fresh| {
+            Rc::new(move |id, mut disk: playground_bolt::SharedDisk, fresh| {
+                let fresh = match (&db, fresh) {
+                    (Some(bytes), true) => {
+                        use playground_bolt::Disk;
+                        disk.write_at(0, bytes).ok()?;
+                        disk.sync().ok()?;
+                        false
+                    }
+                    _ => fresh,
+                };
                 EtcdMember::open(id, disk, fresh, flags.clone(), log.clone(), 0)
                     .map(|m| Box::new(m) as Box<dyn Application>)
             })

@@ -167,3 +167,42 @@ fn remove_tree(cx: &mut Context<'_>, path: &str) -> Result<(), FsError> {
     }
     cx.fs().remove_dir(path)
 }
+
+/// `find PATH...`: every file and directory under each path, as GNU find lists them with no
+/// expression (the path as given, then what lies below, directory by directory).
+pub fn find(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+    let mut operands: Vec<String> = args[1..].to_vec();
+    if let Some(option) = operands.iter().find(|a| a.starts_with('-')) {
+        cx.err(format!("find: the playground's find takes paths only, not '{option}'\n"))?;
+        return Ok(1);
+    }
+    if operands.is_empty() {
+        operands.push(".".to_string());
+    }
+    let mut status = 0;
+    let mut out = String::new();
+    for operand in operands {
+        let root = cx.resolve(&operand);
+        if cx.fs().metadata(&root).is_err() {
+            cx.err(format!("find: ‘{operand}’: No such file or directory\n"))?;
+            status = 1;
+            continue;
+        }
+        // Depth first, entries in the order the filesystem lists them.
+        let mut stack = vec![(root, operand.trim_end_matches('/').to_string())];
+        while let Some((path, shown)) = stack.pop() {
+            out.push_str(&shown);
+            out.push('\n');
+            let Ok(meta) = cx.fs().metadata(&path) else { continue };
+            if !meta.is_dir {
+                continue;
+            }
+            let Ok(entries) = cx.fs().list(&path) else { continue };
+            for (name, _) in entries.into_iter().rev() {
+                stack.push((format!("{}/{name}", path.trim_end_matches('/')), format!("{shown}/{name}")));
+            }
+        }
+    }
+    cx.out(out)?;
+    Ok(status)
+}

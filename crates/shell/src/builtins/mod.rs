@@ -53,6 +53,8 @@ const BUILTINS: &[(&str, FnCommand)] = &[
     ("fgrep", FnCommand { summary: "grep -F", flags: grep::FLAGS, run: grep::fgrep }),
     ("grep", FnCommand { summary: "print lines that match patterns", flags: grep::FLAGS, run: grep::grep }),
     ("head", FnCommand { summary: "print the first lines of input", flags: &["-n", "-c"], run: text::head }),
+    ("sort", FnCommand { summary: "sort lines", flags: &["-n", "-r", "-u"], run: text::sort }),
+    ("find", FnCommand { summary: "list a directory tree", flags: &[], run: files::find }),
     ("tr", FnCommand { summary: "translate or delete characters", flags: &["-d"], run: text::tr }),
     ("help", FnCommand { summary: "list the commands", flags: &[], run: shell::help }),
     ("history", FnCommand { summary: "list the commands typed so far", flags: &["-c"], run: shell::history }),

@@ -434,3 +434,65 @@ pub fn tr(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     cx.out(out)?;
     Ok(0)
 }
+
+/// `sort [-r] [-n] [-u] [FILE...]`: lines in byte order (the C locale), numbers with -n.
+pub fn sort(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+    let (mut reverse, mut numeric, mut unique) = (false, false, false);
+    let mut files = Vec::new();
+    for arg in &args[1..] {
+        match arg.as_str() {
+            "-r" => reverse = true,
+            "-n" => numeric = true,
+            "-u" => unique = true,
+            "-rn" | "-nr" => (reverse, numeric) = (true, true),
+            other if other.starts_with('-') && other.len() > 1 => {
+                cx.error("sort", format!("invalid option -- '{}'", other.trim_start_matches('-')))?;
+                cx.err("Try 'sort --help' for more information.\n")?;
+                return Ok(2);
+            }
+            other => files.push(other.to_string()),
+        }
+    }
+    let mut input = Vec::new();
+    if files.is_empty() {
+        input.extend_from_slice(cx.stdin());
+    }
+    for file in &files {
+        match cx.read_file(file) {
+            Ok(bytes) => input.extend_from_slice(&bytes),
+            Err(error) => {
+                cx.error("sort", format!("cannot read: {file}: {error}"))?;
+                return Ok(2);
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(&input).into_owned();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let number = |line: &str| {
+        let digits: String = line
+            .trim_start()
+            .chars()
+            .enumerate()
+            .take_while(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '-'))
+            .map(|(_, c)| c)
+            .collect();
+        digits.parse::<i64>().unwrap_or(0)
+    };
+    if numeric {
+        lines.sort_by(|a, b| number(a).cmp(&number(b)).then_with(|| a.cmp(b)));
+    } else {
+        lines.sort();
+    }
+    if reverse {
+        lines.reverse();
+    }
+    if unique {
+        lines.dedup_by(|a, b| if numeric { number(a) == number(b) } else { a == b });
+    }
+    let mut out = lines.join("\n");
+    if !lines.is_empty() {
+        out.push('\n');
+    }
+    cx.out(out)?;
+    Ok(0)
+}

@@ -1,7 +1,8 @@
 //! `etcd`: (re)starts the playground's members with the given flags, as restarting etcd with
 //! new flags on the same data directories would.
 
-use playground_server::Flags;
+use playground_server::{Cluster, Flags, MemberConfig};
+use rand_core::Rng;
 
 use super::humanize;
 use crate::command::{CommandResult, Context};
@@ -34,11 +35,24 @@ pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         cx.err(format!("{error}\n"))?;
         return Ok(EXIT_BAD_ARGS);
     }
+    let topology = match new_topology(cx, args) {
+        Ok(topology) => topology,
+        Err(message) => {
+            cx.err(format!("{message}\n"))?;
+            return Ok(EXIT_BAD_ARGS);
+        }
+    };
+    let seed = cx.rng().next_u64();
     let Some(cluster) = cx.world().cluster() else {
         cx.err("etcd: this terminal has no virtual cluster\n")?;
         return Ok(EXIT_ERROR);
     };
-    cluster.restart_with(flags.clone());
+    match topology {
+        // A cluster of its own (`--name`/`--initial-cluster`): the playground now runs it,
+        // from the data directory's db if `etcdutl snapshot restore` wrote one there.
+        Some((members, db)) => *cluster = Cluster::from_db(seed, members, flags.clone(), db),
+        None => cluster.restart_with(flags.clone()),
+    }
     let ts = playground_server::timestamp(cluster.now_micros());
     let mut lines = String::new();
     if let Some(quota) = playground_server::quota_bytes(flags.quota_backend_bytes) {
@@ -58,4 +72,49 @@ pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     }
     cx.err(lines)?;
     Ok(0)
+}
+
+fn flag_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if let Some(value) = arg.strip_prefix(&format!("--{name}=")) {
+            return Some(value);
+        }
+        if arg == &format!("--{name}") {
+            return iter.next().map(String::as_str);
+        }
+    }
+    None
+}
+
+/// A new cluster's members when the command line names them (`--name`, `--initial-cluster`,
+/// `--advertise-client-urls`, `--initial-cluster-token`), with the db found in `--data-dir`.
+/// A member's client URL is its advertised one, or (for the others) its peer port less one.
+#[allow(clippy::type_complexity)]
+fn new_topology(
+    cx: &mut Context<'_>,
+    args: &[String],
+) -> Result<Option<(Vec<MemberConfig>, Option<Vec<u8>>)>, String> {
+    let (Some(name), initial) = (flag_value(args, "name"), flag_value(args, "initial-cluster")) else {
+        return Ok(None);
+    };
+    let token = flag_value(args, "initial-cluster-token").unwrap_or("etcd-cluster");
+    let advertised = flag_value(args, "advertise-client-urls").unwrap_or("http://localhost:2379");
+    let peer = flag_value(args, "initial-advertise-peer-urls").unwrap_or("http://localhost:2380");
+    let default_cluster = format!("{name}={peer}");
+    let mut members = Vec::new();
+    for entry in initial.unwrap_or(&default_cluster).split(',') {
+        let Some((member, peer_url)) = entry.split_once('=') else {
+            return Err(format!("invalid value {entry:?} for flag -initial-cluster"));
+        };
+        let client = if member == name {
+            advertised.split(',').next().unwrap_or(advertised).to_string()
+        } else {
+            let (host, port) = peer_url.rsplit_once(':').unwrap_or((peer_url, "2380"));
+            format!("{host}:{}", port.parse::<u32>().map_or(2379, |p| p.saturating_sub(1)))
+        };
+        members.push(MemberConfig::new(member, peer_url, &client, token));
+    }
+    let db = flag_value(args, "data-dir").and_then(|dir| cx.read_file(&format!("{dir}/member/snap/db")).ok());
+    Ok(Some((members, db)))
 }

@@ -52,15 +52,16 @@ fn prefix_end(prefix: &[u8]) -> Vec<u8> {
     vec![0]
 }
 
-fn print_kv(out: &mut String, kv: &KeyValue, value_only: bool, keys_only: bool) {
+/// A key and its value as etcdctl prints them: raw bytes, a line each.
+fn print_kv(out: &mut Vec<u8>, kv: &KeyValue, value_only: bool, keys_only: bool) {
     if !value_only {
-        out.push_str(&String::from_utf8_lossy(&kv.key));
-        out.push('\n');
+        out.extend_from_slice(&kv.key);
+        out.push(b'\n');
     }
     if !keys_only {
-        out.push_str(&String::from_utf8_lossy(&kv.value));
+        out.extend_from_slice(&kv.value);
     }
-    out.push('\n');
+    out.push(b'\n');
 }
 
 pub fn put(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
@@ -98,17 +99,17 @@ pub fn put(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
         Format::Json => {
             let prev =
                 put.prev_kv.as_ref().map(|kv| format!(",\"prev_kv\":{}", kv_json(kv))).unwrap_or_default();
-            format!("{{\"header\":{}{prev}}}\n", header_json(&header))
+            format!("{{\"header\":{}{prev}}}\n", header_json(&header)).into_bytes()
         }
         Format::Fields => {
             let mut text = header_fields(&header);
             if let Some(kv) = &put.prev_kv {
                 text.push_str(&kv_fields(kv));
             }
-            text
+            text.into_bytes()
         }
         _ => {
-            let mut text = "OK\n".to_string();
+            let mut text = b"OK\n".to_vec();
             if let Some(kv) = put.prev_kv.as_ref().filter(|_| prev_kv) {
                 print_kv(&mut text, kv, false, false);
             }
@@ -183,6 +184,7 @@ pub fn get(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
     };
     let ResponseOp::Range(range) = response else { return Ok(EXIT_ERROR) };
     let mut text = String::new();
+    let mut raw = Vec::new();
     match client.format {
         Format::Json => {
             text.push_str(&format!("{{\"header\":{}", header_json(&header)));
@@ -208,11 +210,12 @@ pub fn get(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
         _ => {
             let value_only = client.args.flag("print-value-only");
             for kv in &range.kvs {
-                print_kv(&mut text, kv, value_only, keys_only);
+                print_kv(&mut raw, kv, value_only, keys_only);
             }
         }
     }
     cx.out(text)?;
+    cx.out(raw)?;
     Ok(0)
 }
 
@@ -237,6 +240,7 @@ pub fn del(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
     };
     let ResponseOp::DeleteRange(deleted) = response else { return Ok(EXIT_ERROR) };
     let mut text = String::new();
+    let mut raw = Vec::new();
     match client.format {
         Format::Json => {
             text.push_str(&format!("{{\"header\":{}", header_json(&header)));
@@ -259,11 +263,12 @@ pub fn del(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
         _ => {
             text.push_str(&format!("{}\n", deleted.deleted));
             for kv in &deleted.prev_kvs {
-                print_kv(&mut text, kv, false, false);
+                print_kv(&mut raw, kv, false, false);
             }
         }
     }
     cx.out(text)?;
+    cx.out(raw)?;
     Ok(0)
 }
 
@@ -384,20 +389,20 @@ pub fn txn(cx: &mut Context<'_>, client: &Client, _args: &[&str]) -> CommandResu
         Ok(Ok(answer)) => answer,
     };
     let ResponseOp::Txn(txn) = response else { return Ok(EXIT_ERROR) };
-    let mut text = String::new();
+    let mut text = Vec::new();
     if client.format == Format::Json {
-        text.push_str(&format!("{{\"header\":{}", header_json(&header)));
+        text.extend_from_slice(format!("{{\"header\":{}", header_json(&header)).as_bytes());
         if txn.succeeded {
-            text.push_str(",\"succeeded\":true");
+            text.extend_from_slice(b",\"succeeded\":true");
         }
-        text.push_str("}\n");
+        text.extend_from_slice(b"}\n");
     } else {
-        text.push_str(if txn.succeeded { "SUCCESS\n" } else { "FAILURE\n" });
+        text.extend_from_slice(if txn.succeeded { b"SUCCESS\n" } else { b"FAILURE\n" });
         for response in &txn.responses {
-            text.push('\n');
+            text.push(b'\n');
             match response {
-                ResponseOp::Put(_) => text.push_str("OK\n"),
-                ResponseOp::DeleteRange(d) => text.push_str(&format!("{}\n", d.deleted)),
+                ResponseOp::Put(_) => text.extend_from_slice(b"OK\n"),
+                ResponseOp::DeleteRange(d) => text.extend_from_slice(format!("{}\n", d.deleted).as_bytes()),
                 ResponseOp::Range(r) => {
                     for kv in &r.kvs {
                         print_kv(&mut text, kv, false, false);

@@ -2,6 +2,7 @@
 //! command talks to, and errors printed as etcdctl prints them (the client's retry warning,
 //! then `Error: ...`). Commands live in [`kv`] and [`ops`]; the formats in [`output`].
 
+mod help;
 mod kv;
 mod ops;
 mod output;
@@ -53,6 +54,12 @@ const VALUE_FLAGS: &[&str] = &[
     "discovery-srv-name",
     "peer-urls",
     "learner-promote",
+    // snapshot restore's, handed on to etcdutl
+    "name",
+    "initial-cluster",
+    "initial-cluster-token",
+    "initial-advertise-peer-urls",
+    "wal-dir",
 ];
 
 const BOOL_FLAGS: &[&str] = &[
@@ -77,6 +84,7 @@ const BOOL_FLAGS: &[&str] = &[
     "keys",
     "auto-compact",
     "auto-defrag",
+    "skip-hash-check",
 ];
 
 /// A parsed command line: the words, and the flags with their values.
@@ -158,10 +166,27 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
     let mut args = match parse(&argv[1..]) {
         Ok(args) => args,
         Err(message) => {
-            cx.err(format!("Error: {message}\n"))?;
+            // cobra prints the command's usage, then etcdctl the error, twice.
+            let words: Vec<&str> =
+                argv[1..].iter().map(String::as_str).filter(|w| !w.starts_with('-')).collect();
+            if let Some(page) = help::page(&words[..words.len().min(2)]).filter(|_| !words.is_empty()) {
+                cx.out(page)?;
+            }
+            cx.err(format!("Error: {message}\n\nError: {message}\n"))?;
             return Ok(EXIT_ERROR);
         }
     };
+    let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
+    if args.flag("help") {
+        let page =
+            help::page(&words[..words.len().min(2)]).or_else(|| help::page(&words[..words.len().min(1)]));
+        cx.out(page.unwrap_or(help::page(&[]).unwrap_or_default()))?;
+        return Ok(0);
+    }
+    if let Some(page) = help::group_page(&words) {
+        cx.out(page)?;
+        return Ok(0);
+    }
     // ETCDCTL_* variables stand for the global flags not given.
     for (var, flag) in [
         ("ETCDCTL_ENDPOINTS", "endpoints"),
@@ -208,7 +233,10 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
     cx.world().advance(std::time::Duration::from_millis(CLIENT_START_MILLIS));
     let words: Vec<&str> = client.args.words.iter().map(String::as_str).collect();
     match words.as_slice() {
-        [] => usage(cx),
+        [] => {
+            cx.out(help::page(&[]).unwrap_or_default())?;
+            Ok(0)
+        }
         ["version", ..] => {
             cx.out(format!(
                 "etcdctl version: {}\nAPI version: {}\n",
@@ -257,32 +285,6 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
             Ok(EXIT_ERROR)
         }
     }
-}
-
-fn usage(cx: &mut Context<'_>) -> CommandResult {
-    cx.out(concat!(
-        "NAME:\n\tetcdctl - A simple command line client for etcd3.\n\n",
-        "USAGE:\n\tetcdctl [flags]\n\n",
-        "COMMANDS (in the playground):\n",
-        "\talarm disarm\t\tDisarms all alarms\n",
-        "\talarm list\t\tLists all alarms\n",
-        "\tcompaction\t\tCompacts the event history in etcd\n",
-        "\tdefrag\t\t\tDefragments the storage of the etcd members with given endpoints\n",
-        "\tdel\t\t\tRemoves the specified key or range of keys [key, range_end)\n",
-        "\tendpoint hashkv\t\tPrints the KV history hash for each endpoint in --endpoints\n",
-        "\tendpoint health\t\tChecks the healthiness of endpoints specified in `--endpoints` flag\n",
-        "\tendpoint status\t\tPrints out the status of endpoints specified in `--endpoints` flag\n",
-        "\tget\t\t\tGets the key or a range of keys\n",
-        "\tlease grant\t\tCreates leases\n",
-        "\tlease revoke\t\tRevokes leases\n",
-        "\tmember list\t\tLists all members in the cluster\n",
-        "\tmove-leader\t\tTransfers leadership to another etcd cluster member.\n",
-        "\tput\t\t\tPuts the given key into the store\n",
-        "\tsnapshot save\t\tStores an etcd node backend snapshot to a given file\n",
-        "\ttxn\t\t\tTxn processes all the requests in one transaction\n",
-        "\tversion\t\t\tPrints the version of etcdctl\n",
-    ))?;
-    Ok(0)
 }
 
 /// The cluster the terminal drives, or a clear error if the shell has none.

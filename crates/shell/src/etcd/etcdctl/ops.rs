@@ -548,7 +548,9 @@ pub fn snapshot_save(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Co
     };
     let resolved = cx.resolve(&format!("{path}.part"));
     if let Err(error) = cx.fs().write(&resolved, &file, false) {
-        cx.err(format!("Error: could not open {path}.part (open {path}.part: {error})\n"))?;
+        // Go's wording: "no such file or directory", lower case.
+        let reason = error.to_string().to_lowercase();
+        cx.err(format!("Error: could not open {path}.part (open {path}.part: {reason})\n"))?;
         return Ok(EXIT_INVALID_INPUT);
     }
     let final_path = cx.resolve(&path);
