@@ -42,7 +42,8 @@ pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
             return Ok(EXIT_BAD_ARGS);
         }
     };
-    let seed = cx.rng().next_u64();
+    // Only a new cluster draws from the shell's RNG: a restart leaves its stream alone.
+    let seed = if topology.is_some() { cx.rng().next_u64() } else { 0 };
     let Some(cluster) = cx.world().cluster() else {
         cx.err("etcd: this terminal has no virtual cluster\n")?;
         return Ok(EXIT_ERROR);
