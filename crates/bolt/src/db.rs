@@ -372,9 +372,7 @@ impl Db {
 }
 
 fn read_vec(disk: &dyn Disk, offset: u64, len: usize) -> Result<Vec<u8>> {
-    let mut buf = vec![0u8; len];
-    disk.read_at(offset, &mut buf)?;
-    Ok(buf)
+    disk.read_vec(offset, len)
 }
 
 /// A read-only view of the db as of one meta page.

@@ -12,6 +12,12 @@ pub trait Disk {
     }
     /// Fills `buf` from `offset`; reading past the end is an error.
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()>;
+    /// `len` bytes at `offset`, as a new buffer.
+    fn read_vec(&self, offset: u64, len: usize) -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; len];
+        self.read_at(offset, &mut buf)?;
+        Ok(buf)
+    }
     /// Writes `data` at `offset`, growing the file as needed.
     fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<()>;
     fn truncate(&mut self, len: u64) -> Result<()>;
@@ -131,6 +137,31 @@ impl MemDisk {
 impl Disk for MemDisk {
     fn len(&self) -> u64 {
         self.len as u64
+    }
+
+    /// Copies block by block into a buffer filled as it grows (no zeroing first).
+    fn read_vec(&self, offset: u64, len: usize) -> Result<Vec<u8>> {
+        let start = usize::try_from(offset).ok();
+        if start.and_then(|s| s.checked_add(len)).is_none_or(|end| end > self.len) {
+            let mut buf = vec![0u8; len];
+            self.read_at(offset, &mut buf)?;
+            return Ok(buf);
+        }
+        let start = start.unwrap_or(0);
+        let mut buf = Vec::with_capacity(len);
+        while buf.len() < len {
+            let at = start + buf.len();
+            let (index, within) = (at / BLOCK, at % BLOCK);
+            let n = (BLOCK - within).min(len - buf.len());
+            buf.extend_from_slice(&self.blocks[index].bytes[within..within + n]);
+        }
+        let cost = self.costs.read_micros + self.costs.transfer(len);
+        self.count(|s| {
+            s.reads += 1;
+            s.bytes_read += len as u64;
+            s.busy_micros += cost;
+        });
+        Ok(buf)
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
@@ -265,6 +296,9 @@ impl Disk for SharedDisk {
     }
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
         self.0.borrow().read_at(offset, buf)
+    }
+    fn read_vec(&self, offset: u64, len: usize) -> Result<Vec<u8>> {
+        self.0.borrow().read_vec(offset, len)
     }
     fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<()> {
         self.0.borrow_mut().write_at(offset, data)

@@ -28,6 +28,8 @@ pub(crate) struct Node {
     pub key: Vec<u8>,
     /// The page it came from (0: not written yet).
     pub pgid: u64,
+    /// That page's overflow count: freeing it needs no second read of a large page.
+    pub overflow: u32,
     pub parent: Option<NodeId>,
     pub children: Vec<NodeId>,
     pub inodes: Vec<Inode>,
@@ -50,7 +52,16 @@ impl Node {
                 .collect::<Vec<_>>()
         };
         let key = inodes.first().map(|i: &Inode| i.key.clone()).unwrap_or_default();
-        Ok(Node { bucket, is_leaf, key, pgid: page.id, parent, inodes, ..Node::default() })
+        Ok(Node {
+            bucket,
+            is_leaf,
+            key,
+            pgid: page.id,
+            overflow: page.overflow,
+            parent,
+            inodes,
+            ..Node::default()
+        })
     }
 
     fn element_size(&self) -> usize {

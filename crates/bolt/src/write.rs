@@ -254,6 +254,11 @@ impl WriteTx<'_> {
     // ---- keys --------------------------------------------------------------------------
 
     pub fn put(&mut self, bucket: BucketId, key: &[u8], value: &[u8]) -> Result<()> {
+        self.put_owned(bucket, key, value.to_vec())
+    }
+
+    /// [`WriteTx::put`] taking the value by value (a large one is not copied again).
+    pub fn put_owned(&mut self, bucket: BucketId, key: &[u8], value: Vec<u8>) -> Result<()> {
         if key.is_empty() {
             return Err(Error::KeyRequired);
         }
@@ -269,7 +274,7 @@ impl WriteTx<'_> {
         if exact && node.inodes[index].flags & BUCKET_LEAF_FLAG != 0 {
             return Err(Error::IncompatibleValue);
         }
-        node.put(key, key, value.to_vec(), 0, 0);
+        node.put(key, key, value, 0, 0);
         Ok(())
     }
 
@@ -459,7 +464,7 @@ impl WriteTx<'_> {
     fn free_node(&mut self, node: NodeId) -> Result<()> {
         let pgid = self.nodes[node].pgid;
         if pgid != 0 {
-            let overflow = PageView::parse(&self.page(pgid)?)?.overflow;
+            let overflow = self.nodes[node].overflow;
             self.db.freelist.free(self.meta.txid, pgid, overflow);
             self.nodes[node].pgid = 0;
         }
@@ -691,6 +696,7 @@ impl WriteTx<'_> {
             let count = size.div_ceil(self.page_size()) as u64;
             let id = self.allocate(count);
             self.nodes[part].pgid = id;
+            self.nodes[part].overflow = (count.max(1) - 1) as u32;
             let mut buffer = self.dirty.remove(&id).unwrap_or_default();
             self.nodes[part].write(&mut buffer);
             self.dirty.insert(id, buffer);

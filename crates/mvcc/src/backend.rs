@@ -147,8 +147,10 @@ impl Backend {
         }
         let mut tx = self.db.begin_write();
         let mut opened = BTreeMap::new();
-        for write in &self.batch {
-            let (bucket, sequential) = match write {
+        // The batch is handed over whole: values move into the tree without another copy.
+        let batch = std::mem::take(&mut self.batch);
+        for write in batch {
+            let (bucket, sequential) = match &write {
                 Write::Put { bucket, sequential, .. } => (*bucket, *sequential),
                 Write::Delete { bucket, .. } => (*bucket, false),
             };
@@ -165,9 +167,9 @@ impl Backend {
                     if sequential {
                         tx.set_fill_percent(id, 0.9);
                     }
-                    tx.put(id, key, value)?;
+                    tx.put_owned(id, &key, value)?;
                 }
-                Write::Delete { key, .. } => tx.delete(id, key)?,
+                Write::Delete { key, .. } => tx.delete(id, &key)?,
             }
         }
         tx.commit()?;
