@@ -62,4 +62,5 @@ scripts!(
     bbolt,
     raft_snapshot,
     metrics,
+    membership,
 );

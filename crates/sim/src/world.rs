@@ -149,35 +149,63 @@ impl World {
         for &id in ids {
             let mut config = Config::new(id, ids.to_vec());
             config.seed = world.rng.next_u64();
-            let mut member = Member {
-                config: config.clone(),
-                raft: Some(Raft::bootstrap(config)),
-                wal: SharedDisk::new(),
-                wal_len: 0,
-                wal_crc: 0,
-                disk_busy_until: 0,
-                process_pending: false,
-                synced_len: 0,
-                db_disk: SharedDisk::new(),
-                app: None,
-                pending_apply: VecDeque::new(),
-                applied_index: 0,
-                apply_stalled_until: 0,
-                snaps: BTreeMap::new(),
-                last_snapshot_index: 0,
-            };
-            member.app = (world.open_app)(id, member.db_disk.clone(), true);
-            let encoder = wal::Encoder::new(0);
-            let _ = member.wal.write_at(0, &encoder.bytes);
-            let _ = member.wal.sync();
-            member.wal_len = encoder.bytes.len() as u64;
-            member.synced_len = member.wal_len;
-            member.wal_crc = encoder.crc();
-            world.members.insert(id, member);
-            let first_tick = world.rng.next_u64() % TICK_MICROS;
-            world.schedule(first_tick, Event::Tick(id));
+            let raft = Raft::bootstrap(config.clone());
+            world.add_host(id, config, raft);
         }
         world
+    }
+
+    /// A host with an empty disk running `raft`, its first tick within a tick from now.
+    fn add_host(&mut self, id: NodeId, config: Config, raft: Raft) {
+        let mut member = Member {
+            config,
+            raft: Some(raft),
+            wal: SharedDisk::new(),
+            wal_len: 0,
+            wal_crc: 0,
+            disk_busy_until: self.now,
+            process_pending: false,
+            synced_len: 0,
+            db_disk: SharedDisk::new(),
+            app: None,
+            pending_apply: VecDeque::new(),
+            applied_index: 0,
+            apply_stalled_until: 0,
+            snaps: BTreeMap::new(),
+            last_snapshot_index: 0,
+        };
+        member.app = (self.open_app)(id, member.db_disk.clone(), true);
+        let encoder = wal::Encoder::new(0);
+        let _ = member.wal.write_at(0, &encoder.bytes);
+        let _ = member.wal.sync();
+        member.wal_len = encoder.bytes.len() as u64;
+        member.synced_len = member.wal_len;
+        member.wal_crc = encoder.crc();
+        self.members.insert(id, member);
+        let first_tick = self.rng.next_u64() % TICK_MICROS;
+        self.schedule(first_tick, Event::Tick(id));
+    }
+
+    /// A new, empty member joining a running cluster (etcd's `--initial-cluster-state
+    /// existing`): it knows no voters and waits for the leader, which adds it through a conf
+    /// change and sends it the log or a snapshot. False if the id is taken.
+    pub fn add_member(&mut self, id: NodeId) -> bool {
+        if self.members.contains_key(&id) {
+            return false;
+        }
+        let mut config = Config::new(id, Vec::new());
+        config.seed = self.rng.next_u64();
+        let raft = Raft::new(config.clone());
+        self.add_host(id, config, raft);
+        true
+    }
+
+    /// Proposes a membership change on `id` (the leader); false if it cannot take one now.
+    pub fn propose_conf_change(&mut self, id: NodeId, change: &ConfChange) -> bool {
+        let Some(raft) = self.members.get_mut(&id).and_then(|m| m.raft.as_mut()) else { return false };
+        let accepted = raft.propose_conf_change(change);
+        self.process(id);
+        accepted
     }
 
     pub fn now_micros(&self) -> u64 {
