@@ -580,17 +580,6 @@ pub fn snapshot_save(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Co
     Ok(0)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_as_go_prints_them() {
-        assert_eq!(go_duration(696), "696µs");
-        assert_eq!(go_duration(1453), "1.453ms");
-        assert_eq!(go_duration(2000), "2ms");
-    }
-}
 
 /// A member id argument in hex, as etcdctl reads it.
 fn member_id_arg(cx: &mut Context<'_>, args: &[&str]) -> Result<u64, CommandResult> {
@@ -670,5 +659,17 @@ pub fn member_promote(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> C
             Ok(0)
         }
         Err(error) => request_error(cx, client, &error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_as_go_prints_them() {
+        assert_eq!(go_duration(696), "696µs");
+        assert_eq!(go_duration(1453), "1.453ms");
+        assert_eq!(go_duration(2000), "2ms");
     }
 }
