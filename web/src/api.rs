@@ -77,7 +77,7 @@ impl Playground {
             .map(|m| {
                 let alarms: Vec<String> = m.alarms.iter().map(|a| json_string(a)).collect();
                 format!(
-                    "{{\"name\":{},\"id\":\"{:x}\",\"clientURL\":{},\"up\":{},\"role\":\"{}\",\"term\":{},\"raftIndex\":{},\"appliedIndex\":{},\"revision\":{},\"compactRevision\":{},\"dbSize\":{},\"dbSizeInUse\":{},\"quota\":{},\"snapshotIndex\":{},\"alarms\":[{}]}}",
+                    "{{\"name\":{},\"id\":\"{:x}\",\"clientURL\":{},\"up\":{},\"role\":\"{}\",\"term\":{},\"raftIndex\":{},\"appliedIndex\":{},\"revision\":{},\"compactRevision\":{},\"dbSize\":{},\"dbSizeInUse\":{},\"quota\":{},\"snapshotIndex\":{},\"logEntries\":{},\"logBytes\":{},\"alarms\":[{}]}}",
                     json_string(&m.name),
                     m.id,
                     json_string(&m.client_url),
@@ -92,6 +92,8 @@ impl Playground {
                     m.db_size_in_use,
                     m.quota,
                     m.snapshot_index,
+                    m.log_entries,
+                    m.log_bytes,
                     alarms.join(",")
                 )
             })

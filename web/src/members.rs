@@ -64,6 +64,8 @@ fn MemberCard(state: MemberState) -> impl IntoView {
                 <dt>"revision"</dt><dd data-testid=tid("revision")>{state.revision}</dd>
                 <dt>"compacted"</dt><dd data-testid=tid("compact-revision")>{state.compact_revision}</dd>
                 <dt>"snapshot"</dt><dd data-testid=tid("snapshot-index")>{state.snapshot_index}</dd>
+                <dt>"log"</dt><dd data-testid=tid("log-entries") title="raft entries held in memory">{state.log_entries}</dd>
+                <dt>"log mem"</dt><dd data-testid=tid("log-bytes") data-bytes=state.log_bytes>{size(state.log_bytes)}</dd>
             </dl>
             <div class="gauge" class:over=over data-testid=tid("gauge") title="db size and size in use against the quota">
                 <div class="size" style=size_width></div>

@@ -4,6 +4,9 @@
 
 use crate::types::Entry;
 
+/// What an entry costs in memory besides its data (index, term, type, the vector's header).
+pub const ENTRY_OVERHEAD_BYTES: u64 = 48;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RaftLog {
     /// `entries[0]` has index `offset + 1`; `offset` and `offset_term` stand for the compacted prefix.
@@ -19,6 +22,12 @@ pub struct RaftLog {
 impl RaftLog {
     pub fn last_index(&self) -> u64 {
         self.offset + self.entries.len() as u64
+    }
+
+    /// Bytes the entries held in memory take (data plus a fixed cost per entry), what etcd's
+    /// `--snapshot-count` and the catch-up entries it keeps bound.
+    pub fn memory_bytes(&self) -> u64 {
+        self.entries.iter().map(|e| e.data.len() as u64 + ENTRY_OVERHEAD_BYTES).sum()
     }
 
     pub fn first_index(&self) -> u64 {

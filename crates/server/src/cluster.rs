@@ -133,6 +133,9 @@ pub struct MemberState {
     pub alarms: Vec<String>,
     pub snapshot_index: u64,
     pub wal_bytes: u64,
+    /// Raft entries held in memory, and their bytes (what `--snapshot-count` bounds).
+    pub log_entries: u64,
+    pub log_bytes: u64,
 }
 
 pub struct Cluster {
@@ -969,6 +972,8 @@ impl Cluster {
                             .unwrap_or(0)
                     }),
                     wal_bytes: view.map_or(0, |v| v.wal_bytes),
+                    log_entries: self.world.log_memory(config.id).0,
+                    log_bytes: self.world.log_memory(config.id).1,
                 }
             })
             .collect()

@@ -152,6 +152,11 @@ fn a_killed_follower_that_missed_many_writes_gets_a_snapshot() {
     assert!(cluster.run_until(30_000_000, |c| { c.member_states().iter().all(|s| s.revision == 6001) }));
     let state = cluster.member_states().into_iter().find(|s| s.id == follower).unwrap();
     assert!(state.snapshot_index > 5000, "caught up from a snapshot: {state:?}");
+    // --snapshot-count bounds what the leader holds in memory: the catch-up entries etcd keeps
+    // behind its last snapshot, plus what came since.
+    let leader_state = cluster.member_states().into_iter().find(|s| s.id == leader).unwrap();
+    assert!(leader_state.log_entries <= 5000 + 100 + 10, "{leader_state:?}");
+    assert!(leader_state.log_bytes > 0);
     let log = cluster.log().since(0);
     let sent =
         log.iter().find(|l| l.msg == "sent database snapshot").expect("the leader logs the snapshot it sent");

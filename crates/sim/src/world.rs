@@ -654,6 +654,12 @@ impl World {
         Some((raft.leader, raft.term, raft.log.committed))
     }
 
+    /// Entries and bytes a member's raft log holds in memory (0 while it is down).
+    pub fn log_memory(&self, id: NodeId) -> (u64, u64) {
+        let Some(raft) = self.members.get(&id).and_then(|m| m.raft.as_ref()) else { return (0, 0) };
+        (raft.log.len() as u64, raft.log.memory_bytes())
+    }
+
     /// A member's raft status (None while it is down).
     pub fn status(&self, id: NodeId) -> Option<Status> {
         self.members.get(&id)?.raft.as_ref().map(Raft::status)

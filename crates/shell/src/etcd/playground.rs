@@ -95,10 +95,11 @@ pub fn playground(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
 }
 
 fn status_text(cluster: &Cluster) -> String {
-    let mut text = String::from("NAME\tSTATE\tTERM\tINDEX\tAPPLIED\tREV\tCOMPACT\tDB SIZE\tIN USE\tALARMS\n");
+    let mut text =
+        String::from("NAME\tSTATE\tTERM\tINDEX\tAPPLIED\tREV\tCOMPACT\tDB SIZE\tIN USE\tLOG\tALARMS\n");
     for m in cluster.member_states() {
         text.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             m.name,
             m.role,
             m.term,
@@ -108,6 +109,7 @@ fn status_text(cluster: &Cluster) -> String {
             m.compact_revision,
             m.db_size,
             m.db_size_in_use,
+            m.log_entries,
             m.alarms.join(",")
         ));
     }

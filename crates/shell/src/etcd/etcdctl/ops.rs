@@ -580,7 +580,6 @@ pub fn snapshot_save(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Co
     Ok(0)
 }
 
-
 /// A member id argument in hex, as etcdctl reads it.
 fn member_id_arg(cx: &mut Context<'_>, args: &[&str]) -> Result<u64, CommandResult> {
     let [id] = args else { return Err(bad_args(cx, "member ID is not provided")) };
