@@ -914,6 +914,59 @@ impl Cluster {
         Ok(self.header(via, revision))
     }
 
+    /// `check perf`'s workload on virtual time: `rate` puts a second of 256-byte values under
+    /// `/etcdctl-check-perf/` for `seconds`, from many clients; then the prefix is deleted.
+    /// Returns the puts done each second, the slowest request and the latencies' standard
+    /// deviation (seconds).
+    pub fn check_perf(
+        &mut self,
+        member: NodeId,
+        rate: u64,
+        seconds: u64,
+    ) -> Result<(Vec<u64>, f64, f64), Error> {
+        self.check_up(member)?;
+        const SLICE_MICROS: u64 = 100_000;
+        let per_slice = (rate * SLICE_MICROS / 1_000_000).max(1);
+        let mut per_second = vec![0u64; seconds as usize];
+        let mut latencies = Vec::new();
+        let start = self.world.now_micros();
+        let mut next_key = 0u64;
+        for slice in 0..seconds * 1_000_000 / SLICE_MICROS {
+            let due = start + slice * SLICE_MICROS;
+            let now = self.world.now_micros();
+            if due > now {
+                self.advance(due - now);
+            }
+            let sent_at = self.world.now_micros();
+            let ops = (0..per_slice)
+                .map(|_| {
+                    next_key += 1;
+                    RequestOp::Put(playground_mvcc::request::PutRequest {
+                        key: format!("/etcdctl-check-perf/{next_key:08}").into_bytes(),
+                        value: vec![b'x'; 256],
+                        ..Default::default()
+                    })
+                })
+                .collect();
+            let done = self.kv_concurrent(member, ops).iter().filter(|r| r.is_ok()).count() as u64;
+            let took = (self.world.now_micros() - sent_at) as f64 / 1e6;
+            let second = ((sent_at - start) / 1_000_000).min(seconds - 1) as usize;
+            per_second[second] += done;
+            latencies.extend(std::iter::repeat_n(took, done as usize));
+        }
+        let delete = RequestOp::DeleteRange(playground_mvcc::request::DeleteRangeRequest {
+            key: b"/etcdctl-check-perf/".to_vec(),
+            range_end: b"/etcdctl-check-perf0".to_vec(),
+            prev_kv: false,
+        });
+        self.kv(member, delete, false)?;
+        let slowest = latencies.iter().copied().fold(0.0, f64::max);
+        let mean = latencies.iter().sum::<f64>() / latencies.len().max(1) as f64;
+        let variance =
+            latencies.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / latencies.len().max(1) as f64;
+        Ok((per_second, slowest, variance.sqrt()))
+    }
+
     /// Whether a member's host is up.
     pub fn is_up(&self, member: NodeId) -> bool {
         self.member(member).is_some()

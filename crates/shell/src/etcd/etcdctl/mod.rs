@@ -263,6 +263,7 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
         ["lease", "grant", rest @ ..] => ops::lease_grant(cx, &client, rest),
         ["lease", "revoke", rest @ ..] => ops::lease_revoke(cx, &client, rest),
         ["move-leader", rest @ ..] => ops::move_leader(cx, &client, rest),
+        ["check", "perf", ..] => ops::check_perf(cx, &client),
         ["snapshot", "save", rest @ ..] => ops::snapshot_save(cx, &client, rest),
         ["snapshot", "status" | "restore", ..] => {
             cx.err(
