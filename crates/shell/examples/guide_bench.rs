@@ -67,11 +67,16 @@ fn playground_fill_loop() {
     let mut transcript = Transcript::new();
     shell.run("etcd --quota-backend-bytes=$((16*1024*1024)) 2>/dev/null; E=127.0.0.1:2379", &mut transcript);
     let started = Instant::now();
-    let outcome = shell.run(FILL_AND_RECOVER, &mut transcript);
+    let (fill, recover) = FILL_AND_RECOVER.split_once('\n').unwrap_or((FILL_AND_RECOVER, ""));
+    shell.run(fill, &mut transcript);
+    let filled = started.elapsed().as_secs_f64();
+    let outcome = shell.run(recover, &mut transcript);
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(transcript.stdout().trim_end().lines().last(), Some("OK"), "{}", transcript.stderr());
     assert_eq!(outcome.status, 0);
-    println!("the guide's 16 MiB fill loop + recovery, playground:      {seconds:>6.3} s of wall time");
+    println!(
+        "the guide's 16 MiB fill loop + recovery, playground:      {seconds:>6.3} s of wall time ({filled:.3} s filling)"
+    );
 }
 
 /// The same script against a real etcd 3.5.1 started on 127.0.0.1 for the purpose.
