@@ -3,6 +3,7 @@
 //! before it is committed, as etcd's read buffer lets them.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use playground_bolt::{Db, Disk, Options, Result, Stats, DEFRAG_LIMIT, ROOT_BUCKET};
 
@@ -26,14 +27,16 @@ pub const BUCKETS: &[&[u8]] = &[
     schema::AUTH_ROLES,
 ];
 
+/// A batched write. Values are shared with the overlay (no copy of a large value), and move
+/// into the tree at commit once the overlay has let go of them.
 #[derive(Debug, Clone)]
 enum Write {
-    Put { bucket: &'static [u8], key: Vec<u8>, value: Vec<u8>, sequential: bool },
+    Put { bucket: &'static [u8], key: Vec<u8>, value: Rc<Vec<u8>>, sequential: bool },
     Delete { bucket: &'static [u8], key: Vec<u8> },
 }
 
 /// Batched writes by bucket and key (None: deleted), for reads before commit.
-type Overlay = BTreeMap<(&'static [u8], Vec<u8>), Option<Vec<u8>>>;
+type Overlay = BTreeMap<(&'static [u8], Vec<u8>), Option<Rc<Vec<u8>>>>;
 
 pub struct Backend {
     db: Db,
@@ -75,7 +78,8 @@ impl Backend {
         value: Vec<u8>,
         sequential: bool,
     ) -> Result<()> {
-        self.overlay.insert((bucket, key.clone()), Some(value.clone()));
+        let value = Rc::new(value);
+        self.overlay.insert((bucket, key.clone()), Some(Rc::clone(&value)));
         self.batch.push(Write::Put { bucket, key, value, sequential });
         self.commit_if_full()
     }
@@ -99,7 +103,7 @@ impl Backend {
 
     pub fn get(&self, bucket: &'static [u8], key: &[u8]) -> Result<Option<Vec<u8>>> {
         if let Some(value) = self.overlay.get(&(bucket, key.to_vec())) {
-            return Ok(value.clone());
+            return Ok(value.as_ref().map(|v| v.as_ref().clone()));
         }
         let tx = self.db.view();
         let Some(root) = tx.bucket(&tx.root(), bucket)? else { return Ok(None) };
@@ -133,7 +137,7 @@ impl Backend {
         }
         for ((b, key), value) in self.overlay.range((bucket, start.to_vec())..(bucket, end.to_vec())) {
             if *b == bucket {
-                merged.insert(key.clone(), value.clone());
+                merged.insert(key.clone(), value.as_ref().map(|v| v.as_ref().clone()));
             }
         }
         let entries = merged.into_iter().filter_map(|(k, v)| v.map(|v| (k, v)));
@@ -148,6 +152,7 @@ impl Backend {
         let mut tx = self.db.begin_write();
         let mut opened = BTreeMap::new();
         // The batch is handed over whole: values move into the tree without another copy.
+        self.overlay.clear();
         let batch = std::mem::take(&mut self.batch);
         for write in batch {
             let (bucket, sequential) = match &write {
@@ -167,6 +172,7 @@ impl Backend {
                     if sequential {
                         tx.set_fill_percent(id, 0.9);
                     }
+                    let value = Rc::try_unwrap(value).unwrap_or_else(|shared| shared.as_ref().clone());
                     tx.put_owned(id, &key, value)?;
                 }
                 Write::Delete { key, .. } => tx.delete(id, &key)?,

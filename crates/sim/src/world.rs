@@ -334,7 +334,7 @@ impl World {
         }
         // Applied only once this Ready's WAL write is durable: a crash never leaves the db
         // ahead of the log.
-        member.pending_apply.push_back((member.wal_len, ready.snapshot.clone(), ready.committed.clone()));
+        member.pending_apply.push_back((member.wal_len, ready.snapshot, ready.committed));
         let mut snapshot_reports = Vec::new();
         let wait = member.disk_busy_until.saturating_sub(self.now);
         for m in ready.messages {
