@@ -792,6 +792,17 @@ impl Raft {
     }
 
     /// Asks the leader to hand leadership to `to` (etcd's `move-leader`).
+    /// Sets the election timeout in ticks (etcd's `--election-timeout` over
+    /// `--heartbeat-interval`); the randomized timeout is drawn again within the new range.
+    pub fn set_election_tick(&mut self, ticks: u64) {
+        let ticks = ticks.max(1);
+        if ticks == self.config.election_tick {
+            return;
+        }
+        self.config.election_tick = ticks;
+        self.randomized_election_timeout = ticks + self.rng.next_u64() % ticks;
+    }
+
     pub fn transfer_leader(&mut self, to: NodeId) {
         let mut m = Message::new(MessageType::TransferLeader, to, self.id);
         m.term = 0;

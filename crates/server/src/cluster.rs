@@ -23,7 +23,6 @@ use crate::request::{AlarmAction, AlarmType, Envelope, Request};
 /// The version the playground reports (the reference transcripts' etcd).
 pub const VERSION: &str = "3.5.1";
 pub const API_VERSION: &str = "3.5";
-use playground_sim::TICK_MICROS;
 
 /// etcdctl's default `--command-timeout`.
 pub const COMMAND_TIMEOUT_MICROS: u64 = 5_000_000;
@@ -200,6 +199,9 @@ impl Cluster {
     fn configure(&mut self) {
         let flags = self.flags.borrow().clone();
         self.world.snapshot_count = flags.snapshot_count;
+        // etcd: the election timeout in heartbeats (10 with the defaults, 100 ms and 1000 ms).
+        let heartbeat = flags.heartbeat_interval_ms.max(1);
+        self.world.set_timing(heartbeat * 1000, (flags.election_timeout_ms / heartbeat).max(1));
         self.world.catch_up_entries = flags.snapshot_catchup_entries;
         let now = self.world.now_micros();
         self.compactor = flags
@@ -214,7 +216,7 @@ impl Cluster {
     fn settle(&mut self) {
         // The first member listed starts first, so its election timer fires first.
         if let Some(first) = self.members.first().map(|m| m.id) {
-            self.world.advance(TICK_MICROS * 3);
+            self.world.advance(self.world.tick_micros() * 3);
             self.world.campaign(first);
         }
         self.run_until(30_000_000, |c| c.leader().is_some());

@@ -164,3 +164,20 @@ fn a_killed_follower_that_missed_many_writes_gets_a_snapshot() {
     assert!(log.iter().any(|l| l.member == follower && l.msg == "applied incoming Raft snapshot"));
     check_all(&cluster);
 }
+
+#[test]
+fn election_timeouts_follow_the_flags() {
+    // How long the cluster goes without a leader after the leader dies, in virtual seconds.
+    fn outage(flags: Flags) -> f64 {
+        let mut cluster = Cluster::new(6, playground_server::default_members(), flags);
+        let leader = cluster.leader().unwrap();
+        cluster.kill(leader);
+        let start = cluster.now_micros();
+        assert!(cluster.run_until(120_000_000, |c| c.leader().is_some_and(|l| l != leader)));
+        (cluster.now_micros() - start) as f64 / 1e6
+    }
+    let default = outage(Flags::default());
+    let slow = outage(Flags { heartbeat_interval_ms: 500, election_timeout_ms: 5000, ..Flags::default() });
+    assert!(default < 3.0, "the default 1 s election timeout: {default} s");
+    assert!(slow >= 5.0, "a 5 s election timeout: {slow} s");
+}

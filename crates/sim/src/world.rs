@@ -118,6 +118,8 @@ pub struct World {
     /// Entries kept in the log behind a snapshot for slow followers (etcd keeps 5000).
     pub catch_up_entries: u64,
     open_app: OpenApplication,
+    /// Virtual time between two raft ticks (etcd's `--heartbeat-interval`).
+    tick_micros: u64,
     /// Events since the last [`World::take_events`], with when and where they happened.
     events_log: Vec<(u64, NodeId, WorldEvent)>,
     /// Each member's role as last seen, to notice a new leader.
@@ -143,6 +145,7 @@ impl World {
             snapshot_count: 0,
             catch_up_entries: 5000,
             open_app,
+            tick_micros: TICK_MICROS,
             events_log: Vec::new(),
             last_roles: BTreeMap::new(),
         };
@@ -182,7 +185,7 @@ impl World {
         member.synced_len = member.wal_len;
         member.wal_crc = encoder.crc();
         self.members.insert(id, member);
-        let first_tick = self.rng.next_u64() % TICK_MICROS;
+        let first_tick = self.rng.next_u64() % self.tick_micros;
         self.schedule(first_tick, Event::Tick(id));
     }
 
@@ -237,7 +240,7 @@ impl World {
                 let Some(raft) = member.raft.as_mut() else { return true };
                 raft.tick();
                 self.note(&[at, id, 1]);
-                self.schedule(TICK_MICROS, Event::Tick(id));
+                self.schedule(self.tick_micros, Event::Tick(id));
                 self.process(id);
             }
             Event::Synced(id, len) => {
@@ -544,7 +547,7 @@ impl World {
         }
         member.raft = Some(raft);
         self.note(&[self.now, id, 3]);
-        self.schedule(TICK_MICROS, Event::Tick(id));
+        self.schedule(self.tick_micros, Event::Tick(id));
         self.process(id);
         true
     }
@@ -608,6 +611,23 @@ impl World {
         let known = raft.propose(data);
         self.process(id);
         known
+    }
+
+    /// Raft's timing from etcd's flags: a tick every `heartbeat_micros`, an election timeout of
+    /// `election_ticks` ticks. Applies to running members at their next tick and to restarts.
+    pub fn set_timing(&mut self, heartbeat_micros: u64, election_ticks: u64) {
+        self.tick_micros = heartbeat_micros.max(1_000);
+        for member in self.members.values_mut() {
+            member.config.election_tick = election_ticks.max(1);
+            if let Some(raft) = member.raft.as_mut() {
+                raft.set_election_tick(election_ticks);
+            }
+        }
+    }
+
+    /// The time between two raft ticks.
+    pub fn tick_micros(&self) -> u64 {
+        self.tick_micros
     }
 
     /// A member campaigns now (its election timer fired first: the first etcd started).
