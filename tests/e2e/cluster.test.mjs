@@ -35,6 +35,7 @@ test('three member cards show the cluster, and virtual time runs and pauses', as
     assert.equal(await text(page, `member-${name}-up`), 'up');
     assert.equal(await text(page, `member-${name}-term`), '2');
   }
+  assert.match(await text(page, 'server-log'), /became leader at term 2/);
   const roles = await Promise.all(['infra1', 'infra2', 'infra3'].map((n) => text(page, `member-${n}-role`)));
   assert.deepEqual(roles.sort(), ['follower', 'follower', 'leader']);
   await type(page, 'etcdctl put foo bar');
@@ -78,6 +79,9 @@ test("the maintenance guide's quota walkthrough, with the gauges at each step", 
   await type(page, 'ETCDCTL_API=3 etcdctl --write-out=table endpoint status');
   await waitForOutput(page, /alarm:NOSPACE/);
   await type(page, 'ETCDCTL_API=3 etcdctl alarm list');
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid=server-log]')?.innerText.includes('alarm raised'),
+  );
   await page.screenshot({ path: join(SCREENSHOTS, 'quota-2-alarm.png') });
 
   await type(page, `rev=$(ETCDCTL_API=3 etcdctl --endpoints=:2379 endpoint status --write-out="json" | egrep -o '"revision":[0-9]*' | egrep -o '[0-9].*')`);
@@ -97,6 +101,9 @@ test("the maintenance guide's quota walkthrough, with the gauges at each step", 
     assert.ok(size < 3_000_000, `${name} db size after defrag: ${size}`);
   }
   assert.doesNotMatch(await page.getByTestId('member-infra1-gauge').getAttribute('class'), /over/);
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid=server-log]')?.innerText.includes('alarm disarmed'),
+  );
   await page.screenshot({ path: join(SCREENSHOTS, 'quota-3-recovered.png') });
   assert.match(await output(page), /memberID:\d+ alarm:NOSPACE/);
   assert.deepEqual(errors, []);

@@ -5,21 +5,28 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use playground_server::MemberState;
+use playground_server::{LogLine, MemberState};
 use playground_shell::{Session, Shell};
 
-use crate::members::{MemberCards, TimeControls};
+use crate::members::{MemberCards, ServerLog, TimeControls};
 use crate::storage::seed_from_url;
 use crate::terminal::Terminal;
 
 /// Wall time between two steps of virtual time while playing.
 const FRAME: Duration = Duration::from_millis(100);
 
-/// The members and the clock as the session's cluster reports them.
-fn read(session: &mut Session) -> (Vec<MemberState>, u64) {
+/// Server log lines the page keeps in view.
+const LOG_LINES: usize = 14;
+
+/// The members, the clock and the newest server log lines as the session's cluster reports them.
+fn read(session: &mut Session) -> (Vec<MemberState>, u64, Vec<LogLine>) {
     match session.shell_mut().world_mut().cluster() {
-        Some(cluster) => (cluster.member_states(), cluster.now_micros()),
-        None => (Vec::new(), 0),
+        Some(cluster) => {
+            let log = cluster.log();
+            let lines = log.since(log.len().saturating_sub(LOG_LINES));
+            (cluster.member_states(), cluster.now_micros(), lines)
+        }
+        None => (Vec::new(), 0, Vec::new()),
     }
 }
 
@@ -27,15 +34,19 @@ fn read(session: &mut Session) -> (Vec<MemberState>, u64) {
 pub fn App() -> impl IntoView {
     let seed = seed_from_url();
     let session = StoredValue::new_local(Session::new(Shell::new(seed)));
-    let (initial, start) = session.try_update_value(read).unwrap_or_default();
+    let (initial, start, lines) = session.try_update_value(read).unwrap_or_default();
     let members = RwSignal::new(initial);
     let now = RwSignal::new(start);
+    let log = RwSignal::new(lines);
     let playing = RwSignal::new(true);
     let speed = RwSignal::new(1u32);
     let refresh = move || {
-        if let Some((states, micros)) = session.try_update_value(read) {
+        if let Some((states, micros, lines)) = session.try_update_value(read) {
             members.set(states);
             now.set(micros);
+            if log.with_untracked(|old| old != &lines) {
+                log.set(lines);
+            }
         }
     };
     let on_change = Callback::new(move |_| refresh());
@@ -66,6 +77,8 @@ pub fn App() -> impl IntoView {
                 <aside class="panels" data-testid="panels" aria-label="Cluster views">
                     <h2>"Members"</h2>
                     <MemberCards members=members />
+                    <h2>"Server log"</h2>
+                    <ServerLog lines=log />
                     <h2>"Try"</h2>
                     <p class="muted">
                         <code>"etcdctl put foo bar"</code> ", " <code>"etcdctl endpoint status -w table"</code> ", "

@@ -3,7 +3,7 @@
 //! controls. They read [`MemberState`]s the server exposes; nothing is computed here.
 
 use leptos::prelude::*;
-use playground_server::MemberState;
+use playground_server::{LogLine, MemberState};
 
 /// Bytes as a short figure (`20 kB`, `17 MB`), as etcdctl's tables print sizes.
 fn size(bytes: u64) -> String {
@@ -87,6 +87,34 @@ pub fn MemberCards(members: RwSignal<Vec<MemberState>>) -> impl IntoView {
         <div class="members" data-testid="members">
             {move || members.get().into_iter().map(|state| view! { <MemberCard state=state /> }).collect_view()}
         </div>
+    }
+}
+
+/// The newest lines of the members' server log: elections, snapshots, compactions, alarms,
+/// defrags, as etcd logs them.
+#[component]
+pub fn ServerLog(lines: RwSignal<Vec<LogLine>>) -> impl IntoView {
+    view! {
+        <ol class="server-log" data-testid="server-log">
+            {move || {
+                lines
+                    .get()
+                    .into_iter()
+                    .rev()
+                    .map(|line| {
+                        let member = format!("{:x}", line.member);
+                        let short = member.get(..6).unwrap_or(&member).to_string();
+                        view! {
+                            <li class=line.level title=line.json()>
+                                <span class="at">{clock(line.at_micros)}</span>
+                                <span class="who">{short}</span>
+                                <span class="msg">{line.msg.clone()}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ol>
     }
 }
 
