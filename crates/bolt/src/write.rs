@@ -280,9 +280,9 @@ impl WriteTx<'_> {
 
     /// Removes `key`; absent keys are no change (and, as in bbolt, touch no page).
     pub fn delete(&mut self, bucket: BucketId, key: &[u8]) -> Result<()> {
-        match self.lookup(bucket, key)? {
+        match self.lookup_with(bucket, key, |_, flags| flags)? {
             None => Ok(()),
-            Some((_, flags)) if flags & BUCKET_LEAF_FLAG != 0 => Err(Error::IncompatibleValue),
+            Some(flags) if flags & BUCKET_LEAF_FLAG != 0 => Err(Error::IncompatibleValue),
             Some(_) => {
                 let leaf = self.seek_leaf(bucket, key)?;
                 self.nodes[leaf].delete(key);
@@ -364,6 +364,17 @@ impl WriteTx<'_> {
     /// The value and flags under `key`, read through materialised nodes where there are any and
     /// pages elsewhere, without materialising anything (a read changes no page).
     fn lookup(&self, bucket: BucketId, key: &[u8]) -> Result<Option<(Vec<u8>, u32)>> {
+        self.lookup_with(bucket, key, |value, flags| (value.to_vec(), flags))
+    }
+
+    /// [`WriteTx::lookup`] handing the value to `found` in place (no copy when only the flags
+    /// matter).
+    fn lookup_with<T>(
+        &self,
+        bucket: BucketId,
+        key: &[u8],
+        found: impl FnOnce(&[u8], u32) -> T,
+    ) -> Result<Option<T>> {
         let state = &self.buckets[bucket];
         let mut current = state.root;
         for _ in 0..=MAX_TREE_DEPTH {
@@ -371,7 +382,7 @@ impl WriteTx<'_> {
                 let node = &self.nodes[node];
                 if node.is_leaf {
                     let (index, exact) = node.search(key);
-                    return Ok(exact.then(|| (node.inodes[index].value.clone(), node.inodes[index].flags)));
+                    return Ok(exact.then(|| found(&node.inodes[index].value, node.inodes[index].flags)));
                 }
                 if node.inodes.is_empty() {
                     return Ok(None);
@@ -388,7 +399,7 @@ impl WriteTx<'_> {
                 PageType::Leaf => {
                     for element in page.leaf_elements()? {
                         if element.key == key {
-                            return Ok(Some((element.value.to_vec(), element.flags)));
+                            return Ok(Some(found(element.value, element.flags)));
                         }
                     }
                     return Ok(None);

@@ -144,6 +144,38 @@ impl Backend {
         Ok(if limit > 0 { entries.take(limit).collect() } else { entries.collect() })
     }
 
+    /// The keys with `start <= key < end` (committed and batched), in order, at most `limit`
+    /// (0: all), without reading their values out.
+    pub fn range_keys(
+        &self,
+        bucket: &'static [u8],
+        start: &[u8],
+        end: &[u8],
+        limit: usize,
+    ) -> Result<Vec<Vec<u8>>> {
+        let mut merged: BTreeMap<Vec<u8>, bool> = BTreeMap::new();
+        let tx = self.db.view();
+        if let Some(root) = tx.bucket(&tx.root(), bucket)? {
+            let wanted = if limit > 0 { limit + self.batch.len() } else { usize::MAX };
+            tx.for_each_from(&root, start, &mut |key, _, is_bucket| {
+                if key >= end {
+                    return false;
+                }
+                if !is_bucket {
+                    merged.insert(key.to_vec(), true);
+                }
+                merged.len() < wanted
+            })?;
+        }
+        for ((b, key), value) in self.overlay.range((bucket, start.to_vec())..(bucket, end.to_vec())) {
+            if *b == bucket {
+                merged.insert(key.clone(), value.is_some());
+            }
+        }
+        let keys = merged.into_iter().filter_map(|(k, live)| live.then_some(k));
+        Ok(if limit > 0 { keys.take(limit).collect() } else { keys.collect() })
+    }
+
     /// Commits the batch as one bbolt transaction.
     pub fn commit(&mut self) -> Result<()> {
         if self.batch.is_empty() {

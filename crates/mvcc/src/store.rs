@@ -291,9 +291,9 @@ impl Store {
         let end = (rev + 1).to_be_bytes();
         let mut last = vec![0u8; REVISION_BYTES];
         loop {
-            let keys = self.backend.range(schema::KEY, &last, &end, COMPACTION_BATCH_LIMIT)?;
+            let keys = self.backend.range_keys(schema::KEY, &last, &end, COMPACTION_BATCH_LIMIT)?;
             let mut newest = None;
-            for (key, _) in &keys {
+            for key in &keys {
                 let Some((revision, _)) = Revision::from_bytes(key) else { continue };
                 if !keep.contains(&revision) {
                     self.backend.delete(schema::KEY, key.clone())?;

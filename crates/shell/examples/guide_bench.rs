@@ -146,6 +146,12 @@ fn main() {
     if run("fill") {
         playground_fill_loop();
     }
+    if only.as_deref() == Some("fill5") {
+        // Warm repetitions, for a profiler.
+        for _ in 0..5 {
+            playground_fill_loop();
+        }
+    }
     if run("real") {
         real_fill_loop();
     }
