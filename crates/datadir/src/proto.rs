@@ -27,6 +27,13 @@ impl Writer {
         self
     }
 
+    /// The key and length of a length-delimited field whose `len` bytes the caller writes next.
+    pub fn length_prefix(&mut self, field: u64, len: usize) -> &mut Self {
+        self.varint(field << 3 | 2);
+        self.varint(len as u64);
+        self
+    }
+
     pub fn bytes(&mut self, field: u64, data: &[u8]) -> &mut Self {
         self.varint(field << 3 | 2);
         self.varint(data.len() as u64);

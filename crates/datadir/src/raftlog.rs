@@ -8,14 +8,21 @@ use crate::proto::{fields, Field, Writer};
 use crate::wal::{self, DecodeError, Encoder, Record};
 
 pub fn encode_entry(entry: &Entry) -> Vec<u8> {
+    let mut bytes = entry_header(entry);
+    bytes.extend_from_slice(&entry.data);
+    bytes
+}
+
+/// A `raftpb.Entry` up to its data: type, term, index and the data field's key and length.
+fn entry_header(entry: &Entry) -> Vec<u8> {
     let kind = match entry.kind {
         EntryType::Normal => 0,
         EntryType::ConfChange => 1,
     };
-    let mut writer = Writer::with_capacity(entry.data.len() + 32);
+    let mut writer = Writer::with_capacity(32);
     writer.uint(1, kind).uint(2, entry.term).uint(3, entry.index);
     if !entry.data.is_empty() {
-        writer.bytes(4, &entry.data);
+        writer.length_prefix(4, entry.data.len());
     }
     writer.finish()
 }
@@ -56,7 +63,7 @@ pub fn append(encoder: &mut Encoder, entries: &[Entry], hard_state: Option<&Hard
     // Each record: its data and about 40 bytes of framing and entry fields.
     encoder.bytes.reserve(entries.iter().map(|e| e.data.len() + 48).sum::<usize>() + 64);
     for entry in entries {
-        encoder.record(wal::ENTRY_TYPE, &encode_entry(entry));
+        encoder.record_parts(wal::ENTRY_TYPE, &[&entry_header(entry), &entry.data]);
     }
     if let Some(state) = hard_state {
         encoder.record(wal::STATE_TYPE, &encode_hard_state(state));

@@ -42,20 +42,34 @@ impl Encoder {
     }
 
     pub fn record(&mut self, kind: u64, data: &[u8]) {
-        self.crc = crc::update(self.crc, data);
-        let mut writer = Writer::with_capacity(data.len() + 24);
-        writer.uint(1, kind).uint(2, u64::from(self.crc));
-        if !data.is_empty() {
-            writer.bytes(3, data);
+        self.record_parts(kind, &[data]);
+    }
+
+    /// A record whose data is `parts` one after another, written straight into the segment (a
+    /// large entry is copied once, not assembled first).
+    pub fn record_parts(&mut self, kind: u64, parts: &[&[u8]]) {
+        for part in parts {
+            self.crc = crc::update(self.crc, part);
         }
-        let record = writer.finish();
-        let pad = (8 - record.len() % 8) % 8;
-        let mut len_field = record.len() as u64;
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        let mut header = Writer::with_capacity(24);
+        header.uint(1, kind).uint(2, u64::from(self.crc));
+        if total > 0 {
+            header.length_prefix(3, total);
+        }
+        let header = header.finish();
+        let len = header.len() + total;
+        let pad = (8 - len % 8) % 8;
+        let mut len_field = len as u64;
         if pad != 0 {
             len_field |= (0x80 | pad as u64) << 56;
         }
+        self.bytes.reserve(8 + len + pad);
         self.bytes.extend_from_slice(&len_field.to_le_bytes());
-        self.bytes.extend_from_slice(&record);
+        self.bytes.extend_from_slice(&header);
+        for part in parts {
+            self.bytes.extend_from_slice(part);
+        }
         self.bytes.resize(self.bytes.len() + pad, 0);
     }
 }
@@ -150,5 +164,13 @@ mod tests {
         let last = flipped.len() - 10;
         flipped[last] ^= 0x20;
         assert!(decode(&flipped).is_err());
+    }
+
+    #[test]
+    fn a_record_in_parts_is_the_record_of_the_parts_joined() {
+        let (mut whole, mut parts) = (Encoder::new(7), Encoder::new(7));
+        whole.record(ENTRY_TYPE, b"header and a longer payload");
+        parts.record_parts(ENTRY_TYPE, &[b"header", b" and a longer payload"]);
+        assert_eq!((whole.bytes, whole.crc), (parts.bytes, parts.crc));
     }
 }
