@@ -195,6 +195,56 @@ impl Disk for MemDisk {
         let start = usize::try_from(offset).map_err(|_| Error::Disk("write offset too large".into()))?;
         let end =
             start.checked_add(data.len()).ok_or_else(|| Error::Disk("write past the largest file".into()))?;
+        let mut done = 0;
+        while done < data.len() {
+            let at = start + done;
+            let (index, within) = (at / BLOCK, at % BLOCK);
+            let n = (BLOCK - within).min(data.len() - done);
+            let piece = &data[done..done + n];
+            done += n;
+            // A whole block is built from the data itself: a new one is not zeroed first, and
+            // an old one's synced bytes move aside rather than being copied.
+            let whole = n == BLOCK;
+            while self.blocks.len() < index {
+                self.touched.push(self.blocks.len());
+                self.blocks.push(Block {
+                    bytes: vec![0u8; BLOCK].into_boxed_slice(),
+                    durable: None,
+                    touched: true,
+                });
+            }
+            if self.blocks.len() == index {
+                let bytes = if whole {
+                    piece.to_vec().into_boxed_slice()
+                } else {
+                    let mut bytes = vec![0u8; BLOCK].into_boxed_slice();
+                    bytes[within..within + n].copy_from_slice(piece);
+                    bytes
+                };
+                self.touched.push(index);
+                self.blocks.push(Block { bytes, durable: None, touched: true });
+                continue;
+            }
+            let keeps_synced = index * BLOCK < self.durable_len;
+            let block = &mut self.blocks[index];
+            let first_write = !block.touched;
+            if first_write {
+                block.touched = true;
+                self.touched.push(index);
+            }
+            if whole {
+                let old = std::mem::replace(&mut block.bytes, piece.to_vec().into_boxed_slice());
+                if first_write && keeps_synced {
+                    block.durable = Some(old);
+                }
+            } else {
+                if first_write && keeps_synced {
+                    block.durable = Some(block.bytes.clone());
+                }
+                block.bytes[within..within + n].copy_from_slice(piece);
+            }
+        }
+        // Growing with nothing to write (truncate's way to extend) still adds zeroed blocks.
         while self.blocks.len() * BLOCK < end {
             self.touched.push(self.blocks.len());
             self.blocks.push(Block {
@@ -202,22 +252,6 @@ impl Disk for MemDisk {
                 durable: None,
                 touched: true,
             });
-        }
-        let mut done = 0;
-        while done < data.len() {
-            let at = start + done;
-            let (index, within) = (at / BLOCK, at % BLOCK);
-            let n = (BLOCK - within).min(data.len() - done);
-            let block = &mut self.blocks[index];
-            if !block.touched {
-                if index * BLOCK < self.durable_len {
-                    block.durable = Some(block.bytes.clone());
-                }
-                block.touched = true;
-                self.touched.push(index);
-            }
-            block.bytes[within..within + n].copy_from_slice(&data[done..done + n]);
-            done += n;
         }
         self.len = self.len.max(end);
         let cost = self.costs.write_micros + self.costs.transfer(data.len());

@@ -431,6 +431,12 @@ impl WriteTx<'_> {
             return Ok(id);
         }
         let state = &self.buckets[bucket];
+        if state.inline.is_none() && !self.dirty.contains_key(&pgid) {
+            if let Some(node) = self.large_leaf_from_disk(bucket, pgid, parent)? {
+                return Ok(self.add_node(bucket, pgid, parent, node));
+            }
+        }
+        let state = &self.buckets[bucket];
         let bytes = match (&state.inline, pgid) {
             (Some(page), 0) => page.clone(),
             _ => self.page(pgid)?,
@@ -444,6 +450,10 @@ impl WriteTx<'_> {
         }
         let mut node = Node::from_page(bucket, &page, parent)?;
         node.pgid = pgid;
+        Ok(self.add_node(bucket, pgid, parent, node))
+    }
+
+    fn add_node(&mut self, bucket: BucketId, pgid: u64, parent: Option<NodeId>, node: Node) -> NodeId {
         self.nodes.push(node);
         let id = self.nodes.len() - 1;
         match parent {
@@ -451,7 +461,69 @@ impl WriteTx<'_> {
             None => self.buckets[bucket].root_node = Some(id),
         }
         self.buckets[bucket].nodes.insert(pgid, id);
-        Ok(id)
+        id
+    }
+
+    /// A leaf page that spans overflow pages (large values), read element by element straight
+    /// from the disk into the node: the page is not assembled in memory first. None for any
+    /// other page.
+    fn large_leaf_from_disk(
+        &self,
+        bucket: BucketId,
+        pgid: u64,
+        parent: Option<NodeId>,
+    ) -> Result<Option<Node>> {
+        let disk = self.db.disk.as_ref();
+        let page_size = self.db.page_size as u64;
+        if pgid >= self.db.meta.pgid {
+            return Err(Error::Corrupt(format!(
+                "page {pgid} is past the high water mark {}",
+                self.db.meta.pgid
+            )));
+        }
+        let offset = pgid * page_size;
+        let head = disk.read_vec(offset, PAGE_HEADER_SIZE)?;
+        let header = PageView::parse(&head)?;
+        if header.overflow == 0 || header.page_type() != PageType::Leaf {
+            return Ok(None);
+        }
+        let span = (u64::from(header.overflow) + 1) * page_size;
+        if pgid + u64::from(header.overflow) + 1 > self.db.meta.pgid {
+            return Ok(None); // the general path reports it
+        }
+        let count = header.count as usize;
+        let table = disk.read_vec(offset + PAGE_HEADER_SIZE as u64, count * LEAF_ELEMENT_SIZE)?;
+        let corrupt = || Error::Corrupt(format!("page {pgid}: a leaf element outside the page"));
+        let mut inodes = Vec::with_capacity(count);
+        for (i, element) in table.chunks_exact(LEAF_ELEMENT_SIZE).enumerate() {
+            let field = |at: usize| {
+                u64::from(u32::from_le_bytes([
+                    element[at],
+                    element[at + 1],
+                    element[at + 2],
+                    element[at + 3],
+                ]))
+            };
+            let (flags, pos, key_len, value_len) = (field(0) as u32, field(4), field(8), field(12));
+            let start = (PAGE_HEADER_SIZE + i * LEAF_ELEMENT_SIZE) as u64 + pos;
+            if start + key_len + value_len > span {
+                return Err(corrupt());
+            }
+            let key = disk.read_vec(offset + start, key_len as usize)?;
+            let value = disk.read_vec(offset + start + key_len, value_len as usize)?;
+            inodes.push(crate::node::Inode { flags, key, value, pgid: 0 });
+        }
+        let key = inodes.first().map(|i| i.key.clone()).unwrap_or_default();
+        Ok(Some(Node {
+            bucket,
+            is_leaf: true,
+            key,
+            pgid,
+            overflow: header.overflow,
+            parent,
+            inodes,
+            ..Node::default()
+        }))
     }
 
     /// Materialises the path from `bucket`'s root to the leaf where `key` belongs.
