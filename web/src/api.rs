@@ -9,6 +9,7 @@
 //! ```
 
 use js_sys::{Array, Object, Reflect};
+use playground_server::log::json_string;
 use playground_server::{default_members, Cluster, Flags};
 use playground_shell::{Options, Shell, Stream, Transcript};
 use wasm_bindgen::prelude::*;
@@ -16,20 +17,6 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct Playground {
     shell: Shell,
-}
-
-fn json_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[wasm_bindgen]

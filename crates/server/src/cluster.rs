@@ -318,7 +318,7 @@ impl Cluster {
 
     /// Lets virtual time pass, waking the auto-compactor and expiring leases when due.
     pub fn advance(&mut self, micros: u64) {
-        let until = self.world.now_micros() + micros;
+        let until = self.world.now_micros().saturating_add(micros);
         loop {
             let timer = self.next_timer().filter(|&at| at <= until);
             match timer {
@@ -467,7 +467,7 @@ impl Cluster {
 
     /// Runs the world until `done` or `max_micros` pass; timers fire on the way.
     pub fn run_until(&mut self, max_micros: u64, mut done: impl FnMut(&Cluster) -> bool) -> bool {
-        let until = self.world.now_micros() + max_micros;
+        let until = self.world.now_micros().saturating_add(max_micros);
         while !done(self) {
             let now = self.world.now_micros();
             if now >= until {
@@ -839,7 +839,7 @@ impl Cluster {
     ) -> Result<(MemberConfig, Header), Error> {
         self.check_up(via)?;
         if self.members.iter().any(|m| m.peer_url == peer_url) {
-            return Err(Error::Internal("etcdserver: Peer URLs already exists".into()));
+            return Err(Error::PeerUrlExists);
         }
         let (host, port) = peer_url.rsplit_once(':').unwrap_or((peer_url, "2380"));
         let client = format!("{host}:{}", port.parse::<u32>().map_or(2379, |p| p.saturating_sub(1)));
@@ -866,7 +866,7 @@ impl Cluster {
     pub fn member_remove(&mut self, via: NodeId, id: NodeId) -> Result<Header, Error> {
         self.check_up(via)?;
         if !self.members.iter().any(|m| m.id == id) {
-            return Err(Error::Internal("etcdserver: member not found".into()));
+            return Err(Error::MemberNotFound);
         }
         if self.leader() == Some(id) {
             let next = self
@@ -894,19 +894,17 @@ impl Cluster {
     pub fn member_promote(&mut self, via: NodeId, id: NodeId) -> Result<Header, Error> {
         self.check_up(via)?;
         if !self.members.iter().any(|m| m.id == id) {
-            return Err(Error::Internal("etcdserver: member not found".into()));
+            return Err(Error::MemberNotFound);
         }
         if !self.learners().contains(&id) {
-            return Err(Error::Internal("etcdserver: can only promote a learner member".into()));
+            return Err(Error::MemberNotLearner);
         }
         let leader = self.leader().ok_or(Error::NoLeader)?;
         let status = self.world.status(leader).ok_or(Error::NoLeader)?;
         let matched = status.progress.get(&id).map_or(0, |p| p.0);
         // etcd's readiness check: the learner's log within 10 % of the leader's.
         if (matched as f64) < status.last_index as f64 * 0.9 {
-            return Err(Error::Internal(
-                "etcdserver: can only promote a learner member which is in sync with leader".into(),
-            ));
+            return Err(Error::LearnerNotReady);
         }
         self.change_membership(
             ConfChange { kind: ConfChangeType::AddNode, node_id: id, context: Vec::new() },

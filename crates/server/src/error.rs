@@ -22,6 +22,11 @@ pub enum Error {
     LeaseTtlTooLarge,
     NoLeader,
     Timeout,
+    MemberNotFound,
+    MemberNotLearner,
+    LearnerNotReady,
+    PeerUrlExists,
+    BadLeaderTransferee,
     /// The member's alarm stands (endpoint health's proposal is refused).
     ActiveAlarms(String),
     /// Nothing listens at the endpoint (the member is down or never existed).
@@ -42,7 +47,12 @@ impl Error {
             | Error::KeyNotFound
             | Error::EmptyKey => "InvalidArgument",
             Error::LeaseNotFound => "NotFound",
-            Error::LeaseExist => "FailedPrecondition",
+            Error::LeaseExist
+            | Error::MemberNotLearner
+            | Error::LearnerNotReady
+            | Error::PeerUrlExists
+            | Error::BadLeaderTransferee => "FailedPrecondition",
+            Error::MemberNotFound => "NotFound",
             Error::LeaseTtlTooLarge => "OutOfRange",
             Error::NoLeader | Error::Timeout | Error::Unavailable => "Unavailable",
             Error::ActiveAlarms(_) => "Unknown",
@@ -66,6 +76,13 @@ impl fmt::Display for Error {
             Error::LeaseExist => "etcdserver: lease already exists",
             Error::LeaseTtlTooLarge => "etcdserver: too large lease TTL",
             Error::NoLeader => "etcdserver: no leader",
+            Error::MemberNotFound => "etcdserver: member not found",
+            Error::MemberNotLearner => "etcdserver: can only promote a learner member",
+            Error::LearnerNotReady => {
+                "etcdserver: can only promote a learner member which is in sync with leader"
+            }
+            Error::PeerUrlExists => "etcdserver: Peer URLs already exists",
+            Error::BadLeaderTransferee => "etcdserver: bad leader transferee",
             Error::Timeout => "etcdserver: request timed out",
             Error::ActiveAlarms(alarms) => return write!(f, "Active Alarm(s): {alarms}"),
             Error::Unavailable => "context deadline exceeded",

@@ -46,8 +46,13 @@ impl Default for Flags {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlagError {
     Unknown(String),
-    Invalid { flag: String, value: String },
+    Invalid {
+        flag: String,
+        value: String,
+    },
     MissingValue(String),
+    /// A combination etcd refuses at startup.
+    Config(String),
 }
 
 impl fmt::Display for FlagError {
@@ -58,6 +63,7 @@ impl fmt::Display for FlagError {
                 write!(f, "invalid value {value:?} for flag -{flag}: parse error")
             }
             FlagError::MissingValue(flag) => write!(f, "flag needs an argument: -{flag}"),
+            FlagError::Config(message) => f.write_str(message),
         }
     }
 }
@@ -123,6 +129,22 @@ impl Flags {
             };
             self.set(&name, &value)?;
             i += 1;
+        }
+        self.validate()
+    }
+
+    /// etcd's checks of the timing flags (embed.Config.Validate).
+    fn validate(&self) -> Result<(), FlagError> {
+        let (heartbeat, election) = (self.heartbeat_interval_ms, self.election_timeout_ms);
+        if heartbeat == 0 || 5 * heartbeat > election {
+            return Err(FlagError::Config(format!(
+                "--election-timeout[{election}ms] should be at least as 5 times as --heartbeat-interval[{heartbeat}ms]"
+            )));
+        }
+        if election > 50_000 {
+            return Err(FlagError::Config(format!(
+                "--election-timeout[{election}ms] is too long, and should be set less than 50000ms"
+            )));
         }
         Ok(())
     }

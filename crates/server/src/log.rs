@@ -93,7 +93,8 @@ pub fn timestamp(micros: u64) -> String {
     )
 }
 
-fn json_string(text: &str) -> String {
+/// `text` as a JSON string literal.
+pub fn json_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

@@ -16,9 +16,14 @@ pub trait World {
     }
 }
 
+/// The most virtual time one command lets pass on a cluster (`sleep`, `playground advance`):
+/// simulating a day of heartbeats takes about a second, so longer waits would hang the page.
+pub const MAX_ADVANCE: Duration = Duration::from_secs(7 * 24 * 3600);
+
 impl World for Cluster {
     fn advance(&mut self, duration: Duration) {
-        Cluster::advance(self, u64::try_from(duration.as_micros()).unwrap_or(u64::MAX));
+        let micros = duration.min(MAX_ADVANCE).as_micros();
+        Cluster::advance(self, u64::try_from(micros).unwrap_or(u64::MAX));
     }
 
     fn now(&self) -> Duration {

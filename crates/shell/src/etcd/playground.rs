@@ -73,6 +73,9 @@ pub fn playground(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
             Ok(String::new())
         }),
         ["advance", duration] => match playground_server::parse_duration_ms(duration) {
+            Some(ms) if Duration::from_millis(ms) > crate::world::MAX_ADVANCE => {
+                Err("playground: at most 168h of virtual time at a time\n".to_string())
+            }
             Some(ms) => {
                 crate::world::World::advance(cluster, Duration::from_millis(ms));
                 Ok(String::new())

@@ -5,21 +5,22 @@ use playground_mvcc::request::{
     ResponseOp, SortOrder, SortTarget, TxnRequest,
 };
 use playground_mvcc::KeyValue;
-use playground_server::{Error, Header};
+use playground_server::Header;
 
 use super::*;
 use crate::command::{CommandResult, Context};
 
-/// Runs one KV request on the first endpoint that answers.
+/// Runs one KV request on the first endpoint that answers. `Err` carries the command's exit
+/// status, its error already printed as etcdctl prints it.
 fn request(
     cx: &mut Context<'_>,
     client: &Client,
     op: RequestOp,
-) -> Result<Result<(ResponseOp, Header), Error>, CommandResult> {
+) -> Result<(ResponseOp, Header), CommandResult> {
     let serializable = client.args.get("consistency") == Some("s");
     let Some(cluster) = cluster(cx) else { return Err(no_cluster(cx)) };
     let Some((_, member)) = pick(cluster, &client.endpoints) else { return Err(unreachable(cx, client)) };
-    Ok(cluster.kv(member, op, serializable))
+    cluster.kv(member, op, serializable).map_err(|error| request_error(cx, client, &error))
 }
 
 /// `[key, range_end)` from the arguments and `--prefix` / `--from-key`.
@@ -90,9 +91,8 @@ pub fn put(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
         ignore_lease: client.args.flag("ignore-lease"),
     });
     let (response, header) = match request(cx, client, op) {
+        Ok(answer) => answer,
         Err(status) => return status,
-        Ok(Err(error)) => return request_error(cx, client, &error),
-        Ok(Ok(answer)) => answer,
     };
     let ResponseOp::Put(put) = response else { return Ok(EXIT_ERROR) };
     let text = match client.format {
@@ -178,9 +178,8 @@ pub fn get(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
         ..Default::default()
     });
     let (response, header) = match request(cx, client, op) {
+        Ok(answer) => answer,
         Err(status) => return status,
-        Ok(Err(error)) => return request_error(cx, client, &error),
-        Ok(Ok(answer)) => answer,
     };
     let ResponseOp::Range(range) = response else { return Ok(EXIT_ERROR) };
     let mut text = String::new();
@@ -234,9 +233,8 @@ pub fn del(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
     let prev_kv = client.args.flag("prev-kv");
     let op = RequestOp::DeleteRange(DeleteRangeRequest { key, range_end, prev_kv });
     let (response, header) = match request(cx, client, op) {
+        Ok(answer) => answer,
         Err(status) => return status,
-        Ok(Err(error)) => return request_error(cx, client, &error),
-        Ok(Ok(answer)) => answer,
     };
     let ResponseOp::DeleteRange(deleted) = response else { return Ok(EXIT_ERROR) };
     let mut text = String::new();
@@ -379,14 +377,13 @@ fn parse_op(line: &str) -> Result<RequestOp, String> {
 
 pub fn txn(cx: &mut Context<'_>, client: &Client, _args: &[&str]) -> CommandResult {
     let input = String::from_utf8_lossy(cx.stdin()).into_owned();
-    let request = match parse_txn(&input) {
-        Ok(request) => request,
+    let txn_request = match parse_txn(&input) {
+        Ok(parsed) => parsed,
         Err(message) => return bad_args(cx, &message),
     };
-    let (response, header) = match request_txn(cx, client, request) {
+    let (response, header) = match request(cx, client, RequestOp::Txn(txn_request)) {
+        Ok(answer) => answer,
         Err(status) => return status,
-        Ok(Err(error)) => return request_error(cx, client, &error),
-        Ok(Ok(answer)) => answer,
     };
     let ResponseOp::Txn(txn) = response else { return Ok(EXIT_ERROR) };
     let mut text = Vec::new();
@@ -414,14 +411,6 @@ pub fn txn(cx: &mut Context<'_>, client: &Client, _args: &[&str]) -> CommandResu
     }
     cx.out(text)?;
     Ok(0)
-}
-
-fn request_txn(
-    cx: &mut Context<'_>,
-    client: &Client,
-    txn: TxnRequest,
-) -> Result<Result<(ResponseOp, Header), Error>, CommandResult> {
-    request(cx, client, RequestOp::Txn(txn))
 }
 
 #[cfg(test)]

@@ -304,10 +304,22 @@ pub(super) fn pick(cluster: &Cluster, endpoints: &[String]) -> Option<(String, u
     })
 }
 
-/// The client's retry warning and the error line, as etcdctl prints a failed request.
-pub(super) fn request_error(cx: &mut Context<'_>, client: &Client, error: &Error) -> CommandResult {
+/// Which of the client's loggers writes the retry warning: the KV and maintenance clients'
+/// (`etcd-client`, ISO time) or the one `endpoint health` builds (`client`, epoch seconds).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Logger {
+    EtcdClient,
+    Client,
+}
+
+/// The client's "retrying of unary invoker failed" warning for a request to `endpoint`.
+pub(super) fn retry_warning(
+    cx: &mut Context<'_>,
+    logger: Logger,
+    endpoint: &str,
+    error: &Error,
+) -> Result<(), crate::command::Stop> {
     let now = cx.world().cluster().map_or(0, |c| c.now_micros());
-    let endpoint = client.endpoints.first().cloned().unwrap_or_default();
     let detail = match error {
         Error::Unavailable => format!(
             "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \\\"transport: Error while dialing dial tcp {}: connect: connection refused\\\"",
@@ -315,12 +327,34 @@ pub(super) fn request_error(cx: &mut Context<'_>, client: &Client, error: &Error
         ),
         other => format!("rpc error: code = {} desc = {other}", other.code()),
     };
+    let (name, ts) = match logger {
+        Logger::EtcdClient => ("etcd-client", format!("\"{}\"", playground_server::timestamp(now))),
+        Logger::Client => ("client", playground_server::log::unix_seconds(now)),
+    };
     cx.err(format!(
-        "{{\"level\":\"warn\",\"ts\":\"{}\",\"logger\":\"etcd-client\",\"caller\":\"v3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000024000/{endpoint}\",\"attempt\":0,\"error\":\"{detail}\"}}\n",
-        playground_server::timestamp(now)
-    ))?;
+        "{{\"level\":\"warn\",\"ts\":{ts},\"logger\":\"{name}\",\"caller\":\"v3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000024000/{endpoint}\",\"attempt\":0,\"error\":\"{detail}\"}}\n"
+    ))
+}
+
+/// The client's retry warning and the error line, as etcdctl prints a failed request.
+pub(super) fn request_error(cx: &mut Context<'_>, client: &Client, error: &Error) -> CommandResult {
+    let endpoint = client.endpoints.first().cloned().unwrap_or_default();
+    retry_warning(cx, Logger::EtcdClient, &endpoint, error)?;
     cx.err(format!("Error: {error}\n"))?;
     Ok(EXIT_ERROR)
+}
+
+/// The command timeout passes for an endpoint that does not answer, and the client warns.
+pub(super) fn wait_unreachable(
+    cx: &mut Context<'_>,
+    client: &Client,
+    logger: Logger,
+    endpoint: &str,
+) -> Result<(), crate::command::Stop> {
+    let timeout =
+        client.args.get("command-timeout").and_then(playground_server::parse_duration_ms).unwrap_or(5000);
+    cx.world().advance(std::time::Duration::from_millis(timeout));
+    retry_warning(cx, logger, endpoint, &Error::Unavailable)
 }
 
 /// A usage error (exit 128).
@@ -335,12 +369,12 @@ pub(super) fn no_cluster(cx: &mut Context<'_>) -> CommandResult {
     Ok(EXIT_ERROR)
 }
 
-/// Lets the client's time pass when nothing answers (the command timeout).
+/// No endpoint answers: the command timeout passes, then etcdctl's error.
 pub(super) fn unreachable(cx: &mut Context<'_>, client: &Client) -> CommandResult {
-    let timeout =
-        client.args.get("command-timeout").and_then(playground_server::parse_duration_ms).unwrap_or(5000);
-    cx.world().advance(std::time::Duration::from_millis(timeout));
-    request_error(cx, client, &Error::Unavailable)
+    let endpoint = client.endpoints.first().cloned().unwrap_or_default();
+    wait_unreachable(cx, client, Logger::EtcdClient, &endpoint)?;
+    cx.err(format!("Error: {}\n", Error::Unavailable))?;
+    Ok(EXIT_ERROR)
 }
 
 pub(super) use output::*;

@@ -46,29 +46,6 @@ fn go_duration(micros: u64) -> String {
     }
 }
 
-/// The retry warning for one endpoint that does not answer, and the time the client waited.
-fn warn_unreachable(
-    cx: &mut Context<'_>,
-    client: &Client,
-    endpoint: &str,
-) -> Result<(), crate::command::Stop> {
-    let one = Client { args: Args::default(), format: client.format, endpoints: vec![endpoint.to_string()] };
-    let timeout =
-        client.args.get("command-timeout").and_then(playground_server::parse_duration_ms).unwrap_or(5000);
-    cx.world().advance(std::time::Duration::from_millis(timeout));
-    request_error_warning_only(cx, &one)
-}
-
-fn request_error_warning_only(cx: &mut Context<'_>, client: &Client) -> Result<(), crate::command::Stop> {
-    let now = cx.world().cluster().map_or(0, |c| c.now_micros());
-    let endpoint = client.endpoints.first().cloned().unwrap_or_default();
-    cx.err(format!(
-        "{{\"level\":\"warn\",\"ts\":\"{}\",\"logger\":\"etcd-client\",\"caller\":\"v3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000024000/{endpoint}\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \\\"transport: Error while dialing dial tcp {}: connect: connection refused\\\"\"}}\n",
-        playground_server::timestamp(now),
-        endpoint.trim_start_matches("http://")
-    ))
-}
-
 pub fn defrag(cx: &mut Context<'_>, client: &Client) -> CommandResult {
     let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
     let mut results = Vec::new();
@@ -82,7 +59,7 @@ pub fn defrag(cx: &mut Context<'_>, client: &Client) -> CommandResult {
             Ok(_) => cx.out(format!("Finished defragmenting etcd member[{endpoint}]\n"))?,
             Err(error) => {
                 if error == Error::Unavailable {
-                    warn_unreachable(cx, client, &endpoint)?;
+                    wait_unreachable(cx, client, Logger::EtcdClient, &endpoint)?;
                 }
                 cx.err(format!("Failed to defragment etcd member[{endpoint}] ({error})\n"))?;
                 status = EXIT_ERROR;
@@ -105,7 +82,7 @@ pub fn endpoint_status(cx: &mut Context<'_>, client: &Client) -> CommandResult {
         match result {
             Ok(s) => rows.push((endpoint, s)),
             Err(error) => {
-                warn_unreachable(cx, client, &endpoint)?;
+                wait_unreachable(cx, client, Logger::EtcdClient, &endpoint)?;
                 cx.err(format!("Failed to get the status of endpoint {endpoint} ({error})\n"))?;
                 status = EXIT_ERROR;
             }
@@ -259,7 +236,7 @@ pub fn endpoint_health(cx: &mut Context<'_>, client: &Client) -> CommandResult {
             Err(error) => {
                 healthy_all = false;
                 if *error == Error::Unavailable {
-                    warn_unreachable(cx, client, endpoint)?;
+                    wait_unreachable(cx, client, Logger::Client, endpoint)?;
                 }
                 let message = match error {
                     Error::Unavailable => "failed to commit proposal: context deadline exceeded".to_string(),
@@ -319,7 +296,7 @@ pub fn endpoint_hashkv(cx: &mut Context<'_>, client: &Client) -> CommandResult {
             Ok(answer) => rows.push((endpoint, answer)),
             Err(error) => {
                 if error == Error::Unavailable {
-                    warn_unreachable(cx, client, &endpoint)?;
+                    wait_unreachable(cx, client, Logger::EtcdClient, &endpoint)?;
                 }
                 cx.err(format!("Failed to get the hash of endpoint {endpoint} ({error})\n"))?;
                 status = EXIT_ERROR;
@@ -465,26 +442,16 @@ pub fn lease_grant(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Comm
             Ok(0)
         }
         Err(error) => {
-            request_error_warning(cx, client, &error)?;
+            retry_warning(
+                cx,
+                Logger::EtcdClient,
+                &client.endpoints.first().cloned().unwrap_or_default(),
+                &error,
+            )?;
             cx.err(format!("Error: failed to grant lease ({error})\n"))?;
             Ok(EXIT_ERROR)
         }
     }
-}
-
-/// Only the client's retry warning (for commands that word their own error line).
-fn request_error_warning(
-    cx: &mut Context<'_>,
-    client: &Client,
-    error: &Error,
-) -> Result<(), crate::command::Stop> {
-    let now = cx.world().cluster().map_or(0, |c| c.now_micros());
-    let endpoint = client.endpoints.first().cloned().unwrap_or_default();
-    cx.err(format!(
-        "{{\"level\":\"warn\",\"ts\":\"{}\",\"logger\":\"etcd-client\",\"caller\":\"v3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000024000/{endpoint}\",\"attempt\":0,\"error\":\"rpc error: code = {} desc = {error}\"}}\n",
-        playground_server::timestamp(now),
-        error.code()
-    ))
 }
 
 pub fn lease_revoke(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
@@ -508,7 +475,12 @@ pub fn lease_revoke(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Com
             Ok(0)
         }
         Err(error) => {
-            request_error_warning(cx, client, &error)?;
+            retry_warning(
+                cx,
+                Logger::EtcdClient,
+                &client.endpoints.first().cloned().unwrap_or_default(),
+                &error,
+            )?;
             cx.err(format!("Error: failed to revoke lease ({error})\n"))?;
             Ok(EXIT_ERROR)
         }
@@ -525,7 +497,7 @@ pub fn move_leader(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Comm
         let Some((_, member)) = pick(cluster, &client.endpoints) else { return unreachable(cx, client) };
         let from = cluster.leader().unwrap_or(0);
         if !cluster.members().iter().any(|m| m.id == target) {
-            Err(Error::Internal("etcdserver: bad leader transferee".into()))
+            Err(Error::BadLeaderTransferee)
         } else {
             cluster.move_leader(member, target).map(|_| from)
         }
@@ -600,6 +572,9 @@ pub fn member_add(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Comma
     let Some(peer) = client.args.get("peer-urls").map(str::to_string) else {
         return bad_args(cx, "member peer urls not provided");
     };
+    if !peer.starts_with("http://") && !peer.starts_with("https://") {
+        return bad_args(cx, &format!("URL scheme must be http, https, unix, or unixs: {peer}"));
+    }
     let learner = client.args.flag("learner");
     let result = {
         let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
@@ -612,9 +587,8 @@ pub fn member_add(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Comma
     };
     match result {
         Ok((added, header, initial)) => {
-            let kind = if learner { " as learner" } else { "" };
             cx.out(format!(
-                "Member {:16x} added to cluster {:16x}{kind}\n\nETCD_NAME=\"{name}\"\nETCD_INITIAL_CLUSTER=\"{initial}\"\nETCD_INITIAL_ADVERTISE_PEER_URLS=\"{peer}\"\nETCD_INITIAL_CLUSTER_STATE=\"existing\"\n",
+                "Member {:16x} added to cluster {:16x}\n\nETCD_NAME=\"{name}\"\nETCD_INITIAL_CLUSTER=\"{initial}\"\nETCD_INITIAL_ADVERTISE_PEER_URLS=\"{peer}\"\nETCD_INITIAL_CLUSTER_STATE=\"existing\"\n",
                 added.id, header.cluster_id
             ))?;
             Ok(0)
@@ -624,25 +598,22 @@ pub fn member_add(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Comma
 }
 
 pub fn member_remove(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
-    let id = match member_id_arg(cx, args) {
-        Ok(id) => id,
-        Err(status) => return status,
-    };
-    let result = {
-        let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
-        let Some((_, member)) = pick(cluster, &client.endpoints) else { return unreachable(cx, client) };
-        cluster.member_remove(member, id)
-    };
-    match result {
-        Ok(header) => {
-            cx.out(format!("Member {id:16x} removed from cluster {:16x}\n", header.cluster_id))?;
-            Ok(0)
-        }
-        Err(error) => request_error(cx, client, &error),
-    }
+    member_change(cx, client, args, "removed from", Cluster::member_remove)
 }
 
 pub fn member_promote(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
+    member_change(cx, client, args, "promoted in", Cluster::member_promote)
+}
+
+/// `member remove ID` and `member promote ID`: one change to one member, reported as etcdctl
+/// reports it.
+fn member_change(
+    cx: &mut Context<'_>,
+    client: &Client,
+    args: &[&str],
+    done: &str,
+    change: fn(&mut Cluster, u64, u64) -> Result<Header, Error>,
+) -> CommandResult {
     let id = match member_id_arg(cx, args) {
         Ok(id) => id,
         Err(status) => return status,
@@ -650,11 +621,11 @@ pub fn member_promote(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> C
     let result = {
         let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
         let Some((_, member)) = pick(cluster, &client.endpoints) else { return unreachable(cx, client) };
-        cluster.member_promote(member, id)
+        change(cluster, member, id)
     };
     match result {
         Ok(header) => {
-            cx.out(format!("Member {id:16x} promoted in cluster {:16x}\n", header.cluster_id))?;
+            cx.out(format!("Member {id:16x} {done} cluster {:16x}\n", header.cluster_id))?;
             Ok(0)
         }
         Err(error) => request_error(cx, client, &error),
