@@ -153,29 +153,46 @@ impl Node {
         index
     }
 
-    /// Writes the node into `page` (whose header id and overflow are already set).
-    pub fn write(&self, page: &mut [u8]) {
+    /// Appends the node as a page with header `id` and `overflow`: header, element table,
+    /// then each key and value. The caller pads the page to its length.
+    pub fn encode_into(&self, id: u64, overflow: u32, out: &mut Vec<u8>) {
         let flags = if self.is_leaf { LEAF_PAGE_FLAG } else { BRANCH_PAGE_FLAG };
-        page[8..10].copy_from_slice(&flags.to_le_bytes());
-        page[10..12].copy_from_slice(&(self.inodes.len() as u16).to_le_bytes());
-        let mut data = PAGE_HEADER_SIZE + self.element_size() * self.inodes.len();
+        out.extend_from_slice(&id.to_le_bytes());
+        out.extend_from_slice(&flags.to_le_bytes());
+        out.extend_from_slice(&(self.inodes.len() as u16).to_le_bytes());
+        out.extend_from_slice(&overflow.to_le_bytes());
+        let table = self.element_size() * self.inodes.len();
+        // An element's position counts from the element itself to its key.
+        let mut data = table;
         for (i, inode) in self.inodes.iter().enumerate() {
-            let at = PAGE_HEADER_SIZE + i * self.element_size();
-            let pos = (data - at) as u32;
+            let pos = (data - i * self.element_size()) as u32;
             if self.is_leaf {
-                page[at..at + 4].copy_from_slice(&inode.flags.to_le_bytes());
-                page[at + 4..at + 8].copy_from_slice(&pos.to_le_bytes());
-                page[at + 8..at + 12].copy_from_slice(&(inode.key.len() as u32).to_le_bytes());
-                page[at + 12..at + 16].copy_from_slice(&(inode.value.len() as u32).to_le_bytes());
+                out.extend_from_slice(&inode.flags.to_le_bytes());
+                out.extend_from_slice(&pos.to_le_bytes());
+                out.extend_from_slice(&(inode.key.len() as u32).to_le_bytes());
+                out.extend_from_slice(&(inode.value.len() as u32).to_le_bytes());
             } else {
-                page[at..at + 4].copy_from_slice(&pos.to_le_bytes());
-                page[at + 4..at + 8].copy_from_slice(&(inode.key.len() as u32).to_le_bytes());
-                page[at + 8..at + 16].copy_from_slice(&inode.pgid.to_le_bytes());
+                out.extend_from_slice(&pos.to_le_bytes());
+                out.extend_from_slice(&(inode.key.len() as u32).to_le_bytes());
+                out.extend_from_slice(&inode.pgid.to_le_bytes());
             }
-            page[data..data + inode.key.len()].copy_from_slice(&inode.key);
-            data += inode.key.len();
-            page[data..data + inode.value.len()].copy_from_slice(&inode.value);
-            data += inode.value.len();
+            data += inode.key.len() + inode.value.len();
         }
+        for inode in &self.inodes {
+            out.extend_from_slice(&inode.key);
+            out.extend_from_slice(&inode.value);
+        }
+    }
+
+    /// The node taken up again by a later write transaction, as if just read from its page.
+    pub fn reopened(mut self, bucket: BucketId, parent: Option<NodeId>) -> Node {
+        self.bucket = bucket;
+        self.parent = parent;
+        self.children.clear();
+        self.unbalanced = false;
+        self.spilled = false;
+        self.removed = false;
+        self.key = self.inodes.first().map(|i| i.key.clone()).unwrap_or_default();
+        self
     }
 }

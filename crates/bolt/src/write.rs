@@ -85,6 +85,9 @@ impl Db {
     }
 }
 
+/// At most this many bytes of large leaves stay in node form after a commit.
+const WRITTEN_LEAVES_BYTES: usize = 8 * 1024 * 1024;
+
 /// etcd's defrag copies this many keys per transaction (`defragLimit`).
 pub const DEFRAG_LIMIT: usize = 10_000;
 
@@ -432,6 +435,9 @@ impl WriteTx<'_> {
         }
         let state = &self.buckets[bucket];
         if state.inline.is_none() && !self.dirty.contains_key(&pgid) {
+            if let Some(node) = self.db.written_leaves.remove(&pgid) {
+                return Ok(self.add_node(bucket, pgid, parent, node.reopened(bucket, parent)));
+            }
             if let Some(node) = self.large_leaf_from_disk(bucket, pgid, parent)? {
                 return Ok(self.add_node(bucket, pgid, parent, node));
             }
@@ -745,11 +751,13 @@ impl WriteTx<'_> {
         let state = &self.buckets[bucket];
         let node = state.root_node.map(|n| &self.nodes[n]);
         let size = node.map_or(PAGE_HEADER_SIZE, Node::size);
-        let mut value = vec![0u8; BUCKET_HEADER_SIZE + size];
-        value[8..16].copy_from_slice(&state.sequence.to_le_bytes());
+        let mut value = Vec::with_capacity(BUCKET_HEADER_SIZE + size);
+        value.extend_from_slice(&0u64.to_le_bytes());
+        value.extend_from_slice(&state.sequence.to_le_bytes());
         if let Some(node) = node {
-            node.write(&mut value[BUCKET_HEADER_SIZE..]);
+            node.encode_into(0, 0, &mut value);
         }
+        value.resize(BUCKET_HEADER_SIZE + size, 0);
         value
     }
 
@@ -778,11 +786,14 @@ impl WriteTx<'_> {
             let size = self.nodes[part].size();
             let count = size.div_ceil(self.page_size()) as u64;
             let id = self.allocate(count);
+            let overflow = (count.max(1) - 1) as u32;
             self.nodes[part].pgid = id;
-            self.nodes[part].overflow = (count.max(1) - 1) as u32;
-            let mut buffer = self.dirty.remove(&id).unwrap_or_default();
-            self.nodes[part].write(&mut buffer);
-            self.dirty.insert(id, buffer);
+            self.nodes[part].overflow = overflow;
+            let len = count.max(1) as usize * self.page_size();
+            let mut page = Vec::with_capacity(len);
+            self.nodes[part].encode_into(id, overflow, &mut page);
+            page.resize(len, 0);
+            self.dirty.insert(id, page);
             self.nodes[part].spilled = true;
             if let Some(parent) = self.nodes[part].parent {
                 let first = self.nodes[part].inodes.first().map(|i| i.key.clone()).unwrap_or_default();
@@ -853,10 +864,6 @@ impl WriteTx<'_> {
                 id
             }
         };
-        let mut page = vec![0u8; count as usize * self.page_size()];
-        page[0..8].copy_from_slice(&id.to_le_bytes());
-        page[12..16].copy_from_slice(&((count - 1) as u32).to_le_bytes());
-        self.dirty.insert(id, page);
         id
     }
 
@@ -878,8 +885,11 @@ impl WriteTx<'_> {
             let count = ((PAGE_HEADER_SIZE + ids * PGID_SIZE) / self.page_size()) as u64 + 1;
             let id = self.allocate(count);
             let ids = self.db.freelist.all_ids();
-            let page = self.dirty.get_mut(&id).expect("just allocated");
-            write_freelist(page, &ids);
+            let mut page = vec![0u8; count as usize * self.page_size()];
+            page[0..8].copy_from_slice(&id.to_le_bytes());
+            page[12..16].copy_from_slice(&((count - 1) as u32).to_le_bytes());
+            write_freelist(&mut page, &ids);
+            self.dirty.insert(id, page);
             self.meta.freelist = id;
         }
         let page_size = self.page_size() as u64;
@@ -896,7 +906,28 @@ impl WriteTx<'_> {
         self.db.disk.sync()?;
         self.db.meta = self.meta;
         self.saved_freelist = None;
+        self.db.written_leaves = self.written_large_leaves();
         Ok(())
+    }
+
+    /// The large leaves this commit wrote, rightmost keys first up to
+    /// [`WRITTEN_LEAVES_BYTES`]: sequential puts (etcd's revisions) come back to the last one.
+    fn written_large_leaves(&mut self) -> BTreeMap<u64, Node> {
+        let mut leaves: Vec<Node> = std::mem::take(&mut self.nodes)
+            .into_iter()
+            .filter(|n| n.spilled && !n.removed && n.is_leaf && n.overflow > 0 && n.pgid != 0)
+            .collect();
+        leaves.sort_by(|a, b| b.inodes.first().map(|i| &i.key).cmp(&a.inodes.first().map(|i| &i.key)));
+        let mut kept = BTreeMap::new();
+        let mut bytes = 0;
+        for leaf in leaves {
+            bytes += leaf.size();
+            if bytes > WRITTEN_LEAVES_BYTES {
+                break;
+            }
+            kept.insert(leaf.pgid, leaf);
+        }
+        kept
     }
 
     /// Abandons every change.

@@ -143,6 +143,26 @@ fn random_transactions_match_the_model() {
     }
 }
 
+/// A db kept open between transactions writes the same bytes as one reopened before each:
+/// what a commit keeps in memory for the next (its large leaves) changes nothing on disk.
+#[test]
+fn what_a_commit_keeps_in_memory_changes_no_byte_on_disk() {
+    for seed in 1..=6 {
+        let (mut kept_rng, mut reopened_rng) = (Rng(seed * 7919 | 1), Rng(seed * 7919 | 1));
+        let (kept_disk, reopened_disk) = (SharedDisk::new(), SharedDisk::new());
+        let mut kept = Db::create(Box::new(kept_disk.clone()), Options::default()).unwrap();
+        let mut reopened = Db::create(Box::new(reopened_disk.clone()), Options::default()).unwrap();
+        let (mut kept_model, mut reopened_model) = (Model::new(), Model::new());
+        for i in 0..60 {
+            random_transaction(&mut kept, &mut kept_model, &mut kept_rng).unwrap();
+            random_transaction(&mut reopened, &mut reopened_model, &mut reopened_rng).unwrap();
+            reopened = reopened.reopen().unwrap();
+            assert!(kept_disk.bytes() == reopened_disk.bytes(), "seed {seed}, tx {i}: the files differ");
+            assert_consistent(&kept, &kept_model, seed);
+        }
+    }
+}
+
 #[test]
 fn a_synced_freelist_is_kept_consistent_too() {
     let mut rng = Rng(77);
