@@ -34,7 +34,7 @@ pub fn decode_entry(bytes: &[u8]) -> Option<Entry> {
             Field::Varint(1, 1) => entry.kind = EntryType::ConfChange,
             Field::Varint(2, term) => entry.term = term,
             Field::Varint(3, index) => entry.index = index,
-            Field::Bytes(4, data) => entry.data = data.to_vec(),
+            Field::Bytes(4, data) => entry.data = data.to_vec().into(),
             _ => {}
         }
     }
@@ -115,7 +115,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn entry(term: u64, index: u64, data: &str) -> Entry {
-        Entry { term, index, kind: EntryType::Normal, data: data.as_bytes().to_vec() }
+        Entry { term, index, kind: EntryType::Normal, data: data.as_bytes().to_vec().into() }
     }
 
     #[test]

@@ -41,7 +41,19 @@ pub(crate) fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
     None
 }
 
-impl KeyValue {
+/// A KeyValue over borrowed key and value: what a put encodes without copying its value
+/// into a [`KeyValue`] first.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyValueRef<'a> {
+    pub key: &'a [u8],
+    pub create_revision: i64,
+    pub mod_revision: i64,
+    pub version: i64,
+    pub value: &'a [u8],
+    pub lease: i64,
+}
+
+impl KeyValueRef<'_> {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.key.len() + self.value.len() + 32);
         let bytes = |out: &mut Vec<u8>, field: u64, data: &[u8]| {
@@ -57,13 +69,27 @@ impl KeyValue {
                 put_varint(out, value as u64);
             }
         };
-        bytes(&mut out, KEY, &self.key);
+        bytes(&mut out, KEY, self.key);
         int(&mut out, CREATE_REVISION, self.create_revision);
         int(&mut out, MOD_REVISION, self.mod_revision);
         int(&mut out, VERSION, self.version);
-        bytes(&mut out, VALUE, &self.value);
+        bytes(&mut out, VALUE, self.value);
         int(&mut out, LEASE, self.lease);
         out
+    }
+}
+
+impl KeyValue {
+    pub fn encode(&self) -> Vec<u8> {
+        KeyValueRef {
+            key: &self.key,
+            create_revision: self.create_revision,
+            mod_revision: self.mod_revision,
+            version: self.version,
+            value: &self.value,
+            lease: self.lease,
+        }
+        .encode()
     }
 
     /// Decodes a stored KeyValue; `None` for bytes that are not one.

@@ -10,7 +10,7 @@ use playground_bolt::Disk;
 
 use crate::backend::Backend;
 use crate::key_index::KeyIndex;
-use crate::kv::KeyValue;
+use crate::kv::{KeyValue, KeyValueRef};
 use crate::revision::{Revision, MARKED_REVISION_BYTES, REVISION_BYTES};
 use crate::schema;
 
@@ -401,14 +401,7 @@ impl WriteTxn<'_> {
             None => (rev, 1),
         };
         let revision = Revision::new(rev, self.changes);
-        let kv = KeyValue {
-            key: key.to_vec(),
-            create_revision,
-            mod_revision: rev,
-            version,
-            value: value.to_vec(),
-            lease,
-        };
+        let kv = KeyValueRef { key, create_revision, mod_revision: rev, version, value, lease };
         self.store.backend.put(schema::KEY, revision.to_bytes(false), kv.encode(), true)?;
         index.put(revision);
         self.changes += 1;

@@ -182,7 +182,9 @@ impl Raft {
                 term: 1,
                 index: i as u64 + 1,
                 kind: EntryType::ConfChange,
-                data: ConfChange { kind: ConfChangeType::AddNode, node_id: id, context: Vec::new() }.encode(),
+                data: ConfChange { kind: ConfChangeType::AddNode, node_id: id, context: Vec::new() }
+                    .encode()
+                    .into(),
             })
             .collect();
         raft.log.append(&entries);
@@ -731,7 +733,8 @@ impl Raft {
             return false;
         }
         let index = self.log.last_index() + 1;
-        let entry = Entry { term: self.term, index, kind: EntryType::ConfChange, data: change.encode() };
+        let entry =
+            Entry { term: self.term, index, kind: EntryType::ConfChange, data: change.encode().into() };
         self.pending_conf_index = index;
         self.append_entries(vec![entry]);
         true
@@ -939,7 +942,7 @@ impl Raft {
     pub fn propose(&mut self, data: Vec<u8>) -> bool {
         let known = self.role == Role::Leader || self.leader != NONE;
         let mut m = Message::new(MessageType::Prop, self.id, self.id);
-        m.entries = vec![Entry { data, ..Entry::default() }];
+        m.entries = vec![Entry { data: data.into(), ..Entry::default() }];
         self.step(m);
         known
     }

@@ -1,5 +1,7 @@
 //! Raft's data: entries, hard state, messages, in etcd-raft's vocabulary.
 
+use bytes::Bytes;
+
 pub type NodeId = u64;
 
 /// "No node": no leader known, no vote cast.
@@ -17,7 +19,9 @@ pub struct Entry {
     pub term: u64,
     pub index: u64,
     pub kind: EntryType,
-    pub data: Vec<u8>,
+    /// Shared, not copied, between the log, the messages to each follower and the apply
+    /// queue: a 1 MiB put is one buffer however many members hold it.
+    pub data: Bytes,
 }
 
 /// What must be on disk before a message is sent: term, vote, commit.

@@ -65,7 +65,7 @@ impl Application for EntryLog {
         for entry in entries {
             if entry.kind == EntryType::Normal && !entry.data.is_empty() {
                 let _ = self.store.put(&entry_key(entry.index), &entry.data, 0);
-                self.applied.push(entry.data.clone());
+                self.applied.push(entry.data.to_vec());
             }
         }
         if let Some(last) = entries.last() {
