@@ -368,6 +368,59 @@ pub(crate) fn read_page(disk: &dyn Disk, page_size: usize, hwm: u64, id: u64) ->
     read_vec(disk, offset, span as usize * page_size)
 }
 
+/// An element of a large leaf, read without its value.
+pub(crate) struct LeafKey {
+    pub flags: u32,
+    pub key: Vec<u8>,
+    /// Where the value lies in the file, and its length.
+    pub value_offset: u64,
+    pub value_len: usize,
+}
+
+/// A leaf page spanning overflow pages (large values), read as its header, element table and
+/// keys: the values stay in the file. Returns the overflow count and the elements; None for
+/// any other page (the general path reads it, and reports what is wrong with it).
+pub(crate) fn read_large_leaf_keys(
+    disk: &dyn Disk,
+    page_size: usize,
+    hwm: u64,
+    id: u64,
+) -> Result<Option<(u32, Vec<LeafKey>)>> {
+    if id >= hwm {
+        return Err(Error::Corrupt(format!("page {id} is past the high water mark {hwm}")));
+    }
+    let offset = id * page_size as u64;
+    let head = read_vec(disk, offset, PAGE_HEADER_SIZE)?;
+    let header = PageView::parse(&head)?;
+    if header.overflow == 0 || header.page_type() != PageType::Leaf || header.id != id {
+        return Ok(None);
+    }
+    let span = (u64::from(header.overflow) + 1) * page_size as u64;
+    if id + u64::from(header.overflow) + 1 > hwm {
+        return Ok(None);
+    }
+    let count = header.count as usize;
+    let table = read_vec(disk, offset + PAGE_HEADER_SIZE as u64, count * LEAF_ELEMENT_SIZE)?;
+    let mut elements = Vec::with_capacity(count);
+    for (i, element) in table.chunks_exact(LEAF_ELEMENT_SIZE).enumerate() {
+        let field = |at: usize| {
+            u64::from(u32::from_le_bytes([element[at], element[at + 1], element[at + 2], element[at + 3]]))
+        };
+        let (flags, pos, key_len, value_len) = (field(0) as u32, field(4), field(8), field(12));
+        let start = (PAGE_HEADER_SIZE + i * LEAF_ELEMENT_SIZE) as u64 + pos;
+        if start + key_len + value_len > span {
+            return Err(Error::Corrupt(format!("page {id}: a leaf element outside the page")));
+        }
+        elements.push(LeafKey {
+            flags,
+            key: read_vec(disk, offset + start, key_len as usize)?,
+            value_offset: offset + start + key_len,
+            value_len: value_len as usize,
+        });
+    }
+    Ok(Some((header.overflow, elements)))
+}
+
 impl Db {
     pub fn page_size(&self) -> usize {
         self.page_size
@@ -454,13 +507,48 @@ impl Tx<'_> {
     pub fn for_each_from(&self, root: &BucketRoot, start: &[u8], f: &mut Visit<'_>) -> Result<()> {
         match root {
             BucketRoot::Inline(_) => self.for_each(root, &mut |k, v, b| k < start || f(k, v, b)),
-            BucketRoot::Page(id) => self.walk_from(*id, start, 0, f).map(|_| ()),
+            BucketRoot::Page(id) => self.walk_from(*id, start, 0, false, f).map(|_| ()),
         }
     }
 
-    fn walk_from(&self, id: u64, start: &[u8], depth: usize, f: &mut Visit<'_>) -> Result<bool> {
+    /// Like [`Tx::for_each_from`] for keys alone: `f(key, is_bucket)`. Large leaves are read
+    /// without their values.
+    pub fn for_each_key_from(
+        &self,
+        root: &BucketRoot,
+        start: &[u8],
+        f: &mut dyn FnMut(&[u8], bool) -> bool,
+    ) -> Result<()> {
+        match root {
+            BucketRoot::Inline(_) => self.for_each_from(root, start, &mut |k, _, b| f(k, b)),
+            BucketRoot::Page(id) => self.walk_from(*id, start, 0, true, &mut |k, _, b| f(k, b)).map(|_| ()),
+        }
+    }
+
+    /// Walks from the first key `>= start`; with `keys_only`, large leaves' values are not read
+    /// (`f` sees them empty).
+    fn walk_from(
+        &self,
+        id: u64,
+        start: &[u8],
+        depth: usize,
+        keys_only: bool,
+        f: &mut Visit<'_>,
+    ) -> Result<bool> {
         if depth > MAX_DEPTH {
             return Err(Error::Corrupt(format!("page {id}: tree deeper than {MAX_DEPTH} levels")));
+        }
+        if keys_only {
+            let leaf = read_large_leaf_keys(self.db.disk.as_ref(), self.db.page_size, self.meta.pgid, id)?;
+            if let Some((_, elements)) = leaf {
+                for element in elements {
+                    let is_bucket = element.flags & BUCKET_LEAF_FLAG != 0;
+                    if element.key.as_slice() >= start && !f(&element.key, &[], is_bucket) {
+                        return Ok(false);
+                    }
+                }
+                return Ok(true);
+            }
         }
         let bytes = self.page(id)?;
         let page = PageView::parse(&bytes)?;
@@ -469,7 +557,7 @@ impl Tx<'_> {
                 let elements = page.branch_elements()?;
                 let first = elements.iter().rposition(|e| e.key <= start).unwrap_or(0);
                 for element in &elements[first..] {
-                    if !self.walk_from(element.child, start, depth + 1, f)? {
+                    if !self.walk_from(element.child, start, depth + 1, keys_only, f)? {
                         return Ok(false);
                     }
                 }

@@ -18,6 +18,11 @@ pub trait Disk {
         self.read_at(offset, &mut buf)?;
         Ok(buf)
     }
+    /// Appends `len` bytes at `offset` to `out`.
+    fn read_append(&self, offset: u64, len: usize, out: &mut Vec<u8>) -> Result<()> {
+        out.extend_from_slice(&self.read_vec(offset, len)?);
+        Ok(())
+    }
     /// Writes `data` at `offset`, growing the file as needed.
     fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<()>;
     fn truncate(&mut self, len: u64) -> Result<()>;
@@ -141,19 +146,27 @@ impl Disk for MemDisk {
 
     /// Copies block by block into a buffer filled as it grows (no zeroing first).
     fn read_vec(&self, offset: u64, len: usize) -> Result<Vec<u8>> {
+        let mut buf = Vec::with_capacity(len);
+        self.read_append(offset, len, &mut buf)?;
+        Ok(buf)
+    }
+
+    fn read_append(&self, offset: u64, len: usize, out: &mut Vec<u8>) -> Result<()> {
         let start = usize::try_from(offset).ok();
         if start.and_then(|s| s.checked_add(len)).is_none_or(|end| end > self.len) {
             let mut buf = vec![0u8; len];
             self.read_at(offset, &mut buf)?;
-            return Ok(buf);
+            out.extend_from_slice(&buf);
+            return Ok(());
         }
         let start = start.unwrap_or(0);
-        let mut buf = Vec::with_capacity(len);
-        while buf.len() < len {
-            let at = start + buf.len();
+        let mut done = 0;
+        while done < len {
+            let at = start + done;
             let (index, within) = (at / BLOCK, at % BLOCK);
-            let n = (BLOCK - within).min(len - buf.len());
-            buf.extend_from_slice(&self.blocks[index].bytes[within..within + n]);
+            let n = (BLOCK - within).min(len - done);
+            out.extend_from_slice(&self.blocks[index].bytes[within..within + n]);
+            done += n;
         }
         let cost = self.costs.read_micros + self.costs.transfer(len);
         self.count(|s| {
@@ -161,7 +174,7 @@ impl Disk for MemDisk {
             s.bytes_read += len as u64;
             s.busy_micros += cost;
         });
-        Ok(buf)
+        Ok(())
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
@@ -333,6 +346,9 @@ impl Disk for SharedDisk {
     }
     fn read_vec(&self, offset: u64, len: usize) -> Result<Vec<u8>> {
         self.0.borrow().read_vec(offset, len)
+    }
+    fn read_append(&self, offset: u64, len: usize, out: &mut Vec<u8>) -> Result<()> {
+        self.0.borrow().read_append(offset, len, out)
     }
     fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<()> {
         self.0.borrow_mut().write_at(offset, data)

@@ -1,18 +1,63 @@
 //! In-memory nodes of a write transaction: pages read into editable form, split and written
 //! back at commit (copy-on-write, as bbolt's `node`).
 
+use std::borrow::Cow;
+
+use crate::disk::Disk;
 use crate::format::*;
 use crate::page::PageView;
 
 pub(crate) type NodeId = usize;
 pub(crate) type BucketId = usize;
 
+/// A leaf value: in memory, or still where a page of the file holds it. Large leaves are
+/// read key by key and their values copied only when written again or asked for (bbolt reads
+/// them in place from its mmap); the page stays intact meanwhile, since pages live at the
+/// start of a transaction are never reallocated before a later one.
+#[derive(Debug, Clone)]
+pub(crate) enum Value {
+    Bytes(Vec<u8>),
+    InFile { offset: u64, len: usize },
+}
+
+impl Default for Value {
+    fn default() -> Self {
+        Value::Bytes(Vec::new())
+    }
+}
+
+impl Value {
+    pub fn len(&self) -> usize {
+        match self {
+            Value::Bytes(bytes) => bytes.len(),
+            Value::InFile { len, .. } => *len,
+        }
+    }
+
+    pub fn read<'a>(&'a self, disk: &dyn Disk) -> crate::Result<Cow<'a, [u8]>> {
+        match self {
+            Value::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
+            Value::InFile { offset, len } => disk.read_vec(*offset, *len).map(Cow::Owned),
+        }
+    }
+
+    fn append_to(&self, disk: &dyn Disk, out: &mut Vec<u8>) -> crate::Result<()> {
+        match self {
+            Value::Bytes(bytes) => {
+                out.extend_from_slice(bytes);
+                Ok(())
+            }
+            Value::InFile { offset, len } => disk.read_append(*offset, *len, out),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Inode {
     pub flags: u32,
     pub key: Vec<u8>,
     /// Leaf value (a bucket header for a bucket entry); empty in branches.
-    pub value: Vec<u8>,
+    pub value: Value,
     /// Child page, in branches.
     pub pgid: u64,
 }
@@ -43,12 +88,17 @@ impl Node {
         let inodes = if is_leaf {
             page.leaf_elements()?
                 .into_iter()
-                .map(|e| Inode { flags: e.flags, key: e.key.to_vec(), value: e.value.to_vec(), pgid: 0 })
+                .map(|e| Inode {
+                    flags: e.flags,
+                    key: e.key.to_vec(),
+                    value: Value::Bytes(e.value.to_vec()),
+                    pgid: 0,
+                })
                 .collect()
         } else {
             page.branch_elements()?
                 .into_iter()
-                .map(|e| Inode { flags: 0, key: e.key.to_vec(), value: Vec::new(), pgid: e.child })
+                .map(|e| Inode { flags: 0, key: e.key.to_vec(), value: Value::default(), pgid: e.child })
                 .collect::<Vec<_>>()
         };
         let key = inodes.first().map(|i: &Inode| i.key.clone()).unwrap_or_default();
@@ -125,7 +175,7 @@ impl Node {
         let inode = &mut self.inodes[index];
         inode.flags = flags;
         inode.key = new_key.to_vec();
-        inode.value = value;
+        inode.value = Value::Bytes(value);
         inode.pgid = pgid;
     }
 
@@ -154,8 +204,15 @@ impl Node {
     }
 
     /// Appends the node as a page with header `id` and `overflow`: header, element table,
-    /// then each key and value. The caller pads the page to its length.
-    pub fn encode_into(&self, id: u64, overflow: u32, out: &mut Vec<u8>) {
+    /// then each key and value (those still in the file read from `disk` straight into `out`).
+    /// The caller pads the page to its length.
+    pub fn encode_into(
+        &self,
+        id: u64,
+        overflow: u32,
+        out: &mut Vec<u8>,
+        disk: &dyn Disk,
+    ) -> crate::Result<()> {
         let flags = if self.is_leaf { LEAF_PAGE_FLAG } else { BRANCH_PAGE_FLAG };
         out.extend_from_slice(&id.to_le_bytes());
         out.extend_from_slice(&flags.to_le_bytes());
@@ -180,7 +237,20 @@ impl Node {
         }
         for inode in &self.inodes {
             out.extend_from_slice(&inode.key);
-            out.extend_from_slice(&inode.value);
+            inode.value.append_to(disk, out)?;
+        }
+        Ok(())
+    }
+
+    /// Points every value at its place in the page written at `offset` (as
+    /// [`Node::encode_into`] laid it out), letting go of the bytes held in memory.
+    pub fn values_in_file(&mut self, offset: u64) {
+        let mut at = offset + (PAGE_HEADER_SIZE + self.element_size() * self.inodes.len()) as u64;
+        for inode in &mut self.inodes {
+            at += inode.key.len() as u64;
+            let len = inode.value.len();
+            inode.value = Value::InFile { offset: at, len };
+            at += len as u64;
         }
     }
 

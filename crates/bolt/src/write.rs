@@ -10,11 +10,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::db::{read_page, Db};
+use crate::db::{read_large_leaf_keys, read_page, Db};
 use crate::error::{Error, Result};
 use crate::format::*;
 use crate::freelist::Freelist;
-use crate::node::{BucketId, Node, NodeId};
+use crate::node::{BucketId, Inode, Node, NodeId, Value};
 use crate::page::{PageType, PageView};
 
 /// A visitor of bucket entries in a write transaction: `(key, value, is_bucket)`.
@@ -84,9 +84,6 @@ impl Db {
         }
     }
 }
-
-/// At most this many bytes of large leaves stay in node form after a commit.
-const WRITTEN_LEAVES_BYTES: usize = 8 * 1024 * 1024;
 
 /// etcd's defrag copies this many keys per transaction (`defragLimit`).
 pub const DEFRAG_LIMIT: usize = 10_000;
@@ -329,7 +326,8 @@ impl WriteTx<'_> {
         let node = &self.nodes[node];
         for inode in &node.inodes {
             if node.is_leaf {
-                f(&inode.key, &inode.value, inode.flags & BUCKET_LEAF_FLAG != 0);
+                let value = inode.value.read(self.db.disk.as_ref())?;
+                f(&inode.key, &value, inode.flags & BUCKET_LEAF_FLAG != 0);
             } else if let Some(&child) = self.buckets[bucket].nodes.get(&inode.pgid) {
                 self.walk_node(bucket, child, f, depth + 1)?;
             } else {
@@ -385,7 +383,11 @@ impl WriteTx<'_> {
                 let node = &self.nodes[node];
                 if node.is_leaf {
                     let (index, exact) = node.search(key);
-                    return Ok(exact.then(|| found(&node.inodes[index].value, node.inodes[index].flags)));
+                    if !exact {
+                        return Ok(None);
+                    }
+                    let inode = &node.inodes[index];
+                    return Ok(Some(found(&inode.value.read(self.db.disk.as_ref())?, inode.flags)));
                 }
                 if node.inodes.is_empty() {
                     return Ok(None);
@@ -470,66 +472,27 @@ impl WriteTx<'_> {
         id
     }
 
-    /// A leaf page that spans overflow pages (large values), read element by element straight
-    /// from the disk into the node: the page is not assembled in memory first. None for any
-    /// other page.
+    /// A leaf page that spans overflow pages (large values), read as its keys with each value
+    /// left in the file. None for any other page.
     fn large_leaf_from_disk(
         &self,
         bucket: BucketId,
         pgid: u64,
         parent: Option<NodeId>,
     ) -> Result<Option<Node>> {
-        let disk = self.db.disk.as_ref();
-        let page_size = self.db.page_size as u64;
-        if pgid >= self.db.meta.pgid {
-            return Err(Error::Corrupt(format!(
-                "page {pgid} is past the high water mark {}",
-                self.db.meta.pgid
-            )));
-        }
-        let offset = pgid * page_size;
-        let head = disk.read_vec(offset, PAGE_HEADER_SIZE)?;
-        let header = PageView::parse(&head)?;
-        if header.overflow == 0 || header.page_type() != PageType::Leaf {
-            return Ok(None);
-        }
-        let span = (u64::from(header.overflow) + 1) * page_size;
-        if pgid + u64::from(header.overflow) + 1 > self.db.meta.pgid {
-            return Ok(None); // the general path reports it
-        }
-        let count = header.count as usize;
-        let table = disk.read_vec(offset + PAGE_HEADER_SIZE as u64, count * LEAF_ELEMENT_SIZE)?;
-        let corrupt = || Error::Corrupt(format!("page {pgid}: a leaf element outside the page"));
-        let mut inodes = Vec::with_capacity(count);
-        for (i, element) in table.chunks_exact(LEAF_ELEMENT_SIZE).enumerate() {
-            let field = |at: usize| {
-                u64::from(u32::from_le_bytes([
-                    element[at],
-                    element[at + 1],
-                    element[at + 2],
-                    element[at + 3],
-                ]))
-            };
-            let (flags, pos, key_len, value_len) = (field(0) as u32, field(4), field(8), field(12));
-            let start = (PAGE_HEADER_SIZE + i * LEAF_ELEMENT_SIZE) as u64 + pos;
-            if start + key_len + value_len > span {
-                return Err(corrupt());
-            }
-            let key = disk.read_vec(offset + start, key_len as usize)?;
-            let value = disk.read_vec(offset + start + key_len, value_len as usize)?;
-            inodes.push(crate::node::Inode { flags, key, value, pgid: 0 });
-        }
+        let leaf = read_large_leaf_keys(self.db.disk.as_ref(), self.db.page_size, self.db.meta.pgid, pgid)?;
+        let Some((overflow, elements)) = leaf else { return Ok(None) };
+        let inodes: Vec<Inode> = elements
+            .into_iter()
+            .map(|e| Inode {
+                flags: e.flags,
+                key: e.key,
+                value: Value::InFile { offset: e.value_offset, len: e.value_len },
+                pgid: 0,
+            })
+            .collect();
         let key = inodes.first().map(|i| i.key.clone()).unwrap_or_default();
-        Ok(Some(Node {
-            bucket,
-            is_leaf: true,
-            key,
-            pgid,
-            overflow: header.overflow,
-            parent,
-            inodes,
-            ..Node::default()
-        }))
+        Ok(Some(Node { bucket, is_leaf: true, key, pgid, overflow, parent, inodes, ..Node::default() }))
     }
 
     /// Materialises the path from `bucket`'s root to the leaf where `key` belongs.
@@ -703,7 +666,7 @@ impl WriteTx<'_> {
         for (name, child) in children {
             let value = if self.inlineable(child) {
                 self.free_bucket(child)?;
-                self.inline_value(child)
+                self.inline_value(child)?
             } else {
                 self.spill_bucket(child)?;
                 let state = &self.buckets[child];
@@ -747,7 +710,7 @@ impl WriteTx<'_> {
     }
 
     /// The parent's value for an inline bucket: the header (root 0), then the leaf as a page.
-    fn inline_value(&self, bucket: BucketId) -> Vec<u8> {
+    fn inline_value(&self, bucket: BucketId) -> Result<Vec<u8>> {
         let state = &self.buckets[bucket];
         let node = state.root_node.map(|n| &self.nodes[n]);
         let size = node.map_or(PAGE_HEADER_SIZE, Node::size);
@@ -755,10 +718,10 @@ impl WriteTx<'_> {
         value.extend_from_slice(&0u64.to_le_bytes());
         value.extend_from_slice(&state.sequence.to_le_bytes());
         if let Some(node) = node {
-            node.encode_into(0, 0, &mut value);
+            node.encode_into(0, 0, &mut value, self.db.disk.as_ref())?;
         }
         value.resize(BUCKET_HEADER_SIZE + size, 0);
-        value
+        Ok(value)
     }
 
     fn spill_node(&mut self, node: NodeId) -> Result<()> {
@@ -791,8 +754,13 @@ impl WriteTx<'_> {
             self.nodes[part].overflow = overflow;
             let len = count.max(1) as usize * self.page_size();
             let mut page = Vec::with_capacity(len);
-            self.nodes[part].encode_into(id, overflow, &mut page);
+            self.nodes[part].encode_into(id, overflow, &mut page, self.db.disk.as_ref())?;
             page.resize(len, 0);
+            if overflow > 0 && self.nodes[part].is_leaf {
+                // Kept for the next transaction as pointers into the page, not as copies.
+                let offset = id * self.page_size() as u64;
+                self.nodes[part].values_in_file(offset);
+            }
             self.dirty.insert(id, page);
             self.nodes[part].spilled = true;
             if let Some(parent) = self.nodes[part].parent {
@@ -856,15 +824,11 @@ impl WriteTx<'_> {
 
     /// `count` contiguous pages, from the freelist or past the high water mark.
     fn allocate(&mut self, count: u64) -> u64 {
-        let id = match self.db.freelist.allocate(count) {
-            Some(id) => id,
-            None => {
-                let id = self.meta.pgid;
-                self.meta.pgid += count;
-                id
-            }
-        };
-        id
+        self.db.freelist.allocate(count).unwrap_or_else(|| {
+            let id = self.meta.pgid;
+            self.meta.pgid += count;
+            id
+        })
     }
 
     /// Writes every change, syncs, then writes and syncs the meta page: the commit point.
@@ -910,24 +874,14 @@ impl WriteTx<'_> {
         Ok(())
     }
 
-    /// The large leaves this commit wrote, rightmost keys first up to
-    /// [`WRITTEN_LEAVES_BYTES`]: sequential puts (etcd's revisions) come back to the last one.
+    /// The large leaves this commit wrote (keys, and values as places in the file): sequential
+    /// puts (etcd's revisions) come back to the last one.
     fn written_large_leaves(&mut self) -> BTreeMap<u64, Node> {
-        let mut leaves: Vec<Node> = std::mem::take(&mut self.nodes)
+        std::mem::take(&mut self.nodes)
             .into_iter()
             .filter(|n| n.spilled && !n.removed && n.is_leaf && n.overflow > 0 && n.pgid != 0)
-            .collect();
-        leaves.sort_by(|a, b| b.inodes.first().map(|i| &i.key).cmp(&a.inodes.first().map(|i| &i.key)));
-        let mut kept = BTreeMap::new();
-        let mut bytes = 0;
-        for leaf in leaves {
-            bytes += leaf.size();
-            if bytes > WRITTEN_LEAVES_BYTES {
-                break;
-            }
-            kept.insert(leaf.pgid, leaf);
-        }
-        kept
+            .map(|n| (n.pgid, n))
+            .collect()
     }
 
     /// Abandons every change.

@@ -157,7 +157,7 @@ impl Backend {
         let tx = self.db.view();
         if let Some(root) = tx.bucket(&tx.root(), bucket)? {
             let wanted = if limit > 0 { limit + self.batch.len() } else { usize::MAX };
-            tx.for_each_from(&root, start, &mut |key, _, is_bucket| {
+            tx.for_each_key_from(&root, start, &mut |key, is_bucket| {
                 if key >= end {
                     return false;
                 }
