@@ -280,7 +280,7 @@ impl WriteTx<'_> {
 
     /// Removes `key`; absent keys are no change (and, as in bbolt, touch no page).
     pub fn delete(&mut self, bucket: BucketId, key: &[u8]) -> Result<()> {
-        match self.lookup_with(bucket, key, |_, flags| flags)? {
+        match self.lookup_with(bucket, key, false, |_, flags| flags)? {
             None => Ok(()),
             Some(flags) if flags & BUCKET_LEAF_FLAG != 0 => Err(Error::IncompatibleValue),
             Some(_) => {
@@ -365,17 +365,19 @@ impl WriteTx<'_> {
     /// The value and flags under `key`, read through materialised nodes where there are any and
     /// pages elsewhere, without materialising anything (a read changes no page).
     fn lookup(&self, bucket: BucketId, key: &[u8]) -> Result<Option<(Vec<u8>, u32)>> {
-        self.lookup_with(bucket, key, |value, flags| (value.to_vec(), flags))
+        self.lookup_with(bucket, key, true, |value, flags| (value.to_vec(), flags))
     }
 
-    /// [`WriteTx::lookup`] handing the value to `found` in place (no copy when only the flags
-    /// matter).
+    /// [`WriteTx::lookup`] handing the value to `found` in place; without `needs_value`, `found`
+    /// sees it empty and it is not read (large leaves are then read as keys alone).
     fn lookup_with<T>(
         &self,
         bucket: BucketId,
         key: &[u8],
+        needs_value: bool,
         found: impl FnOnce(&[u8], u32) -> T,
     ) -> Result<Option<T>> {
+        let disk = self.db.disk.as_ref();
         let state = &self.buckets[bucket];
         let mut current = state.root;
         for _ in 0..=MAX_TREE_DEPTH {
@@ -387,13 +389,27 @@ impl WriteTx<'_> {
                         return Ok(None);
                     }
                     let inode = &node.inodes[index];
-                    return Ok(Some(found(&inode.value.read(self.db.disk.as_ref())?, inode.flags)));
+                    if !needs_value {
+                        return Ok(Some(found(&[], inode.flags)));
+                    }
+                    return Ok(Some(found(&inode.value.read(disk)?, inode.flags)));
                 }
                 if node.inodes.is_empty() {
                     return Ok(None);
                 }
                 current = node.inodes[node.child_index_for(key)].pgid;
                 continue;
+            }
+            if state.inline.is_none() {
+                let leaf = read_large_leaf_keys(disk, self.db.page_size, self.db.meta.pgid, current)?;
+                if let Some((_, elements)) = leaf {
+                    let Some(element) = elements.into_iter().find(|e| e.key == key) else { return Ok(None) };
+                    if !needs_value {
+                        return Ok(Some(found(&[], element.flags)));
+                    }
+                    let value = disk.read_vec(element.value_offset, element.value_len)?;
+                    return Ok(Some(found(&value, element.flags)));
+                }
             }
             let bytes = match (&state.inline, current) {
                 (Some(page), 0) => page.clone(),
