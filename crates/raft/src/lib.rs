@@ -6,6 +6,8 @@
 //! randomness from an RNG the playground cannot seed, and the playground must replay a run byte
 //! for byte from one seed, natively and in wasm. The algorithms (pre-vote, check-quorum,
 //! progress probe/replicate with inflight limits, conflict back-off by term) follow etcd-raft.
+//! Entry data is `bytes::Bytes` (as raft-rs holds it): the leader's log, each follower's
+//! append messages and the apply queue share one buffer per entry instead of copying it.
 //!
 //! Here so far: elections with pre-vote and check-quorum, replication, commitment, proposals
 //! forwarded to the leader, log compaction with snapshots sent to followers behind the first
