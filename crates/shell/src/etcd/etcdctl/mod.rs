@@ -14,7 +14,8 @@ use crate::command::{CommandResult, Context};
 /// etcdctl's exit codes (cobrautl).
 pub(super) const EXIT_ERROR: i32 = 1;
 pub(super) const EXIT_BAD_FEATURE: i32 = 4;
-pub(super) const EXIT_INVALID_INPUT: i32 = 5;
+/// etcdctl's `ExitInterrupted`: a snapshot save that failed.
+pub(super) const EXIT_INTERRUPTED: i32 = 5;
 pub(super) const EXIT_BAD_ARGS: i32 = 128;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -514,6 +514,12 @@ pub fn move_leader(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Comm
 pub fn snapshot_save(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
     let [path] = args else { return bad_args(cx, "snapshot save expects one argument") };
     let path = path.to_string();
+    if client.endpoints.len() != 1 {
+        // Go's %v of the endpoint list.
+        let list = client.endpoints.join(" ");
+        cx.err(format!("Error: snapshot must be requested to one selected node, not multiple [{list}]\n"))?;
+        return Ok(EXIT_INTERRUPTED);
+    }
     let (endpoint, result, now) = {
         let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
         let Some((endpoint, member)) = pick(cluster, &client.endpoints) else {
@@ -530,7 +536,7 @@ pub fn snapshot_save(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Co
         // Go's wording: "no such file or directory", lower case.
         let reason = error.to_string().to_lowercase();
         cx.err(format!("Error: could not open {path}.part (open {path}.part: {reason})\n"))?;
-        return Ok(EXIT_INVALID_INPUT);
+        return Ok(EXIT_INTERRUPTED);
     }
     let final_path = cx.resolve(&path);
     let _ = cx.fs().remove_file(&resolved);
