@@ -25,11 +25,6 @@ pub struct Db {
     pub(crate) options: Options,
     /// Open readers by the txid they read at: pages they may see stay pending.
     pub(crate) readers: BTreeMap<u64, usize>,
-    /// Large leaves (with overflow pages) the last commit wrote, by page id, still in node
-    /// form: the next write transaction edits them without reading the pages back, as bbolt
-    /// reads them from its mmap without a copy. Valid until the next commit replaces them: a
-    /// page written by one commit can only be freed by a later one.
-    pub(crate) written_leaves: BTreeMap<u64, crate::node::Node>,
 }
 
 /// How a db is opened (the bbolt options etcd sets).
@@ -233,15 +228,8 @@ impl Db {
                 meta.txid, meta.pgid
             )));
         }
-        let mut db = Db {
-            disk,
-            page_size,
-            meta,
-            freelist: Freelist::default(),
-            options,
-            readers: BTreeMap::new(),
-            written_leaves: BTreeMap::new(),
-        };
+        let mut db =
+            Db { disk, page_size, meta, freelist: Freelist::default(), options, readers: BTreeMap::new() };
         db.freelist = Freelist::from_free(db.view().free_pages()?);
         Ok(db)
     }

@@ -453,9 +453,6 @@ impl WriteTx<'_> {
         }
         let state = &self.buckets[bucket];
         if state.inline.is_none() && !self.dirty.contains_key(&pgid) {
-            if let Some(node) = self.db.written_leaves.remove(&pgid) {
-                return Ok(self.add_node(bucket, pgid, parent, node.reopened(bucket, parent)));
-            }
             if let Some(node) = self.large_leaf_from_disk(bucket, pgid, parent)? {
                 return Ok(self.add_node(bucket, pgid, parent, node));
             }
@@ -772,11 +769,6 @@ impl WriteTx<'_> {
             let mut page = Vec::with_capacity(len);
             self.nodes[part].encode_into(id, overflow, &mut page, self.db.disk.as_ref())?;
             page.resize(len, 0);
-            if overflow > 0 && self.nodes[part].is_leaf {
-                // Kept for the next transaction as pointers into the page, not as copies.
-                let offset = id * self.page_size() as u64;
-                self.nodes[part].values_in_file(offset);
-            }
             self.dirty.insert(id, page);
             self.nodes[part].spilled = true;
             if let Some(parent) = self.nodes[part].parent {
@@ -886,18 +878,7 @@ impl WriteTx<'_> {
         self.db.disk.sync()?;
         self.db.meta = self.meta;
         self.saved_freelist = None;
-        self.db.written_leaves = self.written_large_leaves();
         Ok(())
-    }
-
-    /// The large leaves this commit wrote (keys, and values as places in the file): sequential
-    /// puts (etcd's revisions) come back to the last one.
-    fn written_large_leaves(&mut self) -> BTreeMap<u64, Node> {
-        std::mem::take(&mut self.nodes)
-            .into_iter()
-            .filter(|n| n.spilled && !n.removed && n.is_leaf && n.overflow > 0 && n.pgid != 0)
-            .map(|n| (n.pgid, n))
-            .collect()
     }
 
     /// Abandons every change.
