@@ -241,4 +241,16 @@ impl Node {
         }
         Ok(())
     }
+
+    /// Points every value at its place in the page written at `offset` (as
+    /// [`Node::encode_into`] laid it out), letting go of the bytes held in memory.
+    pub fn values_in_file(&mut self, offset: u64) {
+        let mut at = offset + (PAGE_HEADER_SIZE + self.element_size() * self.inodes.len()) as u64;
+        for inode in &mut self.inodes {
+            at += inode.key.len() as u64;
+            let len = inode.value.len();
+            inode.value = Value::InFile { offset: at, len };
+            at += len as u64;
+        }
+    }
 }

@@ -769,6 +769,13 @@ impl WriteTx<'_> {
             let mut page = Vec::with_capacity(len);
             self.nodes[part].encode_into(id, overflow, &mut page, self.db.disk.as_ref())?;
             page.resize(len, 0);
+            if overflow > 0 && self.nodes[part].is_leaf {
+                // The values are in the page now: their buffers go at once, not at the end of
+                // the commit (a 1 MiB put would otherwise be held twice until then). Nothing
+                // reads a spilled node's values again in this transaction.
+                let offset = id * self.page_size() as u64;
+                self.nodes[part].values_in_file(offset);
+            }
             self.dirty.insert(id, page);
             self.nodes[part].spilled = true;
             if let Some(parent) = self.nodes[part].parent {
