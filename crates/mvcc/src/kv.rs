@@ -1,6 +1,8 @@
 //! `mvccpb.KeyValue`, the value stored under each revision in the `key` bucket, in protobuf
 //! wire format (fields in number order, zero values omitted, as etcd's generated code writes).
 
+use playground_wire::{Decoder, Encoder, Field};
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct KeyValue {
     pub key: Vec<u8>,
@@ -17,29 +19,6 @@ const MOD_REVISION: u64 = 3;
 const VERSION: u64 = 4;
 const VALUE: u64 = 5;
 const LEASE: u64 = 6;
-const VARINT: u64 = 0;
-const LENGTH_DELIMITED: u64 = 2;
-
-pub(crate) fn put_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push(value as u8 | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
-pub(crate) fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
-    let mut value = 0u64;
-    for shift in (0..64).step_by(7) {
-        let byte = *bytes.get(*at)?;
-        *at += 1;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte < 0x80 {
-            return Some(value);
-        }
-    }
-    None
-}
 
 /// A KeyValue over borrowed key and value: what a put encodes without copying its value
 /// into a [`KeyValue`] first.
@@ -55,27 +34,14 @@ pub struct KeyValueRef<'a> {
 
 impl KeyValueRef<'_> {
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.key.len() + self.value.len() + 32);
-        let bytes = |out: &mut Vec<u8>, field: u64, data: &[u8]| {
-            if !data.is_empty() {
-                put_varint(out, field << 3 | LENGTH_DELIMITED);
-                put_varint(out, data.len() as u64);
-                out.extend_from_slice(data);
-            }
-        };
-        let int = |out: &mut Vec<u8>, field: u64, value: i64| {
-            if value != 0 {
-                put_varint(out, field << 3 | VARINT);
-                put_varint(out, value as u64);
-            }
-        };
-        bytes(&mut out, KEY, self.key);
-        int(&mut out, CREATE_REVISION, self.create_revision);
-        int(&mut out, MOD_REVISION, self.mod_revision);
-        int(&mut out, VERSION, self.version);
-        bytes(&mut out, VALUE, self.value);
-        int(&mut out, LEASE, self.lease);
-        out
+        let mut out = Encoder::with_capacity(self.key.len() + self.value.len() + 32);
+        out.bytes_nonempty(KEY, self.key)
+            .varint_nonzero(CREATE_REVISION, self.create_revision as u64)
+            .varint_nonzero(MOD_REVISION, self.mod_revision as u64)
+            .varint_nonzero(VERSION, self.version as u64)
+            .bytes_nonempty(VALUE, self.value)
+            .varint_nonzero(LEASE, self.lease as u64);
+        out.into_bytes()
     }
 }
 
@@ -95,32 +61,15 @@ impl KeyValue {
     /// Decodes a stored KeyValue; `None` for bytes that are not one.
     pub fn decode(bytes: &[u8]) -> Option<KeyValue> {
         let mut kv = KeyValue::default();
-        let mut at = 0;
-        while at < bytes.len() {
-            let tag = get_varint(bytes, &mut at)?;
-            let (field, wire) = (tag >> 3, tag & 7);
-            match wire {
-                VARINT => {
-                    let value = get_varint(bytes, &mut at)? as i64;
-                    match field {
-                        CREATE_REVISION => kv.create_revision = value,
-                        MOD_REVISION => kv.mod_revision = value,
-                        VERSION => kv.version = value,
-                        LEASE => kv.lease = value,
-                        _ => {}
-                    }
-                }
-                LENGTH_DELIMITED => {
-                    let len = usize::try_from(get_varint(bytes, &mut at)?).ok()?;
-                    let data = bytes.get(at..at.checked_add(len)?)?;
-                    at += len;
-                    match field {
-                        KEY => kv.key = data.to_vec(),
-                        VALUE => kv.value = data.to_vec(),
-                        _ => {}
-                    }
-                }
-                _ => return None,
+        for field in Decoder::new(bytes) {
+            match field.ok()? {
+                Field::Bytes(KEY, data) => kv.key = data.to_vec(),
+                Field::Varint(CREATE_REVISION, value) => kv.create_revision = value as i64,
+                Field::Varint(MOD_REVISION, value) => kv.mod_revision = value as i64,
+                Field::Varint(VERSION, value) => kv.version = value as i64,
+                Field::Bytes(VALUE, data) => kv.value = data.to_vec(),
+                Field::Varint(LEASE, value) => kv.lease = value as i64,
+                _ => {}
             }
         }
         Some(kv)

@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::kv::{get_varint, put_varint};
+use playground_wire::{Decoder, Encoder, Field};
+
 use crate::schema;
 use crate::store::{self, RangeOptions, Store};
 
@@ -74,29 +75,19 @@ pub struct Lessor {
     pub min_ttl: i64,
 }
 
-/// `leasepb.Lease` as stored in the `lease` bucket.
+/// `leasepb.Lease` as stored in the `lease` bucket (ID = 1, TTL = 2).
 fn encode_lease(id: i64, ttl: i64) -> Vec<u8> {
-    let mut out = Vec::with_capacity(20);
-    for (field, value) in [(1u64, id), (2, ttl)] {
-        if value != 0 {
-            put_varint(&mut out, field << 3);
-            put_varint(&mut out, value as u64);
-        }
-    }
-    out
+    let mut out = Encoder::with_capacity(20);
+    out.varint_nonzero(1, id as u64).varint_nonzero(2, ttl as u64);
+    out.into_bytes()
 }
 
 fn decode_lease(bytes: &[u8]) -> Option<(i64, i64)> {
-    let (mut id, mut ttl, mut at) = (0, 0, 0);
-    while at < bytes.len() {
-        let tag = get_varint(bytes, &mut at)?;
-        if tag & 7 != 0 {
-            return None;
-        }
-        let value = get_varint(bytes, &mut at)? as i64;
-        match tag >> 3 {
-            1 => id = value,
-            2 => ttl = value,
+    let (mut id, mut ttl) = (0, 0);
+    for field in Decoder::new(bytes) {
+        match field.ok()? {
+            Field::Varint(1, value) => id = value as i64,
+            Field::Varint(2, value) => ttl = value as i64,
             _ => {}
         }
     }

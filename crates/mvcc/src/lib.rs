@@ -2,8 +2,8 @@
 //! backend's bucket schema, and snapshot files (`etcdctl snapshot save`'s format and
 //! `etcdutl snapshot status`'s figures).
 //!
-//! Checksums use well-kept crates (`crc` for etcd's CRC-32C, `sha2` for the snapshot trailer);
-//! everything etcd-specific is written here from etcd's source as the reference.
+//! The protobuf wire format and CRC-32C come from `playground-wire`, the snapshot trailer's
+//! SHA-256 from `sha2`; everything etcd-specific is written here from etcd's source as the reference.
 //!
 //! Here so far: the backend (batched commits over the page store), the key index with
 //! generations, the store's put / delete-range / range / compaction / hash, and reopening a

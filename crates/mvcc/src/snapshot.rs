@@ -5,8 +5,8 @@
 
 use std::fmt;
 
-use crc::{Crc, CRC_32_ISCSI};
 use playground_bolt::{Db, MemDisk};
+use playground_wire::crc;
 use sha2::{Digest, Sha256};
 
 use crate::revision::Revision;
@@ -14,8 +14,6 @@ use crate::schema;
 
 /// Bytes of the SHA-256 trailer after the db.
 pub const HASH_SIZE: usize = 32;
-
-const CASTAGNOLI: Crc<u32> = Crc::<u32>::new(&CRC_32_ISCSI);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SnapshotStatus {
@@ -64,17 +62,17 @@ pub fn status(file: &[u8]) -> Result<SnapshotStatus, SnapshotError> {
     if !problems.is_empty() {
         return Err(SnapshotError::Check(problems));
     }
-    let mut digest = CASTAGNOLI.digest();
+    let mut digest = crc::Hash::default();
     let mut revision = 0;
     let mut total_key = 0;
     let root = tx.root();
     for name in tx.bucket_names(&root)? {
         let Some(bucket) = tx.bucket(&root, &name)? else { continue };
-        digest.update(&name);
+        digest.write(&name);
         let is_key_bucket = name == schema::KEY;
         tx.for_each(&bucket, &mut |key, value, _| {
-            digest.update(key);
-            digest.update(value);
+            digest.write(key);
+            digest.write(value);
             if is_key_bucket {
                 if let Some((rev, _)) = Revision::from_bytes(key) {
                     revision = rev.main;
@@ -84,7 +82,7 @@ pub fn status(file: &[u8]) -> Result<SnapshotStatus, SnapshotError> {
             true
         })?;
     }
-    Ok(SnapshotStatus { hash: digest.finalize(), revision, total_key, total_size: tx.size() })
+    Ok(SnapshotStatus { hash: digest.sum32(), revision, total_key, total_size: tx.size() })
 }
 
 /// Splits a snapshot file into its db and checks the SHA-256 trailer, as restore does.

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crc::{Crc, CRC_32_ISCSI};
 use playground_bolt::Disk;
+use playground_wire::crc;
 
 use crate::backend::Backend;
 use crate::key_index::KeyIndex;
@@ -334,43 +334,41 @@ impl Store {
         for index in self.index.values() {
             index.keep(rev, &mut keep);
         }
-        let crc = Crc::<u32>::new(&CRC_32_ISCSI);
-        let mut digest = crc.digest();
-        digest.update(schema::KEY);
+        let mut digest = crc::Hash::default();
+        digest.write(schema::KEY);
         let lower = Revision::new(compacted + 1, 0);
         for (key, value) in self.backend.range(schema::KEY, &[], &(rev + 1).to_be_bytes(), 0)? {
             let Some((revision, _)) = Revision::from_bytes(&key) else { continue };
             if revision < lower && !keep.is_empty() && !keep.contains(&revision) {
                 continue;
             }
-            digest.update(&key);
-            digest.update(&value);
+            digest.write(&key);
+            digest.write(&value);
         }
-        Ok((digest.finalize(), current, compacted))
+        Ok((digest.sum32(), current, compacted))
     }
 
     /// etcd's `Hash` (`endpoint hash`): a CRC-32C over every bucket's name and entries, less the
     /// consistent index and term, after committing. Returns (hash, current revision).
     pub fn hash(&mut self) -> Result<(u32, i64)> {
         self.backend.commit()?;
-        let crc = Crc::<u32>::new(&CRC_32_ISCSI);
-        let mut digest = crc.digest();
+        let mut digest = crc::Hash::default();
         let tx = self.backend.db().view();
         let root = tx.root();
         for name in tx.bucket_names(&root)? {
             let Some(bucket) = tx.bucket(&root, &name)? else { continue };
-            digest.update(&name);
+            digest.write(&name);
             let is_meta = name == schema::META;
             tx.for_each(&bucket, &mut |key, value, _| {
                 let ignored = is_meta && (key == schema::CONSISTENT_INDEX || key == schema::TERM);
                 if !ignored {
-                    digest.update(key);
-                    digest.update(value);
+                    digest.write(key);
+                    digest.write(value);
                 }
                 true
             })?;
         }
-        Ok((digest.finalize(), self.current_rev))
+        Ok((digest.sum32(), self.current_rev))
     }
 }
 
