@@ -1,13 +1,11 @@
 //! A member's data directory in etcd's layout (`member/wal`, `member/snap`, `member/snap/db`):
 //! the WAL's record framing and rolling CRC-32C, raft snapshot files, the membership records
 //! etcd keeps, and `etcdutl snapshot restore`, which builds a fresh data directory from a
-//! snapshot file. Formats come from etcd's source (wal, snap, membership packages); the code is
-//! ours, but for the CRC-32C itself (the `crc32c` crate: the CPU's instruction where there is
-//! one). Files are returned as (path, bytes) for whatever filesystem the caller has.
+//! snapshot file. Formats come from etcd's source (wal, snap, membership packages); the
+//! protobuf wire format and the CRC-32C are `playground-wire`'s. Files are returned as (path,
+//! bytes) for whatever filesystem the caller has.
 
-pub mod crc;
 pub mod membership;
-pub mod proto;
 pub mod raftlog;
 pub mod restore;
 pub mod snap;

@@ -3,8 +3,8 @@
 //! ends the log, as etcd repairs a WAL.
 
 use playground_raft::{Entry, EntryType, HardState};
+use playground_wire::{self as proto, fields, Field};
 
-use crate::proto::{fields, Field, Writer};
 use crate::wal::{self, DecodeError, Encoder, Record};
 
 pub fn encode_entry(entry: &Entry) -> Vec<u8> {
@@ -19,8 +19,8 @@ fn entry_header(entry: &Entry) -> Vec<u8> {
         EntryType::Normal => 0,
         EntryType::ConfChange => 1,
     };
-    let mut writer = Writer::with_capacity(32);
-    writer.uint(1, kind).uint(2, entry.term).uint(3, entry.index);
+    let mut writer = proto::Encoder::with_capacity(32);
+    writer.varint(1, kind).varint(2, entry.term).varint(3, entry.index);
     if !entry.data.is_empty() {
         writer.length_prefix(4, entry.data.len());
     }
@@ -42,7 +42,7 @@ pub fn decode_entry(bytes: &[u8]) -> Option<Entry> {
 }
 
 pub fn encode_hard_state(state: &HardState) -> Vec<u8> {
-    Writer::default().uint(1, state.term).uint(2, state.vote).uint(3, state.commit).finish()
+    proto::Encoder::new().varint(1, state.term).varint(2, state.vote).varint(3, state.commit).finish()
 }
 
 pub fn decode_hard_state(bytes: &[u8]) -> Option<HardState> {

@@ -7,9 +7,9 @@ use std::fmt;
 
 use playground_bolt::MemDisk;
 use playground_mvcc::{snapshot, Backend};
+use playground_wire as proto;
 
 use crate::membership::{self, Member};
-use crate::proto::Writer;
 use crate::{snap, wal};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,22 +166,27 @@ pub fn restore(file: &[u8], options: &RestoreOptions) -> Result<Vec<(String, Vec
     // The WAL: metadata, an empty snapshot mark, a conf change per member, the hard state, and
     // the snapshot mark at the commit.
     let mut log = wal::Encoder::new(0);
-    log.record(wal::METADATA_TYPE, &Writer::default().uint(1, own).uint(2, cluster_id).finish());
-    log.record(wal::SNAPSHOT_TYPE, &Writer::default().uint(1, 0).uint(2, 0).finish());
+    log.record(wal::METADATA_TYPE, &proto::Encoder::new().varint(1, own).varint(2, cluster_id).finish());
+    log.record(wal::SNAPSHOT_TYPE, &proto::Encoder::new().varint(1, 0).varint(2, 0).finish());
     for (i, member) in members.iter().enumerate() {
-        let change = Writer::default()
-            .uint(1, 0)
-            .uint(2, 0)
-            .uint(3, member.id)
+        let change = proto::Encoder::new()
+            .varint(1, 0)
+            .varint(2, 0)
+            .varint(3, member.id)
             .bytes(4, member.json().as_bytes())
             .finish();
-        let entry =
-            Writer::default().uint(1, 1).uint(2, term).uint(3, i as u64 + 1).bytes(4, &change).finish();
+        let entry = proto::Encoder::new()
+            .varint(1, 1)
+            .varint(2, term)
+            .varint(3, i as u64 + 1)
+            .bytes(4, &change)
+            .finish();
         log.record(wal::ENTRY_TYPE, &entry);
     }
-    let hard_state = Writer::default().uint(1, term).uint(2, ids[0]).uint(3, commit).finish();
+    let hard_state = proto::Encoder::new().varint(1, term).varint(2, ids[0]).varint(3, commit).finish();
     log.record(wal::STATE_TYPE, &hard_state);
-    let mark = Writer::default().uint(1, commit).uint(2, term).bytes(3, &snap::conf_state(&ids)).finish();
+    let mark =
+        proto::Encoder::new().varint(1, commit).varint(2, term).bytes(3, &snap::conf_state(&ids)).finish();
     log.record(wal::SNAPSHOT_TYPE, &mark);
 
     let v2 = membership::v2_store_json(&members, commit);

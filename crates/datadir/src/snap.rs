@@ -1,8 +1,7 @@
 //! Raft snapshot files (`member/snap/TERM-INDEX.snap`): a `snappb.Snapshot` holding the
 //! CRC-32C of a marshalled `raftpb.Snapshot` and the snapshot itself.
 
-use crate::crc;
-use crate::proto::{fields, Field, Writer};
+use playground_wire::{self as proto, crc, fields, Field};
 
 pub fn file_name(term: u64, index: u64) -> String {
     format!("{term:016x}-{index:016x}.snap")
@@ -10,23 +9,24 @@ pub fn file_name(term: u64, index: u64) -> String {
 
 /// `raftpb.ConfState` with voters only (what a restore writes).
 pub fn conf_state(voters: &[u64]) -> Vec<u8> {
-    let mut writer = Writer::default();
+    let mut writer = proto::Encoder::new();
     for &voter in voters {
-        writer.uint(1, voter);
+        writer.varint(1, voter);
     }
-    writer.uint(5, 0);
+    writer.varint(5, 0);
     writer.finish()
 }
 
 /// `raftpb.Snapshot { data, metadata { conf_state, index, term } }`.
 pub fn raft_snapshot(data: &[u8], voters: &[u64], index: u64, term: u64) -> Vec<u8> {
-    let metadata = Writer::default().bytes(1, &conf_state(voters)).uint(2, index).uint(3, term).finish();
-    Writer::default().bytes(1, data).bytes(2, &metadata).finish()
+    let metadata =
+        proto::Encoder::new().bytes(1, &conf_state(voters)).varint(2, index).varint(3, term).finish();
+    proto::Encoder::new().bytes(1, data).bytes(2, &metadata).finish()
 }
 
 /// The snap file's bytes for a marshalled raft snapshot.
 pub fn encode(raft_snapshot: &[u8]) -> Vec<u8> {
-    Writer::default().uint(1, u64::from(crc::update(0, raft_snapshot))).bytes(2, raft_snapshot).finish()
+    proto::Encoder::new().varint(1, u64::from(crc::update(0, raft_snapshot))).bytes(2, raft_snapshot).finish()
 }
 
 /// A `raftpb.Snapshot` read back: (data, voters, index, term).

@@ -2,8 +2,7 @@
 //! a little-endian u64 length whose top byte carries the padding to 8-byte alignment; the crc
 //! is a CRC-32C chained over every record's data since the start of the log.
 
-use crate::crc;
-use crate::proto::{fields, Field, Writer};
+use playground_wire::{self as proto, crc, fields, Field};
 
 pub const METADATA_TYPE: u64 = 1;
 pub const ENTRY_TYPE: u64 = 2;
@@ -52,8 +51,8 @@ impl Encoder {
             self.crc = crc::update(self.crc, part);
         }
         let total: usize = parts.iter().map(|p| p.len()).sum();
-        let mut header = Writer::with_capacity(24);
-        header.uint(1, kind).uint(2, u64::from(self.crc));
+        let mut header = proto::Encoder::with_capacity(24);
+        header.varint(1, kind).varint(2, u64::from(self.crc));
         if total > 0 {
             header.length_prefix(3, total);
         }
