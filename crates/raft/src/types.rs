@@ -1,6 +1,7 @@
 //! Raft's data: entries, hard state, messages, in etcd-raft's vocabulary.
 
 use bytes::Bytes;
+use playground_wire::{Decoder, Encoder, Field};
 
 pub type NodeId = u64;
 
@@ -102,38 +103,19 @@ impl ConfChange {
             ConfChangeType::RemoveNode => 1,
             ConfChangeType::AddLearnerNode => 3,
         };
-        let mut out = Vec::new();
-        for (field, value) in [(1u64, 0u64), (2, kind), (3, self.node_id)] {
-            varint(&mut out, field << 3);
-            varint(&mut out, value);
-        }
-        if !self.context.is_empty() {
-            varint(&mut out, 4 << 3 | 2);
-            varint(&mut out, self.context.len() as u64);
-            out.extend_from_slice(&self.context);
-        }
-        out
+        let mut out = Encoder::new();
+        out.varint(1, 0).varint(2, kind).varint(3, self.node_id).bytes_nonempty(4, &self.context);
+        out.into_bytes()
     }
 
     pub fn decode(bytes: &[u8]) -> Option<ConfChange> {
-        let (mut kind, mut node_id, mut context, mut at) = (0, 0, Vec::new(), 0);
-        while at < bytes.len() {
-            let tag = read_varint(bytes, &mut at)?;
-            match (tag >> 3, tag & 7) {
-                (4, 2) => {
-                    let len = usize::try_from(read_varint(bytes, &mut at)?).ok()?;
-                    context = bytes.get(at..at.checked_add(len)?)?.to_vec();
-                    at += len;
-                }
-                (field, 0) => {
-                    let value = read_varint(bytes, &mut at)?;
-                    match field {
-                        2 => kind = value,
-                        3 => node_id = value,
-                        _ => {}
-                    }
-                }
-                _ => return None,
+        let (mut kind, mut node_id, mut context) = (0, 0, Vec::new());
+        for field in Decoder::new(bytes) {
+            match field.ok()? {
+                Field::Varint(2, value) => kind = value,
+                Field::Varint(3, value) => node_id = value,
+                Field::Bytes(4, data) => context = data.to_vec(),
+                _ => {}
             }
         }
         let kind = match kind {
@@ -144,27 +126,6 @@ impl ConfChange {
         };
         Some(ConfChange { kind, node_id, context })
     }
-}
-
-fn varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push(value as u8 | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
-fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
-    let mut value = 0u64;
-    for shift in (0..64).step_by(7) {
-        let b = *bytes.get(*at)?;
-        *at += 1;
-        value |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            return Some(value);
-        }
-    }
-    None
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,5 +167,27 @@ impl Message {
             transfer: false,
             context: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// raftpb.ConfChange as etcd writes it: ID, Type and NodeID always, Context when set.
+    #[test]
+    fn conf_change_wire_format() {
+        let change =
+            ConfChange { kind: ConfChangeType::AddLearnerNode, node_id: 0x1234, context: b"ctx".to_vec() };
+        let bytes = change.encode();
+        assert_eq!(bytes, b"\x08\x00\x10\x03\x18\xb4\x24\x22\x03ctx");
+        assert_eq!(ConfChange::decode(&bytes), Some(change));
+        let bare = ConfChange { kind: ConfChangeType::RemoveNode, node_id: 7, context: Vec::new() };
+        assert_eq!(bare.encode(), b"\x08\x00\x10\x01\x18\x07");
+        assert_eq!(ConfChange::decode(&bare.encode()), Some(bare));
+        assert_eq!(ConfChange::decode(b"\x10\x02"), None, "ConfChangeUpdateNode is not one we apply");
+        assert_eq!(ConfChange::decode(b"\x22\x05ab"), None);
     }
 }
