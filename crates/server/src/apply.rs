@@ -15,6 +15,7 @@ use playground_mvcc::request::{RequestOp, ResponseOp};
 use playground_mvcc::{schema, Store};
 use playground_raft::Entry;
 use playground_sim::Application;
+use playground_wire::{varint, Encoder};
 
 use crate::error::Error;
 use crate::flags::Flags;
@@ -62,31 +63,14 @@ pub struct EtcdMember {
 
 /// `AlarmMember` as the `alarm` bucket keys it (protobuf: memberID = 1, alarm = 2).
 fn alarm_key(member: u64, alarm: AlarmType) -> Vec<u8> {
-    let mut key = vec![0x08];
-    let mut v = member;
-    while v >= 0x80 {
-        key.push(v as u8 | 0x80);
-        v >>= 7;
-    }
-    key.push(v as u8);
-    key.extend_from_slice(&[0x10, alarm.number() as u8]);
-    key
+    let mut key = Encoder::with_capacity(13);
+    key.varint(1, member).varint(2, alarm.number());
+    key.into_bytes()
 }
 
 fn decode_alarm_key(key: &[u8]) -> Option<(u64, AlarmType)> {
-    let (&tag, mut rest) = key.split_first()?;
-    if tag != 0x08 {
-        return None;
-    }
-    let mut member = 0u64;
-    for shift in (0..64).step_by(7) {
-        let (&byte, tail) = rest.split_first()?;
-        rest = tail;
-        member |= u64::from(byte & 0x7f) << shift;
-        if byte < 0x80 {
-            break;
-        }
-    }
+    let mut rest = key.strip_prefix(&[0x08])?;
+    let member = varint::take(&mut rest)?;
     match rest {
         [0x10, 1] => Some((member, AlarmType::NoSpace)),
         [0x10, 2] => Some((member, AlarmType::Corrupt)),

@@ -2,12 +2,14 @@
 //! the id of the request (the proposer waits on it) and the member that proposed it.
 //!
 //! The entry encoding is our own compact one, not etcd's protobuf: entries never leave the
-//! playground's WAL (snapshots carry the db, which is the real format).
+//! playground's WAL (snapshots carry the db, which is the real format). Its integers are
+//! protobuf varints (`playground-wire`), its byte strings length-prefixed.
 
 use playground_mvcc::request::{
     Compare, CompareResult, CompareTarget, DeleteRangeRequest, PutRequest, RangeRequest, RequestOp,
     SortOrder, SortTarget, TxnRequest,
 };
+use playground_wire::varint;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum AlarmType {
@@ -82,12 +84,8 @@ pub struct Envelope {
 struct Writer(Vec<u8>);
 
 impl Writer {
-    fn u(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.0.push(v as u8 | 0x80);
-            v >>= 7;
-        }
-        self.0.push(v as u8);
+    fn u(&mut self, v: u64) {
+        varint::put(&mut self.0, v);
     }
     fn i(&mut self, v: i64) {
         self.u(v as u64);
@@ -102,16 +100,7 @@ struct Reader<'a>(&'a [u8]);
 
 impl Reader<'_> {
     fn u(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let (&byte, rest) = self.0.split_first()?;
-            self.0 = rest;
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return Some(value);
-            }
-        }
-        None
+        varint::take(&mut self.0)
     }
     fn i(&mut self) -> Option<i64> {
         self.u().map(|v| v as i64)
