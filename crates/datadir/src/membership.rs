@@ -2,7 +2,12 @@
 //! (SHA-1), the cluster id from the member ids, the member JSON of the `members` bucket and of
 //! conf-change contexts, and the v2 store tree that etcd 3.5 reads membership from.
 
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 use sha1::{Digest, Sha1};
+
+use crate::json;
 
 /// etcd's defaults for a member that names none.
 pub const DEFAULT_NAME: &str = "default";
@@ -43,73 +48,92 @@ pub fn cluster_id(member_ids: &[u64]) -> u64 {
     first_u64(&hasher.finalize())
 }
 
-fn json_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+/// `membership.Member` as encoding/json writes it: `ID` as "id", the embedded
+/// `RaftAttributes` (`isLearner` omitted when false) and `Attributes` (`name`, `clientURLs`
+/// omitted when empty; a restored member has no client URLs yet).
+#[derive(Serialize)]
+struct MemberJson<'a> {
+    id: u64,
+    #[serde(rename = "peerURLs")]
+    peer_urls: &'a [String],
+    #[serde(skip_serializing_if = "str::is_empty")]
+    name: &'a str,
 }
 
-fn urls_json(urls: &[String]) -> String {
-    format!("[{}]", urls.iter().map(|u| json_string(u)).collect::<Vec<_>>().join(","))
+/// `membership.RaftAttributes`.
+#[derive(Serialize)]
+struct RaftAttributesJson<'a> {
+    #[serde(rename = "peerURLs")]
+    peer_urls: &'a [String],
 }
 
 impl Member {
     /// The member's JSON as Go's encoding/json writes `membership.Member`.
     pub fn json(&self) -> String {
-        let mut json = format!("{{\"id\":{},\"peerURLs\":{}", self.id, urls_json(&self.peer_urls));
-        if !self.name.is_empty() {
-            json.push_str(&format!(",\"name\":{}", json_string(&self.name)));
-        }
-        json.push('}');
-        json
+        json::marshal(&MemberJson { id: self.id, peer_urls: &self.peer_urls, name: &self.name })
     }
 
     /// `raftAttributes` as the v2 store keeps it.
     pub fn raft_attributes_json(&self) -> String {
-        format!("{{\"peerURLs\":{}}}", urls_json(&self.peer_urls))
+        json::marshal(&RaftAttributesJson { peer_urls: &self.peer_urls })
     }
+}
+
+/// A v2 store node as `store.Save` marshals it: a key (`Value`, no children) or a directory
+/// (`Children` by name, which encoding/json writes in sorted order). Nothing expires.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Node {
+    path: String,
+    created_index: u64,
+    modified_index: u64,
+    expire_time: &'static str,
+    value: String,
+    children: Option<BTreeMap<String, Node>>,
+}
+
+/// Go's zero `time.Time`, as encoding/json writes it.
+const NEVER: &str = "0001-01-01T00:00:00Z";
+
+impl Node {
+    fn key(path: String, index: u64, value: String) -> Node {
+        Node { path, created_index: index, modified_index: index, expire_time: NEVER, value, children: None }
+    }
+
+    fn dir(path: &str, index: u64, children: impl IntoIterator<Item = (String, Node)>) -> Node {
+        Node {
+            path: path.into(),
+            created_index: index,
+            modified_index: index,
+            expire_time: NEVER,
+            value: String::new(),
+            children: Some(children.into_iter().collect()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct V2Store {
+    root: Node,
+    current_index: u64,
+    current_version: u64,
 }
 
 /// The v2 store's JSON (what etcd 3.5 saves as a raft snapshot's data) holding the members
 /// under `/0/members` and the empty `/1` keyspace.
 pub fn v2_store_json(members: &[Member], current_index: u64) -> String {
-    let node = |path: &str, index: u64, value: &str, children: Option<String>| {
-        format!(
-            "{{\"Path\":{},\"CreatedIndex\":{index},\"ModifiedIndex\":{index},\"ExpireTime\":\"0001-01-01T00:00:00Z\",\"Value\":{},\"Children\":{}}}",
-            json_string(path),
-            json_string(value),
-            children.unwrap_or_else(|| "null".into())
-        )
-    };
-    let member_nodes: Vec<String> = members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let dir = format!("/0/members/{:x}", m.id);
-            let attrs = node(&format!("{dir}/raftAttributes"), i as u64 + 1, &m.raft_attributes_json(), None);
-            format!(
-                "{}:{}",
-                json_string(&format!("{:x}", m.id)),
-                node(&dir, i as u64 + 1, "", Some(format!("{{\"raftAttributes\":{attrs}}}")))
-            )
-        })
-        .collect();
-    let members_dir = node("/0/members", 1, "", Some(format!("{{{}}}", member_nodes.join(","))));
-    let zero = node("/0", 0, "", Some(format!("{{\"members\":{members_dir}}}")));
-    let one = node("/1", 0, "", Some("{}".into()));
-    let root = node("/", 0, "", Some(format!("{{\"0\":{zero},\"1\":{one}}}")));
-    format!("{{\"Root\":{root},\"CurrentIndex\":{current_index},\"CurrentVersion\":2}}")
+    let member_nodes = members.iter().enumerate().map(|(i, m)| {
+        let (name, index) = (format!("{:x}", m.id), i as u64 + 1);
+        let dir = format!("/0/members/{name}");
+        let attrs = Node::key(format!("{dir}/raftAttributes"), index, m.raft_attributes_json());
+        (name, Node::dir(&dir, index, [("raftAttributes".to_string(), attrs)]))
+    });
+    let members_dir = Node::dir("/0/members", 1, member_nodes);
+    let zero = Node::dir("/0", 0, [("members".to_string(), members_dir)]);
+    let one = Node::dir("/1", 0, []);
+    let root = Node::dir("/", 0, [("0".to_string(), zero), ("1".to_string(), one)]);
+    json::marshal(&V2Store { root, current_index, current_version: 2 })
 }
 
 #[cfg(test)]
@@ -129,6 +153,44 @@ mod tests {
         assert_eq!(
             member.json(),
             "{\"id\":10276657743932975437,\"peerURLs\":[\"http://localhost:2380\"],\"name\":\"default\"}"
+        );
+    }
+
+    /// The v2 store of a default restore (what etcdutl 3.5 writes into the snap file).
+    #[test]
+    fn v2_store_of_one_member() {
+        let member = Member { id: 1, name: DEFAULT_NAME.into(), peer_urls: vec!["http://a:1".into()] };
+        let node = |path: &str, index: u64, value: &str, children: &str| {
+            format!(
+                "{{\"Path\":\"{path}\",\"CreatedIndex\":{index},\"ModifiedIndex\":{index},\"ExpireTime\":\"0001-01-01T00:00:00Z\",\"Value\":\"{value}\",\"Children\":{children}}}"
+            )
+        };
+        let attrs = node("/0/members/1/raftAttributes", 1, "{\\\"peerURLs\\\":[\\\"http://a:1\\\"]}", "null");
+        let dir = node("/0/members/1", 1, "", &format!("{{\"raftAttributes\":{attrs}}}"));
+        let members = node("/0/members", 1, "", &format!("{{\"1\":{dir}}}"));
+        let zero = node("/0", 0, "", &format!("{{\"members\":{members}}}"));
+        let root = node("/", 0, "", &format!("{{\"0\":{zero},\"1\":{}}}", node("/1", 0, "", "{}")));
+        assert_eq!(
+            v2_store_json(&[member], 1),
+            format!("{{\"Root\":{root},\"CurrentIndex\":1,\"CurrentVersion\":2}}")
+        );
+    }
+
+    /// encoding/json sorts map keys as strings: a member id with fewer hex digits sorts by its
+    /// digits, not its value; and a name is escaped as Go escapes it.
+    #[test]
+    fn go_map_order_and_escaping() {
+        let a =
+            Member { id: 0x0f00_0000_0000_0000, name: "a\n<b>".into(), peer_urls: vec!["http://a:1".into()] };
+        let b =
+            Member { id: 0x8000_0000_0000_0000, name: String::new(), peer_urls: vec!["http://b:1".into()] };
+        let json = v2_store_json(&[a.clone(), b], 2);
+        let (first, second) =
+            (json.find("\"8000000000000000\":").unwrap(), json.find("\"f00000000000000\":").unwrap());
+        assert!(first < second, "{json}");
+        assert_eq!(
+            a.json(),
+            "{\"id\":1080863910568919040,\"peerURLs\":[\"http://a:1\"],\"name\":\"a\\n\\u003cb\\u003e\"}"
         );
     }
 }
