@@ -23,7 +23,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = ConfChange::decode(data);
     let _ = raftlog::decode_entry(data);
     let _ = raftlog::decode_hard_state(data);
-    let _ = raftlog::recover(data);
+    let _ = raftlog::recover(data, 0);
+    let _ = raftlog::valid_snapshots(data);
     let _ = wal::decode(data);
     let _ = snap::decode(data);
     let _ = snap::parse_raft_snapshot(data);

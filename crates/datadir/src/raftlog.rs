@@ -75,7 +75,8 @@ pub fn append(encoder: &mut Encoder, entries: &[Entry], hard_state: Option<&Hard
 /// `index` is in the snap file of that name. etcd writes one for every snapshot it saves, a
 /// received one before the entries that follow it (etcd's `storage.SaveSnap`).
 pub fn append_snapshot(encoder: &mut Encoder, index: u64, term: u64, voters: &[u64]) {
-    let mark = proto::Encoder::new().varint(1, index).varint(2, term).bytes(3, &snap::conf_state(voters)).finish();
+    let mark =
+        proto::Encoder::new().varint(1, index).varint(2, term).bytes(3, &snap::conf_state(voters)).finish();
     encoder.record(wal::SNAPSHOT_TYPE, &mark);
 }
 

@@ -77,6 +77,8 @@ fn test() -> Result<(), String> {
             "--target",
             "wasm32-unknown-unknown",
             "-p",
+            "playground-wire",
+            "-p",
             "playground-bolt",
             "-p",
             "playground-mvcc",
