@@ -55,6 +55,10 @@ fn test() -> Result<(), String> {
             .env("ETCD_ORACLE_REQUIRED", "1"),
     )?;
     step::run(
+        "the page's view-model and driver, natively (cargo test -p playground-web --lib)",
+        step::cargo(&["test", "--locked", "-p", "playground-web", "--lib"]),
+    )?;
+    step::run(
         "fidelity report: db size and size in use against etcd 3.5.1 (shared/reference/06-dbsize.md)",
         step::cargo(&[
             "test",
