@@ -10,7 +10,6 @@ use playground_datadir::membership;
 use playground_mvcc::request::{RangeRequest, RequestOp, ResponseOp};
 use playground_mvcc::snapshot;
 use playground_raft::{ConfChange, ConfChangeType, NodeId, Role, Status};
-use playground_sim::{Application, OpenApplication, World, WorldEvent};
 
 use crate::apply::{EtcdMember, Response};
 use crate::compactor::Compactor;
@@ -18,6 +17,7 @@ use crate::error::Error;
 use crate::flags::Flags;
 use crate::log::Log;
 use crate::quota;
+use crate::raft_node::{Application, NodeEvent, OpenApplication, RaftWorld};
 use crate::request::{AlarmAction, AlarmType, Envelope, Request};
 
 /// The version the playground reports (the reference transcripts' etcd).
@@ -138,7 +138,7 @@ pub struct MemberState {
 }
 
 pub struct Cluster {
-    world: World,
+    world: RaftWorld<EtcdMember>,
     members: Vec<MemberConfig>,
     cluster_id: u64,
     flags: Rc<RefCell<Flags>>,
@@ -160,7 +160,7 @@ impl Cluster {
         let flags = Rc::new(RefCell::new(flags));
         let log = Log::default();
         let ids: Vec<NodeId> = members.iter().map(|m| m.id).collect();
-        let open: OpenApplication = {
+        let open: OpenApplication<EtcdMember> = {
             let (flags, log) = (flags.clone(), log.clone());
             Rc::new(move |id, mut disk: playground_bolt::SharedDisk, fresh| {
                 let fresh = match (&db, fresh) {
@@ -173,10 +173,9 @@ impl Cluster {
                     _ => fresh,
                 };
                 EtcdMember::open(id, disk, fresh, flags.clone(), log.clone(), 0)
-                    .map(|m| Box::new(m) as Box<dyn Application>)
             })
         };
-        let world = World::with_application(seed, &ids, open);
+        let world = RaftWorld::with_application(seed, &ids, open);
         let mut cluster = Cluster {
             world,
             cluster_id: membership::cluster_id(&ids),
@@ -198,11 +197,11 @@ impl Cluster {
 
     fn configure(&mut self) {
         let flags = self.flags.borrow().clone();
-        self.world.snapshot_count = flags.snapshot_count;
+        self.world.set_snapshot_count(flags.snapshot_count);
         // etcd: the election timeout in heartbeats (10 with the defaults, 100 ms and 1000 ms).
         let heartbeat = flags.heartbeat_interval_ms.max(1);
         self.world.set_timing(heartbeat * 1000, (flags.election_timeout_ms / heartbeat).max(1));
-        self.world.catch_up_entries = flags.snapshot_catchup_entries;
+        self.world.set_catch_up_entries(flags.snapshot_catchup_entries);
         let now = self.world.now_micros();
         self.compactor = flags
             .auto_compaction()
@@ -216,7 +215,8 @@ impl Cluster {
     fn settle(&mut self) {
         // The first member listed starts first, so its election timer fires first.
         if let Some(first) = self.members.first().map(|m| m.id) {
-            self.world.advance(self.world.tick_micros() * 3);
+            let ticks = self.world.tick_micros() * 3;
+            self.world.advance(ticks);
             self.world.campaign(first);
         }
         self.run_until(30_000_000, |c| c.leader().is_some());
@@ -257,11 +257,11 @@ impl Cluster {
         self.flags.borrow().clone()
     }
 
-    pub fn world(&self) -> &World {
+    pub fn world(&self) -> &RaftWorld<EtcdMember> {
         &self.world
     }
 
-    pub fn world_mut(&mut self) -> &mut World {
+    pub fn world_mut(&mut self) -> &mut RaftWorld<EtcdMember> {
         &mut self.world
     }
 
@@ -287,11 +287,11 @@ impl Cluster {
     }
 
     fn member(&self, id: NodeId) -> Option<&EtcdMember> {
-        self.world.app(id)?.as_any().downcast_ref::<EtcdMember>()
+        self.world.app(id)
     }
 
     fn member_mut(&mut self, id: NodeId) -> Option<&mut EtcdMember> {
-        self.world.app_mut(id)?.as_any_mut().downcast_mut::<EtcdMember>()
+        self.world.app_mut(id)
     }
 
     /// The leader as the members see it (one that is up and leads).
@@ -343,10 +343,10 @@ impl Cluster {
         for (at, member, event) in self.world.take_events() {
             let log = &self.log;
             match event {
-                WorldEvent::BecameLeader { term } => {
+                NodeEvent::BecameLeader { term } => {
                     log.push_at(at, member, &format!("{member:x} became leader at term {term}"), &[])
                 }
-                WorldEvent::SnapshotSaved { applied, previous, count } => {
+                NodeEvent::SnapshotSaved { applied, previous, count } => {
                     log.push_at(
                         at,
                         member,
@@ -359,10 +359,10 @@ impl Cluster {
                     );
                     log.push_at(at, member, "saved snapshot", &[("snapshot-index", applied.to_string())]);
                 }
-                WorldEvent::LogCompacted { index } => {
+                NodeEvent::LogCompacted { index } => {
                     log.push_at(at, member, "compacted Raft logs", &[("compact-index", index.to_string())])
                 }
-                WorldEvent::SnapshotSent { to, index, bytes } => {
+                NodeEvent::SnapshotSent { to, index, bytes } => {
                     let fields = [
                         ("snapshot-index", index.to_string()),
                         ("remote-peer-id", format!("{to:x}")),
@@ -371,7 +371,7 @@ impl Cluster {
                     log.push_at(at, member, "sending database snapshot", &fields);
                     log.push_at(at, member, "sent database snapshot", &fields);
                 }
-                WorldEvent::SnapshotApplied { from, index, bytes } => {
+                NodeEvent::SnapshotApplied { from, index, bytes } => {
                     log.push_at(
                         at,
                         member,

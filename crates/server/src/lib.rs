@@ -13,6 +13,7 @@ mod flags;
 pub mod log;
 pub mod metrics;
 mod quota;
+pub mod raft_node;
 mod request;
 
 pub use apply::{EtcdMember, Response};
