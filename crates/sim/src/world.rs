@@ -17,18 +17,32 @@ enum Event<H: Host> {
     Deliver(Box<H::Message>, u64),
     /// A host's disk finished the write and sync it was given under this token.
     Synced(NodeId, u64),
+    /// An alarm the world's driver set.
+    Alarm(u64),
 }
 
-/// Events by (due time, order of scheduling): equal times run in the order they were set.
+/// When an event runs among those due at the same time: hosts' events first, then the
+/// driver's alarms, each in the order they were set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Class {
+    Event,
+    Alarm,
+}
+
+/// Events by (due time, class, order of scheduling).
 struct Queue<H: Host> {
     seq: u64,
-    events: BTreeMap<(u64, u64), Event<H>>,
+    events: BTreeMap<(u64, Class, u64), Event<H>>,
 }
 
 impl<H: Host> Queue<H> {
     fn schedule(&mut self, at: u64, event: Event<H>) {
+        self.schedule_as(at, Class::Event, event);
+    }
+
+    fn schedule_as(&mut self, at: u64, class: Class, event: Event<H>) {
         self.seq += 1;
-        self.events.insert((at, self.seq), event);
+        self.events.insert((at, class, self.seq), event);
     }
 }
 
@@ -136,6 +150,8 @@ pub struct World<H: Host> {
     slots: BTreeMap<NodeId, Slot<H>>,
     /// A running digest of everything that happened: equal seeds, equal digests.
     trace: u64,
+    /// The alarm the last step rang, until the driver takes it.
+    rung: Option<u64>,
 }
 
 impl<H: Host> World<H> {
@@ -148,6 +164,7 @@ impl<H: Host> World<H> {
             network: Network::default(),
             slots: BTreeMap::new(),
             trace: 0xcbf2_9ce4_8422_2325,
+            rung: None,
         }
     }
 
@@ -233,11 +250,12 @@ impl<H: Host> World<H> {
 
     /// Runs the next event; false if there is none.
     pub fn step(&mut self) -> bool {
-        let Some(((at, _), event)) = self.queue.events.pop_first() else { return false };
+        let Some(((at, _, _), event)) = self.queue.events.pop_first() else { return false };
         self.now = at;
         match event {
             Event::Timer(id, timer) => self.dispatch(id, |host, cx| host.timer(cx, timer)),
             Event::Synced(id, token) => self.dispatch(id, |host, cx| host.synced(cx, token)),
+            Event::Alarm(token) => self.rung = Some(token),
             Event::Deliver(m, _) => {
                 if let Some(held) = self.network.held_mut(m.from(), m.to()) {
                     held.push(*m);
@@ -258,7 +276,7 @@ impl<H: Host> World<H> {
     /// Lets `micros` of virtual time pass, running what falls due.
     pub fn advance(&mut self, micros: u64) {
         let until = self.now + micros;
-        while self.queue.events.first_key_value().is_some_and(|((at, _), _)| *at <= until) {
+        while self.queue.events.first_key_value().is_some_and(|((at, _, _), _)| *at <= until) {
             self.step();
         }
         self.now = until;
@@ -269,7 +287,7 @@ impl<H: Host> World<H> {
         let until = self.now + max_micros;
         while !done(self) {
             match self.queue.events.first_key_value() {
-                Some(((at, _), _)) if *at <= until => {
+                Some(((at, _, _), _)) if *at <= until => {
                     self.step();
                 }
                 _ => return false,
@@ -280,7 +298,20 @@ impl<H: Host> World<H> {
 
     /// When the next event is due, if any.
     pub fn next_event_at(&self) -> Option<u64> {
-        self.queue.events.first_key_value().map(|((at, _), _)| *at)
+        self.queue.events.first_key_value().map(|((at, _, _), _)| *at)
+    }
+
+    /// The world's driver (what runs the hosts from outside) is woken at `at` (now, if that
+    /// has passed), after the hosts' events due then: [`World::step`] runs the alarm and
+    /// [`World::take_alarm`] hands its token over. A driver that sets alarms steps the world
+    /// itself.
+    pub fn set_alarm(&mut self, at: u64, token: u64) {
+        self.queue.schedule_as(at.max(self.now), Class::Alarm, Event::Alarm(token));
+    }
+
+    /// The alarm the last step rang, if it rang one.
+    pub fn take_alarm(&mut self) -> Option<u64> {
+        self.rung.take()
     }
 
     // ---- faults ------------------------------------------------------------------------

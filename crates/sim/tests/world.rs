@@ -211,3 +211,20 @@ fn a_seed_gives_the_same_world_every_time() {
     assert_eq!(run(9), run(9));
     assert_ne!(run(9), run(10));
 }
+
+#[test]
+fn an_alarm_rings_for_the_driver_after_the_hosts_events_of_its_time() {
+    let mut world = world(5, &[1]);
+    world.set_alarm(SECOND, 7);
+    // Set after the alarm, due at the same time: still runs first.
+    world.with_host(1, |_, cx| cx.set_timer(SECOND, Timer::Once));
+    world.set_alarm(0, 8);
+    assert!(world.step());
+    assert_eq!(world.take_alarm(), Some(8), "an alarm due now rings at once");
+    assert_eq!(world.take_alarm(), None);
+    assert!(world.step());
+    assert_eq!((world.take_alarm(), world.host(1).unwrap().timers_fired), (None, 1));
+    assert!(world.step());
+    assert_eq!((world.take_alarm(), world.now_micros()), (Some(7), SECOND));
+    assert!(!world.step());
+}

@@ -91,6 +91,9 @@ pub struct Cluster {
     log: Log,
     next_request: u64,
     compactor: Option<Compactor>,
+    /// The alarm set on the world's queue for the cluster's next timer: when, and its token.
+    alarm: Option<(u64, u64)>,
+    alarm_token: u64,
 }
 
 impl Cluster {
@@ -130,6 +133,8 @@ impl Cluster {
             log,
             next_request: 1,
             compactor: None,
+            alarm: None,
+            alarm_token: 0,
         };
         cluster.configure();
         cluster.settle();

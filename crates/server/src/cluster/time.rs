@@ -1,5 +1,6 @@
-//! Virtual time for the cluster: advancing it, the auto-compactor, lease expiry and backend
-//! batch commits as they fall due, and etcd's log lines for what the members report.
+//! Virtual time for the cluster: advancing it through the world's one event queue, where the
+//! cluster's alarm rings for its timers (backend batch commits, lease expiry, the
+//! auto-compactor), and etcd's log lines for what the members report.
 
 use super::Cluster;
 use crate::error::Error;
@@ -7,26 +8,48 @@ use crate::raft_node::NodeEvent;
 use crate::request::{Envelope, Request};
 
 impl Cluster {
-    /// Lets virtual time pass, waking the auto-compactor and expiring leases when due.
+    /// Lets virtual time pass; the cluster's timers ring on the way.
     pub fn advance(&mut self, micros: u64) {
         let until = self.world.now_micros().saturating_add(micros);
-        loop {
-            let timer = self.next_timer().filter(|&at| at <= until);
-            match timer {
-                Some(at) => {
-                    let now = self.world.now_micros();
-                    self.world.advance(at.saturating_sub(now));
-                    self.fire_timers();
-                }
-                None => {
-                    let now = self.world.now_micros();
-                    self.world.advance(until.saturating_sub(now));
-                    self.log.set_now(self.world.now_micros());
-                    self.collect_events();
-                    return;
-                }
+        self.set_alarm();
+        while self.world.next_event_at().is_some_and(|at| at <= until) {
+            // Set for the next timer as it stood when the last one rang: what falls due
+            // meanwhile waits for that alarm.
+            self.step();
+        }
+        let now = self.world.now_micros();
+        self.world.advance(until.saturating_sub(now));
+        self.log.set_now(self.world.now_micros());
+        self.collect_events();
+    }
+
+    /// Runs the next event of the world's queue; if it was the cluster's alarm, the timers due
+    /// fire and the alarm is set for the next one.
+    fn step(&mut self) {
+        self.world.step();
+        if let Some(token) = self.world.take_alarm() {
+            // An alarm set for a time since replaced rings for nothing.
+            if self.alarm.is_some_and(|(_, set)| set == token) {
+                self.alarm = None;
+                self.fire_timers();
+                self.set_alarm();
             }
         }
+    }
+
+    /// Sets the cluster's alarm on the world's queue for its next timer (the backends' batch
+    /// commits, the leader's first lease to expire, the compactor's wake-up), replacing one set
+    /// for another time.
+    fn set_alarm(&mut self) {
+        let next = self.next_timer();
+        if self.alarm.map(|(at, _)| at) == next {
+            return;
+        }
+        self.alarm = next.map(|at| {
+            self.alarm_token += 1;
+            self.world.set_alarm(at, self.alarm_token);
+            (at, self.alarm_token)
+        });
     }
 
     /// Turns what the world reports (snapshots, compactions, leaders) into etcd's log lines.
@@ -165,16 +188,16 @@ impl Cluster {
                 self.collect_events();
                 return false;
             }
-            let timer = self.next_timer().filter(|&at| at <= until);
-            match (self.world.next_event_at(), timer) {
-                (_, Some(at)) if at <= now => self.fire_timers(),
-                (Some(event), timer) if event <= until && timer.is_none_or(|t| event <= t) => {
-                    self.world.step();
-                }
-                (_, Some(at)) => {
-                    self.world.advance(at - now);
-                    self.fire_timers();
-                }
+            // A request waits on every event: its alarm follows what each one changed.
+            self.set_alarm();
+            if self.alarm.is_some_and(|(at, _)| at <= now) {
+                // Overdue (a commit the last event made due at once): before anything else.
+                self.alarm = None;
+                self.fire_timers();
+                continue;
+            }
+            match self.world.next_event_at() {
+                Some(at) if at <= until => self.step(),
                 _ => {
                     self.world.advance(until - now);
                     self.collect_events();
