@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use playground_bolt::{Disk, SharedDisk};
-use playground_datadir::wal;
+use playground_datadir::{raftlog, wal};
 use playground_raft::{
     ConfChange, Config, Entry, EntryType, Message, MessageType, NodeId, Raft, Role, Snapshot, Status,
 };
@@ -99,6 +99,9 @@ pub struct RaftNode<A> {
     applied_index: u64,
     /// The index of the last snapshot (etcd's `snapi`).
     snapshot_index: u64,
+    /// A received snapshot's db (`member/snap/INDEX.snap.db`), synced on arrival, until it
+    /// replaces the db: a restart whose db is behind the WAL's snapshot opens it instead.
+    snap_db: Option<(u64, SharedDisk)>,
     /// Applying waits until then (a defrag holds the backend).
     apply_stalled_until: u64,
     settings: Rc<Cell<Settings>>,
@@ -133,6 +136,7 @@ impl<A: Application> RaftNode<A> {
             to_apply: VecDeque::new(),
             applied_index: 0,
             snapshot_index: 0,
+            snap_db: None,
             apply_stalled_until: 0,
             settings,
             events,
@@ -160,8 +164,19 @@ impl<A: Application> RaftNode<A> {
         }
         self.last_role = Some((raft.role, raft.term));
         let mut ready = raft.ready();
-        if !ready.entries.is_empty() || ready.hard_state.is_some() {
-            self.wal.save(cx, &ready.entries, ready.hard_state.as_ref());
+        if let Some(received) = &ready.snapshot {
+            // etcd's raftNode saves a received snapshot (snap file, then its WAL mark) before
+            // the entries and hard state that follow it: the WAL replays from the mark, so the
+            // entries after it land at their indexes (etcd's `wal.ReadAll`). Its db is kept
+            // beside until applied.
+            self.snapshotter.save_snap(received);
+            let mut db = SharedDisk::new();
+            let _ = db.write_at(0, &received.data);
+            let _ = db.sync();
+            self.snap_db = Some((received.index, db));
+        }
+        if !ready.entries.is_empty() || ready.hard_state.is_some() || ready.snapshot.is_some() {
+            self.wal.save(cx, ready.snapshot.as_ref(), &ready.entries, ready.hard_state.as_ref());
         }
         raft.advance(&ready);
         // Applied only once this Ready's WAL write is durable: a crash never leaves the db
@@ -211,6 +226,7 @@ impl<A: Application> RaftNode<A> {
                 let _ = self.db.truncate(0);
                 let _ = self.db.write_at(0, &received.data);
                 let _ = self.db.sync();
+                self.snap_db = None;
                 self.app = (self.open)(self.id, self.db.clone(), false);
                 // The db sent may be newer than the snapshot's index: entries it holds are
                 // skipped (etcd's consistent index).
@@ -226,7 +242,6 @@ impl<A: Application> RaftNode<A> {
                     },
                 ));
                 self.snapshot_index = received.index;
-                self.snapshotter.save_snap(&received);
             }
             let Some(app) = self.app.as_mut() else { return };
             for entry in &entries {
@@ -257,7 +272,10 @@ impl<A: Application> RaftNode<A> {
                     events.push((now, self.id, NodeEvent::LogCompacted { index: compact.max(1) }));
                     let voters = raft.status().voters;
                     let snapshot = Snapshot { index, term, voters, learners: Vec::new(), data };
+                    // etcd commits the backend before saving the snapshot (the db's consistent
+                    // index is never behind a snapshot the WAL marks), then writes the mark.
                     self.snapshotter.save_snap(&snapshot);
+                    self.wal.mark_snapshot(&snapshot);
                     self.snapshot_index = index;
                     raft.compact_log(compact);
                 }
@@ -375,6 +393,9 @@ impl<A: Application> RaftNode<A> {
         files.extend(
             self.snapshotter.files.iter().map(|(name, disk)| (format!("member/snap/{name}"), disk.len())),
         );
+        if let Some((index, db)) = &self.snap_db {
+            files.push((format!("member/snap/{index:016x}.snap.db"), db.len()));
+        }
         files.push(("member/snap/db".to_string(), self.db.len()));
         files
     }
@@ -439,16 +460,35 @@ impl<A: Application> Host for RaftNode<A> {
         if self.raft.is_some() {
             return false;
         }
-        let Some(recovered) = self.wal.read() else { return false };
-        let snapshot = self.snapshotter.load();
+        let bytes = self.wal.disk.bytes();
+        let Ok(marks) = raftlog::valid_snapshots(&bytes) else { return false };
+        // The WAL is read from the newest snapshot it marks.
+        let snapshot = self.snapshotter.load_newest_available(&marks);
+        let start = snapshot.as_ref().map_or(0, |s| s.index);
+        let Ok(recovered) = raftlog::recover(&bytes, start) else { return false };
+        // A db behind the snapshot is replaced by the snapshot's db, if it arrived (etcd's
+        // `RecoverSnapshotBackend`).
+        if let Some((_, db)) = self.snap_db.take().filter(|(index, _)| *index == start) {
+            let held = (self.open)(self.id, self.db.clone(), false).map_or(0, |app| app.consistent_index());
+            if held < start {
+                let _ = self.db.truncate(0);
+                let _ = self.db.write_at(0, &db.bytes());
+                let _ = self.db.sync();
+            }
+        }
         let Some(mut app) = (self.open)(self.id, self.db.clone(), false) else { return false };
         let consistent_index = app.consistent_index();
+        // Raft starts applied at the snapshot: a db behind it would never get what lies between
+        // (etcd refuses: "database file ... does not match with snapshot").
+        if consistent_index < start {
+            return false;
+        }
         // What a lagging follower would be sent: the db, which holds at least the snapshot.
         let snapshot = snapshot.map(|s| Snapshot { data: app.snapshot_data(), ..s });
         self.applied_index = consistent_index;
         self.app = Some(app);
         self.snapshot_index = snapshot.as_ref().map_or(0, |s| s.index);
-        self.wal.rewrite_from(&recovered);
+        self.wal.rewrite_from(snapshot.as_ref(), &recovered);
         let mut raft =
             Raft::restart_from(self.config.clone(), snapshot, recovered.hard_state, recovered.entries);
         // What the db already applied is not handed out again.

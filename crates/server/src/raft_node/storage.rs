@@ -43,19 +43,34 @@ impl Wal {
         self.crc = encoder.crc();
     }
 
-    /// Appends entries and the hard state on the host's disk: [`Host::synced`] hears of it
-    /// under the new length once the write and its fsync complete.
+    /// Appends a received snapshot's mark, entries and the hard state on the host's disk:
+    /// [`Host::synced`] hears of it under the new length once the write and its fsync complete.
     pub(crate) fn save<H: Host>(
         &mut self,
         cx: &mut Context<'_, H>,
+        snapshot: Option<&Snapshot>,
         entries: &[Entry],
         hard_state: Option<&HardState>,
     ) {
         let mut encoder = wal::Encoder::continuing(self.crc);
+        if let Some(received) = snapshot {
+            raftlog::append_snapshot(&mut encoder, received.index, received.term, &received.voters);
+        }
         raftlog::append(&mut encoder, entries, hard_state);
         let len = self.len + encoder.bytes.len() as u64;
         cx.write_and_sync(&mut self.disk, self.len, &encoder.bytes, len);
         self.len = len;
+        self.crc = encoder.crc();
+    }
+
+    /// Appends a snapshot mark for a snapshot saved from the apply loop; durable with the next
+    /// sync (a crash before then restarts from the previous mark, whose later entries the WAL
+    /// still holds).
+    pub(crate) fn mark_snapshot(&mut self, snapshot: &Snapshot) {
+        let mut encoder = wal::Encoder::continuing(self.crc);
+        raftlog::append_snapshot(&mut encoder, snapshot.index, snapshot.term, &snapshot.voters);
+        let _ = self.disk.write_at(self.len, &encoder.bytes);
+        self.len += encoder.bytes.len() as u64;
         self.crc = encoder.crc();
     }
 
@@ -73,15 +88,13 @@ impl Wal {
         self.len = self.disk.len();
     }
 
-    /// Reads the WAL back, dropping a torn last record as etcd repairs one. None if it does
-    /// not read.
-    pub(crate) fn read(&self) -> Option<raftlog::Recovered> {
-        raftlog::recover(&self.disk.bytes()).ok()
-    }
-
-    /// Rewrites the WAL from what survived a crash, so appends continue a clean chain.
-    pub(crate) fn rewrite_from(&mut self, recovered: &raftlog::Recovered) {
+    /// Rewrites the WAL from what survived a crash (the snapshot it was read from, then the
+    /// entries and hard state), so appends continue a clean chain.
+    pub(crate) fn rewrite_from(&mut self, snapshot: Option<&Snapshot>, recovered: &raftlog::Recovered) {
         let mut encoder = wal::Encoder::new(0);
+        if let Some(s) = snapshot {
+            raftlog::append_snapshot(&mut encoder, s.index, s.term, &s.voters);
+        }
         raftlog::append(&mut encoder, &recovered.entries, Some(&recovered.hard_state));
         self.rewrite(&encoder);
     }
@@ -115,12 +128,19 @@ impl Snapshotter {
         }
     }
 
-    /// The newest snapshot file whose checksum holds.
-    pub(crate) fn load(&self) -> Option<Snapshot> {
+    /// The newest snapshot file whose checksum holds and that the WAL marks as `(index,
+    /// term)` (etcd's `LoadNewestAvailable` over `wal.ValidSnapshotEntries`).
+    pub(crate) fn load_newest_available(&self, marks: &[(u64, u64)]) -> Option<Snapshot> {
         self.files.values().rev().find_map(|disk| {
             let raw = snap::decode(&disk.bytes())?;
             let (data, voters, index, term) = snap::parse_raft_snapshot(&raw)?;
-            Some(Snapshot { index, term, voters, learners: Vec::new(), data })
+            marks.contains(&(index, term)).then_some(Snapshot {
+                index,
+                term,
+                voters,
+                learners: Vec::new(),
+                data,
+            })
         })
     }
 
