@@ -63,4 +63,5 @@ scripts!(
     raft_snapshot,
     metrics,
     membership,
+    lost_write,
 );

@@ -131,7 +131,7 @@ fn bench() -> Result<(), String> {
     )?;
     step::run(
         "virtual cluster benchmarks (native, release): committed entries/s, 24 idle hours",
-        step::cargo(&["run", "--release", "--locked", "-p", "playground-sim", "--example", "bench"]),
+        step::cargo(&["run", "--release", "--locked", "-p", "playground-server", "--example", "bench"]),
     )?;
     step::run(
         "store benchmarks (native, release): puts/s, ranges/s, heap per db byte",
@@ -177,7 +177,7 @@ fn bench() -> Result<(), String> {
             "--target",
             "wasm32-unknown-unknown",
             "-p",
-            "playground-sim",
+            "playground-server",
             "--features",
             "wasm-bench",
             "--test",
