@@ -40,9 +40,13 @@ impl Playground {
     pub fn new(options: JsValue) -> Result<Playground, JsValue> {
         let get =
             |name: &str| Reflect::get(&options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
-        let seed = get("seed").and_then(|v| v.as_f64()).filter(|v| v.is_finite() && *v >= 0.0).map_or(1, |v| v as u64);
-        let flags: Vec<String> =
-            get("flags").map(|list| Array::from(&list).iter().filter_map(|v| v.as_string()).collect()).unwrap_or_default();
+        let seed = get("seed")
+            .and_then(|v| v.as_f64())
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .map_or(1, |v| v as u64);
+        let flags: Vec<String> = get("flags")
+            .map(|list| Array::from(&list).iter().filter_map(|v| v.as_string()).collect())
+            .unwrap_or_default();
         let model = Model::new(seed, &flags).map_err(|e| JsValue::from_str(&e.to_string()))?;
         Ok(Playground { shared: SharedPlayground::new(model) })
     }

@@ -47,7 +47,8 @@ fn MemberCard(name: String, state: Memo<Option<MemberState>>) -> impl IntoView {
         let name = name.clone();
         move |what: &str| format!("member-{name}-{what}")
     };
-    let read = move |f: fn(&MemberState) -> String| move || state.with(|s| s.as_ref().map(f).unwrap_or_default());
+    let read =
+        move |f: fn(&MemberState) -> String| move || state.with(|s| s.as_ref().map(f).unwrap_or_default());
     let class = move || {
         state.with(|s| {
             s.as_ref().map_or_else(String::new, |s| {
@@ -62,7 +63,11 @@ fn MemberCard(name: String, state: Memo<Option<MemberState>>) -> impl IntoView {
     };
     let over = move || state.with(|s| s.as_ref().is_some_and(|s| s.quota > 0 && s.db_size >= s.quota));
     let width = move |part: fn(&MemberState) -> u64| {
-        move || state.with(|s| s.as_ref().map_or(String::new(), |s| format!("width: {:.1}%", percent(part(s), s.quota))))
+        move || {
+            state.with(|s| {
+                s.as_ref().map_or(String::new(), |s| format!("width: {:.1}%", percent(part(s), s.quota)))
+            })
+        }
     };
     let bytes = move |part: fn(&MemberState) -> u64| move || state.with(|s| s.as_ref().map_or(0, part));
     view! {
@@ -105,7 +110,8 @@ fn MemberCard(name: String, state: Memo<Option<MemberState>>) -> impl IntoView {
 pub fn MemberCards() -> impl IntoView {
     let context = expect_context::<PlaygroundContext>();
     let members = Memo::new(move |_| context.read(|p| p.members()));
-    let ids = Memo::new(move |_| members.with(|ms| ms.iter().map(|m| (m.id, m.name.clone())).collect::<Vec<_>>()));
+    let ids =
+        Memo::new(move |_| members.with(|ms| ms.iter().map(|m| (m.id, m.name.clone())).collect::<Vec<_>>()));
     view! {
         <div class="members" data-testid="members">
             <For

@@ -192,7 +192,12 @@ impl Playground {
     }
 
     pub fn members(&mut self) -> Vec<MemberState> {
-        self.session.shell_mut().world_mut().cluster().map(|cluster| cluster.member_states()).unwrap_or_default()
+        self.session
+            .shell_mut()
+            .world_mut()
+            .cluster()
+            .map(|cluster| cluster.member_states())
+            .unwrap_or_default()
     }
 
     /// The newest `n` lines of the members' server log, oldest first.

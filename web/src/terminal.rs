@@ -27,7 +27,8 @@ pub fn Terminal(
     let playground =
         playground.unwrap_or_else(|| SharedPlayground::new(Playground::with_shell(seed, Shell::new(seed))));
     let session = StoredValue::new_local(playground);
-    let with_session = move |f: &mut dyn FnMut(&mut Session)| session.with_value(|p| p.with(|p| f(p.session_mut())));
+    let with_session =
+        move |f: &mut dyn FnMut(&mut Session)| session.with_value(|p| p.with(|p| f(p.session_mut())));
     with_session(&mut |session| {
         if persist {
             session.shell_mut().set_history(load_history());

@@ -260,7 +260,10 @@ fn transcripts_of_real_etcd_replay_through_the_shell() {
     let path = format!("{}/../../target/conformance-report.txt", env!("CARGO_MANIFEST_DIR"));
     let _ = std::fs::write(&path, format!("{matched}/{total} records match ({share:.1}%)\n{report}"));
     println!("mismatches: {path}");
-    assert!(matched >= MATCHED_RECORDS, "conformance fell to {matched}/{total} (ratchet {MATCHED_RECORDS}): see {path}");
+    assert!(
+        matched >= MATCHED_RECORDS,
+        "conformance fell to {matched}/{total} (ratchet {MATCHED_RECORDS}): see {path}"
+    );
     assert!(
         matched == MATCHED_RECORDS,
         "conformance rose to {matched}/{total}: raise MATCHED_RECORDS (and the README's figure) to {matched}"
