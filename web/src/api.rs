@@ -11,12 +11,13 @@
 use js_sys::{Array, Object, Reflect};
 use playground_server::log::json_string;
 use playground_server::{default_members, Cluster, Flags};
+use playground_ctl::PlaygroundWorld;
 use playground_shell::{Options, Shell, Stream, Transcript};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 pub struct Playground {
-    shell: Shell,
+    shell: Shell<PlaygroundWorld>,
 }
 
 #[wasm_bindgen]
@@ -33,8 +34,8 @@ impl Playground {
             let args: Vec<String> = Array::from(&list).iter().filter_map(|v| v.as_string()).collect();
             flags.parse(&args).map_err(|e| JsValue::from_str(&e.to_string()))?;
         }
-        let world = Box::new(Cluster::new(seed, default_members(), flags));
-        Ok(Playground { shell: Shell::with_options(Options { seed, world, ..Options::default() }) })
+        let world = PlaygroundWorld::new(Cluster::new(seed, default_members(), flags));
+        Ok(Playground { shell: playground_ctl::with_options(Options { seed, ..Options::new(world) }) })
     }
 
     /// Runs one line as the terminal would: `{ stdout, stderr, status }`.

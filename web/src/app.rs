@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use playground_server::{LogLine, MemberState};
-use playground_shell::{Session, Shell};
+
+use crate::Session;
 
 use crate::members::{MemberCards, ServerLog, TimeControls};
 use crate::storage::seed_from_url;
@@ -33,7 +34,7 @@ fn read(session: &mut Session) -> (Vec<MemberState>, u64, Vec<LogLine>) {
 #[component]
 pub fn App() -> impl IntoView {
     let seed = seed_from_url();
-    let session = StoredValue::new_local(Session::new(Shell::new(seed)));
+    let session = StoredValue::new_local(Session::new(playground_ctl::shell(seed)));
     let (initial, start, lines) = session.try_update_value(read).unwrap_or_default();
     let members = RwSignal::new(initial);
     let now = RwSignal::new(start);

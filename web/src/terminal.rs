@@ -4,7 +4,9 @@
 use leptos::ev::{ClipboardEvent, KeyboardEvent};
 use leptos::html;
 use leptos::prelude::*;
-use playground_shell::{Entry, EntryKind, Session, Shell};
+use playground_shell::{Entry, EntryKind};
+
+use crate::Session;
 
 use crate::storage::{load_history, save_history};
 
@@ -24,7 +26,7 @@ pub fn Terminal(
     #[prop(optional)]
     on_change: Option<Callback<()>>,
 ) -> impl IntoView {
-    let session = session.unwrap_or_else(|| StoredValue::new_local(Session::new(Shell::new(seed))));
+    let session = session.unwrap_or_else(|| StoredValue::new_local(Session::new(playground_ctl::shell(seed))));
     session.update_value(|session| {
         if persist {
             session.shell_mut().set_history(load_history());

@@ -11,13 +11,15 @@ mod text;
 
 use std::rc::Rc;
 
+use crate::world::World;
 use crate::command::{Context, FnCommand, Registry, Stop};
 
 pub(crate) use echo::format_g;
 pub use shell::CLEAR_SEQUENCE;
 
 /// Every built-in: name, summary for `help`, flags for completion, function.
-const BUILTINS: &[(&str, FnCommand)] = &[
+fn builtins<W: World>() -> Vec<(&'static str, FnCommand<W>)> {
+    vec![
     (":", FnCommand { summary: "do nothing, successfully", flags: &[], run: shell::colon }),
     ("[", FnCommand { summary: "evaluate a condition (same as test)", flags: &[], run: test::bracket }),
     ("cat", FnCommand { summary: "concatenate files to stdout", flags: &["-n"], run: text::cat }),
@@ -78,7 +80,8 @@ const BUILTINS: &[(&str, FnCommand)] = &[
             run: text::wc,
         },
     ),
-];
+    ]
+}
 
 /// Keywords and built-ins the interpreter handles itself; `help` and completion list them.
 pub const SHELL_WORDS: &[&str] = &[
@@ -86,10 +89,9 @@ pub const SHELL_WORDS: &[&str] = &[
     "while",
 ];
 
-pub(crate) fn register(registry: &mut Registry) {
-    for (name, builtin) in BUILTINS {
-        let command = FnCommand { summary: builtin.summary, flags: builtin.flags, run: builtin.run };
-        registry.register(name, Rc::new(command));
+pub(crate) fn register<W: World>(registry: &mut Registry<W>) {
+    for (name, builtin) in builtins::<W>() {
+        registry.register(name, Rc::new(builtin));
     }
 }
 
@@ -97,8 +99,8 @@ pub(crate) fn register(registry: &mut Registry) {
 pub(crate) type Inputs = (Vec<(String, Vec<u8>)>, bool);
 
 /// Reads each named file (`-` or none: stdin), reporting failures as `report` words them.
-pub(crate) fn inputs(
-    cx: &mut Context<'_>,
+pub(crate) fn inputs<W: World>(
+    cx: &mut Context<'_, W>,
     files: &[String],
     report: impl Fn(&str, &crate::FsError) -> String,
 ) -> Result<Inputs, Stop> {
@@ -130,6 +132,6 @@ pub(crate) fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// GNU's usage-error tail.
-pub(crate) fn try_help(cx: &mut Context<'_>, name: &str) -> Result<(), Stop> {
+pub(crate) fn try_help<W: World>(cx: &mut Context<'_, W>, name: &str) -> Result<(), Stop> {
     cx.err(format!("Try '{name} --help' for more information.\n"))
 }

@@ -8,7 +8,7 @@ use playground_mvcc::KeyValue;
 use playground_server::Header;
 
 use super::*;
-use crate::command::{CommandResult, Context};
+use crate::{CommandResult, Context};
 
 /// Runs one KV request on the first endpoint that answers. `Err` carries the command's exit
 /// status, its error already printed as etcdctl prints it.

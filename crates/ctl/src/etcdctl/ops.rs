@@ -4,8 +4,8 @@
 use playground_server::{AlarmAction, AlarmType, Cluster, Error, Header, MemberConfig};
 
 use super::*;
-use crate::command::{CommandResult, Context};
-use crate::etcd::{humanize, table};
+use crate::{CommandResult, Context};
+use crate::{humanize, table};
 
 /// The endpoints a per-endpoint command visits: `--endpoints`, or with `--cluster` every
 /// member's client URL from the member list.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use playground_server::Cluster;
 
-use crate::command::{CommandResult, Context};
+use crate::{CommandResult, Context};
 
 const EXIT_ERROR: i32 = 1;
 const EXIT_BAD_ARGS: i32 = 2;
@@ -77,7 +77,7 @@ pub fn playground(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
                 Err("playground: at most 168h of virtual time at a time\n".to_string())
             }
             Some(ms) => {
-                crate::world::World::advance(cluster, Duration::from_millis(ms));
+                cluster.advance(ms.saturating_mul(1000));
                 Ok(String::new())
             }
             None => Err(format!("playground: bad duration {duration:?}\n")),

@@ -8,8 +8,9 @@ mod ops;
 mod output;
 
 use playground_server::{Cluster, Error};
+use playground_shell::World;
 
-use crate::command::{CommandResult, Context};
+use crate::{CommandResult, Context};
 
 /// etcdctl's exit codes (cobrautl).
 pub(super) const EXIT_ERROR: i32 = 1;
@@ -321,7 +322,7 @@ pub(super) fn retry_warning(
     logger: Logger,
     endpoint: &str,
     error: &Error,
-) -> Result<(), crate::command::Stop> {
+) -> Result<(), crate::Stop> {
     let now = cx.world().cluster().map_or(0, |c| c.now_micros());
     let detail = match error {
         Error::Unavailable => format!(
@@ -353,7 +354,7 @@ pub(super) fn wait_unreachable(
     client: &Client,
     logger: Logger,
     endpoint: &str,
-) -> Result<(), crate::command::Stop> {
+) -> Result<(), crate::Stop> {
     let timeout =
         client.args.get("command-timeout").and_then(playground_server::parse_duration_ms).unwrap_or(5000);
     cx.world().advance(std::time::Duration::from_millis(timeout));
