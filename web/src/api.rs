@@ -9,9 +9,9 @@
 //! ```
 
 use js_sys::{Array, Object, Reflect};
+use playground_ctl::PlaygroundWorld;
 use playground_server::log::json_string;
 use playground_server::{default_members, Cluster, Flags};
-use playground_ctl::PlaygroundWorld;
 use playground_shell::{Options, Shell, Stream, Transcript};
 use wasm_bindgen::prelude::*;
 

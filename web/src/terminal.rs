@@ -26,7 +26,8 @@ pub fn Terminal(
     #[prop(optional)]
     on_change: Option<Callback<()>>,
 ) -> impl IntoView {
-    let session = session.unwrap_or_else(|| StoredValue::new_local(Session::new(playground_ctl::shell(seed))));
+    let session =
+        session.unwrap_or_else(|| StoredValue::new_local(Session::new(playground_ctl::shell(seed))));
     session.update_value(|session| {
         if persist {
             session.shell_mut().set_history(load_history());

@@ -9,8 +9,8 @@
 
 use std::fmt::Write as _;
 
-use playground_server::{Cluster, Flags, MemberConfig};
 use playground_ctl::PlaygroundWorld;
+use playground_server::{Cluster, Flags, MemberConfig};
 use playground_shell::{MemFs, Options, Stream, Transcript};
 
 type Shell = playground_shell::Shell<PlaygroundWorld>;

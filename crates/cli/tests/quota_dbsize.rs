@@ -5,8 +5,8 @@
 //! steady states must be within 5 % of real etcd (the peak at the alarm depends on when the
 //! backend committed, which real etcd itself does not repeat run to run).
 
-use playground_server::{Cluster, Flags, MemberConfig};
 use playground_ctl::PlaygroundWorld;
+use playground_server::{Cluster, Flags, MemberConfig};
 use playground_shell::{MemFs, Options, Stream, Transcript};
 
 type Shell = playground_shell::Shell<PlaygroundWorld>;

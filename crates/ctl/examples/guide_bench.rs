@@ -6,9 +6,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use playground_ctl::PlaygroundWorld;
 use playground_mvcc::request::{PutRequest, RequestOp};
 use playground_server::Cluster;
-use playground_ctl::PlaygroundWorld;
 use playground_shell::{Limits, Options, Transcript};
 
 /// The guide's fill loop and recovery; `$E` names the endpoint.

@@ -15,7 +15,7 @@ mod world;
 
 use std::rc::Rc;
 
-use playground_shell::{FnCommand, Options, Shell};
+use playground_shell::{Command, FnCommand, Options, Shell};
 pub(crate) use playground_shell::{CommandResult, Stop};
 
 pub use world::{PlaygroundWorld, MAX_ADVANCE};
@@ -60,20 +60,7 @@ pub fn register(registry: &mut Shell<PlaygroundWorld>) {
             run: etcdutl::etcdutl,
         }),
     );
-    registry.register(
-        "etcdctl",
-        Rc::new(FnCommand {
-            summary: "etcd's client: put, get, del, txn, compaction, defrag, endpoint, alarm, member, lease, snapshot save",
-            flags: &[
-                "put", "get", "del", "txn", "compaction", "defrag", "endpoint", "status", "health", "hashkv", "alarm",
-                "list", "disarm", "member", "lease", "grant", "revoke", "move-leader", "snapshot", "save", "version",
-                "--endpoints=", "--write-out=", "--cluster", "--prefix", "--from-key", "--keys-only", "--count-only",
-                "--print-value-only", "--prev-kv", "--rev=", "--limit=", "--sort-by=", "--order=", "--lease=",
-                "--physical", "--command-timeout=",
-            ],
-            run: etcdctl::etcdctl,
-        }),
-    );
+    registry.register("etcdctl", Rc::new(Etcdctl));
     registry.register(
         "etcd",
         Rc::new(FnCommand {
@@ -127,4 +114,21 @@ pub fn register(registry: &mut Shell<PlaygroundWorld>) {
             run: bbolt::bbolt,
         }),
     );
+}
+
+/// `etcdctl`: its Tab completion comes from the same flag set its parser reads.
+struct Etcdctl;
+
+impl Command<PlaygroundWorld> for Etcdctl {
+    fn run(&self, cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+        etcdctl::etcdctl(cx, args)
+    }
+
+    fn summary(&self) -> &str {
+        "etcd's client: put, get, del, txn, compaction, defrag, endpoint, alarm, member, lease, snapshot save"
+    }
+
+    fn completions(&self, _args: &[String]) -> Vec<String> {
+        etcdctl::flags::completions()
+    }
 }

@@ -2,9 +2,9 @@
 //! with the `wasm-bench` feature (figures are printed, never asserted).
 #![cfg(all(target_arch = "wasm32", feature = "wasm-bench"))]
 
+use playground_ctl::PlaygroundWorld;
 use playground_mvcc::request::{PutRequest, RequestOp};
 use playground_server::Cluster;
-use playground_ctl::PlaygroundWorld;
 use playground_shell::{Limits, Options, Transcript};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
 

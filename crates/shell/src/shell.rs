@@ -212,7 +212,6 @@ impl<W: World> Shell<W> {
         Outcome { status: self.state.last_status, exited: false }
     }
 
-
     pub fn last_status(&self) -> Status {
         self.state.last_status
     }

@@ -9,8 +9,8 @@ use std::time::Duration;
 use rand_core::Rng;
 
 use super::{format_g, try_help};
-use crate::world::World;
 use crate::command::{CommandResult, Context};
+use crate::world::World;
 
 /// Modelled read rates of the devices, in bytes per second of virtual time.
 const URANDOM_BYTES_PER_SEC: f64 = 400e6;

@@ -1,7 +1,7 @@
 //! `echo` and `printf`, as bash's built-ins behave.
 
-use crate::world::World;
 use crate::command::{CommandResult, Context, Stop};
+use crate::world::World;
 
 /// bash's `echo`: `-n`, `-e`, `-E` (escapes off by default), options only while every letter
 /// is one of those.

@@ -1,8 +1,8 @@
 //! Working with the host filesystem: `pwd`, `cd`, `ls`, `mkdir`, `rm`.
 
-use crate::world::World;
 use crate::command::{CommandResult, Context};
 use crate::fs::FsError;
+use crate::world::World;
 
 pub fn pwd<W: World>(cx: &mut Context<'_, W>, _: &[String]) -> CommandResult {
     let cwd = cx.cwd().to_string();

@@ -4,8 +4,8 @@
 use regex_lite::{Regex, RegexBuilder};
 
 use super::{inputs, lines};
-use crate::world::World;
 use crate::command::{CommandResult, Context};
+use crate::world::World;
 
 pub const FLAGS: &[&str] =
     &["-o", "-v", "-i", "-c", "-E", "-F", "-q", "-n", "-w", "-x", "-l", "-h", "-H", "-s", "-e"];

@@ -11,8 +11,8 @@ mod text;
 
 use std::rc::Rc;
 
-use crate::world::World;
 use crate::command::{Context, FnCommand, Registry, Stop};
+use crate::world::World;
 
 pub(crate) use echo::format_g;
 pub use shell::CLEAR_SEQUENCE;
@@ -20,66 +20,78 @@ pub use shell::CLEAR_SEQUENCE;
 /// Every built-in: name, summary for `help`, flags for completion, function.
 fn builtins<W: World>() -> Vec<(&'static str, FnCommand<W>)> {
     vec![
-    (":", FnCommand { summary: "do nothing, successfully", flags: &[], run: shell::colon }),
-    ("[", FnCommand { summary: "evaluate a condition (same as test)", flags: &[], run: test::bracket }),
-    ("cat", FnCommand { summary: "concatenate files to stdout", flags: &["-n"], run: text::cat }),
-    ("cd", FnCommand { summary: "change the working directory", flags: &[], run: files::cd }),
-    ("clear", FnCommand { summary: "clear the terminal", flags: &[], run: shell::clear }),
-    (
-        "dd",
-        FnCommand {
-            summary: "copy blocks (if=/dev/urandom gives the playground's seeded random bytes)",
-            flags: &["if=", "of=", "bs=", "count=", "skip=", "status="],
-            run: dd::dd,
-        },
-    ),
-    ("echo", FnCommand { summary: "print arguments", flags: &["-n", "-e", "-E"], run: echo::echo }),
-    ("egrep", FnCommand { summary: "grep -E", flags: grep::FLAGS, run: grep::egrep }),
-    (
-        "env",
-        FnCommand {
-            summary: "print the environment, or run a command in a changed one",
-            flags: &[],
-            run: shell::env,
-        },
-    ),
-    (
-        "export",
-        FnCommand {
-            summary: "mark variables for the environment of commands",
-            flags: &["-p"],
-            run: shell::export,
-        },
-    ),
-    ("false", FnCommand { summary: "do nothing, unsuccessfully", flags: &[], run: shell::false_ }),
-    ("fgrep", FnCommand { summary: "grep -F", flags: grep::FLAGS, run: grep::fgrep }),
-    ("grep", FnCommand { summary: "print lines that match patterns", flags: grep::FLAGS, run: grep::grep }),
-    ("head", FnCommand { summary: "print the first lines of input", flags: &["-n", "-c"], run: text::head }),
-    ("sort", FnCommand { summary: "sort lines", flags: &["-n", "-r", "-u"], run: text::sort }),
-    ("find", FnCommand { summary: "list a directory tree", flags: &[], run: files::find }),
-    ("tr", FnCommand { summary: "translate or delete characters", flags: &["-d"], run: text::tr }),
-    ("help", FnCommand { summary: "list the commands", flags: &[], run: shell::help }),
-    ("history", FnCommand { summary: "list the commands typed so far", flags: &["-c"], run: shell::history }),
-    ("ls", FnCommand { summary: "list a directory", flags: &["-l", "-a"], run: files::ls }),
-    ("mkdir", FnCommand { summary: "make directories", flags: &["-p"], run: files::mkdir }),
-    ("printf", FnCommand { summary: "format and print data", flags: &[], run: echo::printf }),
-    ("pwd", FnCommand { summary: "print the working directory", flags: &[], run: files::pwd }),
-    ("rm", FnCommand { summary: "remove files", flags: &["-f", "-r"], run: files::rm }),
-    ("seq", FnCommand { summary: "print a sequence of numbers", flags: &["-s", "-w"], run: text::seq }),
-    ("sleep", FnCommand { summary: "let virtual time pass", flags: &[], run: shell::sleep }),
-    ("tail", FnCommand { summary: "print the last lines of input", flags: &["-n", "-c"], run: text::tail }),
-    ("tee", FnCommand { summary: "copy stdin to stdout and files", flags: &["-a"], run: text::tee }),
-    ("test", FnCommand { summary: "evaluate a condition", flags: &[], run: test::test }),
-    ("true", FnCommand { summary: "do nothing, successfully", flags: &[], run: shell::true_ }),
-    ("unset", FnCommand { summary: "remove variables", flags: &[], run: shell::unset }),
-    (
-        "wc",
-        FnCommand {
-            summary: "count lines, words and bytes",
-            flags: &["-l", "-w", "-c", "-m"],
-            run: text::wc,
-        },
-    ),
+        (":", FnCommand { summary: "do nothing, successfully", flags: &[], run: shell::colon }),
+        ("[", FnCommand { summary: "evaluate a condition (same as test)", flags: &[], run: test::bracket }),
+        ("cat", FnCommand { summary: "concatenate files to stdout", flags: &["-n"], run: text::cat }),
+        ("cd", FnCommand { summary: "change the working directory", flags: &[], run: files::cd }),
+        ("clear", FnCommand { summary: "clear the terminal", flags: &[], run: shell::clear }),
+        (
+            "dd",
+            FnCommand {
+                summary: "copy blocks (if=/dev/urandom gives the playground's seeded random bytes)",
+                flags: &["if=", "of=", "bs=", "count=", "skip=", "status="],
+                run: dd::dd,
+            },
+        ),
+        ("echo", FnCommand { summary: "print arguments", flags: &["-n", "-e", "-E"], run: echo::echo }),
+        ("egrep", FnCommand { summary: "grep -E", flags: grep::FLAGS, run: grep::egrep }),
+        (
+            "env",
+            FnCommand {
+                summary: "print the environment, or run a command in a changed one",
+                flags: &[],
+                run: shell::env,
+            },
+        ),
+        (
+            "export",
+            FnCommand {
+                summary: "mark variables for the environment of commands",
+                flags: &["-p"],
+                run: shell::export,
+            },
+        ),
+        ("false", FnCommand { summary: "do nothing, unsuccessfully", flags: &[], run: shell::false_ }),
+        ("fgrep", FnCommand { summary: "grep -F", flags: grep::FLAGS, run: grep::fgrep }),
+        (
+            "grep",
+            FnCommand { summary: "print lines that match patterns", flags: grep::FLAGS, run: grep::grep },
+        ),
+        (
+            "head",
+            FnCommand { summary: "print the first lines of input", flags: &["-n", "-c"], run: text::head },
+        ),
+        ("sort", FnCommand { summary: "sort lines", flags: &["-n", "-r", "-u"], run: text::sort }),
+        ("find", FnCommand { summary: "list a directory tree", flags: &[], run: files::find }),
+        ("tr", FnCommand { summary: "translate or delete characters", flags: &["-d"], run: text::tr }),
+        ("help", FnCommand { summary: "list the commands", flags: &[], run: shell::help }),
+        (
+            "history",
+            FnCommand { summary: "list the commands typed so far", flags: &["-c"], run: shell::history },
+        ),
+        ("ls", FnCommand { summary: "list a directory", flags: &["-l", "-a"], run: files::ls }),
+        ("mkdir", FnCommand { summary: "make directories", flags: &["-p"], run: files::mkdir }),
+        ("printf", FnCommand { summary: "format and print data", flags: &[], run: echo::printf }),
+        ("pwd", FnCommand { summary: "print the working directory", flags: &[], run: files::pwd }),
+        ("rm", FnCommand { summary: "remove files", flags: &["-f", "-r"], run: files::rm }),
+        ("seq", FnCommand { summary: "print a sequence of numbers", flags: &["-s", "-w"], run: text::seq }),
+        ("sleep", FnCommand { summary: "let virtual time pass", flags: &[], run: shell::sleep }),
+        (
+            "tail",
+            FnCommand { summary: "print the last lines of input", flags: &["-n", "-c"], run: text::tail },
+        ),
+        ("tee", FnCommand { summary: "copy stdin to stdout and files", flags: &["-a"], run: text::tee }),
+        ("test", FnCommand { summary: "evaluate a condition", flags: &[], run: test::test }),
+        ("true", FnCommand { summary: "do nothing, successfully", flags: &[], run: shell::true_ }),
+        ("unset", FnCommand { summary: "remove variables", flags: &[], run: shell::unset }),
+        (
+            "wc",
+            FnCommand {
+                summary: "count lines, words and bytes",
+                flags: &["-l", "-w", "-c", "-m"],
+                run: text::wc,
+            },
+        ),
     ]
 }
 

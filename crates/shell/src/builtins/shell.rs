@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use super::try_help;
-use crate::world::World;
 use crate::command::{CommandResult, Context};
 use crate::parse::is_name;
+use crate::world::World;
 
 pub fn colon<W: World>(_: &mut Context<'_, W>, _: &[String]) -> CommandResult {
     Ok(0)

@@ -1,8 +1,8 @@
 //! `test` and `[`, following bash's rules: by argument count for up to four arguments, then a
 //! precedence parse of `!`, `-a`, `-o` and parentheses.
 
-use crate::world::World;
 use crate::command::{CommandResult, Context};
+use crate::world::World;
 
 pub fn test<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     evaluate(cx, "test", &args[1..])

@@ -1,8 +1,8 @@
 //! Text utilities: `cat`, `head`, `tail`, `wc`, `seq`, `tee`, with GNU coreutils' behaviour.
 
 use super::{inputs, lines, try_help};
-use crate::world::World;
 use crate::command::{CommandResult, Context};
+use crate::world::World;
 
 /// Splits GNU-style arguments into flags (with any attached or following value) and operands.
 /// `takes_value` lists the short flags that take a value (`-n 5`, `-n5`).
@@ -74,7 +74,12 @@ fn usage_error<W: World>(cx: &mut Context<'_, W>, name: &str, message: &str) -> 
     Ok(1)
 }
 
-fn check_flags<W: World>(cx: &mut Context<'_, W>, name: &str, args: &Args, allowed: &str) -> Result<bool, crate::Stop> {
+fn check_flags<W: World>(
+    cx: &mut Context<'_, W>,
+    name: &str,
+    args: &Args,
+    allowed: &str,
+) -> Result<bool, crate::Stop> {
     for (flag, _) in &args.flags {
         if !allowed.contains(*flag) {
             usage_error(cx, name, &format!("invalid option -- '{flag}'"))?;

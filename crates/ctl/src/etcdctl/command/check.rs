@@ -1,6 +1,5 @@
 //! `etcdctl check perf`: a short load test against the cluster.
 
-
 use super::super::*;
 use crate::{CommandResult, Context};
 

@@ -1,6 +1,5 @@
 //! `etcdctl compaction` (alias `compact`).
 
-
 use super::super::*;
 use crate::{CommandResult, Context};
 

@@ -1,9 +1,6 @@
 //! `etcdctl del`.
 
-use playground_mvcc::request::{
-    DeleteRangeRequest, RequestOp,
-    ResponseOp,
-};
+use playground_mvcc::request::{DeleteRangeRequest, RequestOp, ResponseOp};
 
 use super::super::*;
 use super::*;

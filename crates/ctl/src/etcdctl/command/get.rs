@@ -1,9 +1,6 @@
 //! `etcdctl get`.
 
-use playground_mvcc::request::{
-    RangeRequest, RequestOp,
-    ResponseOp, SortOrder, SortTarget,
-};
+use playground_mvcc::request::{RangeRequest, RequestOp, ResponseOp, SortOrder, SortTarget};
 
 use super::super::*;
 use super::*;

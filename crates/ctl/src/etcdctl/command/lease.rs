@@ -1,6 +1,5 @@
 //! `etcdctl lease grant | revoke`.
 
-
 use super::super::*;
 use crate::{CommandResult, Context};
 

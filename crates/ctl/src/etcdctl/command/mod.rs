@@ -63,18 +63,6 @@ pub(super) fn go_duration(micros: u64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_as_go_prints_them() {
-        assert_eq!(go_duration(696), "696µs");
-        assert_eq!(go_duration(1453), "1.453ms");
-        assert_eq!(go_duration(2000), "2ms");
-    }
-}
-
 /// Runs one KV request on the first endpoint that answers. `Err` carries the command's exit
 /// status, its error already printed as etcdctl prints it.
 pub(super) fn request(
@@ -128,4 +116,16 @@ pub(super) fn print_kv(out: &mut Vec<u8>, kv: &KeyValue, value_only: bool, keys_
         out.extend_from_slice(&kv.value);
     }
     out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_as_go_prints_them() {
+        assert_eq!(go_duration(696), "696µs");
+        assert_eq!(go_duration(1453), "1.453ms");
+        assert_eq!(go_duration(2000), "2ms");
+    }
 }

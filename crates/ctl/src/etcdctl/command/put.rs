@@ -1,9 +1,6 @@
 //! `etcdctl put`.
 
-use playground_mvcc::request::{
-    PutRequest, RequestOp,
-    ResponseOp,
-};
+use playground_mvcc::request::{PutRequest, RequestOp, ResponseOp};
 
 use super::super::*;
 use super::*;

@@ -1,6 +1,5 @@
 //! `etcdctl snapshot save`: streams a member's backend into a file.
 
-
 use super::super::*;
 use crate::humanize;
 use crate::{CommandResult, Context};
