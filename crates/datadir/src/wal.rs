@@ -95,6 +95,11 @@ pub enum DecodeError {
     Corrupt {
         offset: usize,
     },
+    /// An entry after a gap in the log read from its snapshot (etcd's "wal: slice bounds out
+    /// of range").
+    SliceOutOfRange {
+        index: u64,
+    },
 }
 
 /// Every record of a segment, checking the crc chain; zero length marks preallocated space.

@@ -57,6 +57,20 @@ struct Member {
     /// Snapshot files (`member/snap/TERM-INDEX.snap`), each synced when written.
     snaps: BTreeMap<String, SharedDisk>,
     last_snapshot_index: u64,
+    /// A received snapshot's db (`member/snap/INDEX.snap.db`), synced on arrival, until it
+    /// replaces the db: a restart whose db is behind the WAL's snapshot opens it instead.
+    snap_db: Option<(u64, SharedDisk)>,
+}
+
+/// Appends a snapshot mark to a WAL (at `len`, continuing the chain `crc`) for a snapshot saved
+/// from the apply loop; durable with the next sync (a crash before then restarts from the
+/// previous mark, whose later entries the WAL still holds).
+fn mark_snapshot(wal: &mut SharedDisk, len: &mut u64, crc: &mut u32, snapshot: &Snapshot) {
+    let mut encoder = wal::Encoder::continuing(*crc);
+    raftlog::append_snapshot(&mut encoder, snapshot.index, snapshot.term, &snapshot.voters);
+    let _ = wal.write_at(*len, &encoder.bytes);
+    *len += encoder.bytes.len() as u64;
+    *crc = encoder.crc();
 }
 
 /// Snapshot files a member keeps (etcd's `--max-snapshots` default).
@@ -176,6 +190,7 @@ impl World {
             apply_stalled_until: 0,
             snaps: BTreeMap::new(),
             last_snapshot_index: 0,
+            snap_db: None,
         };
         member.app = (self.open_app)(id, member.db_disk.clone(), true);
         let encoder = wal::Encoder::new(0);
@@ -319,8 +334,22 @@ impl World {
         }
         self.last_roles.insert(id, (raft.role, raft.term));
         let ready = raft.ready();
-        if !ready.entries.is_empty() || ready.hard_state.is_some() {
+        if let Some(received) = &ready.snapshot {
+            // etcd's raftNode saves a received snapshot (snap file, then its WAL mark) before
+            // the entries and hard state that follow it: the WAL replays from the mark, so the
+            // entries after it land at their indexes (etcd's `wal.ReadAll`). Its db is kept
+            // beside until applied.
+            save_snapshot(&mut member.snaps, received);
+            let mut db = SharedDisk::new();
+            let _ = db.write_at(0, &received.data);
+            let _ = db.sync();
+            member.snap_db = Some((received.index, db));
+        }
+        if !ready.entries.is_empty() || ready.hard_state.is_some() || ready.snapshot.is_some() {
             let mut encoder = wal::Encoder::continuing(member.wal_crc);
+            if let Some(received) = &ready.snapshot {
+                raftlog::append_snapshot(&mut encoder, received.index, received.term, &received.voters);
+            }
             raftlog::append(&mut encoder, &ready.entries, ready.hard_state.as_ref());
             let before = member.wal.0.borrow().stats().busy_micros;
             let _ = member.wal.write_at(member.wal_len, &encoder.bytes);
@@ -389,6 +418,7 @@ impl World {
                 let _ = member.db_disk.truncate(0);
                 let _ = member.db_disk.write_at(0, &received.data);
                 let _ = member.db_disk.sync();
+                member.snap_db = None;
                 member.app = open_app(id, member.db_disk.clone(), false);
                 // The db sent may be newer than the snapshot's index: entries it holds are
                 // skipped (etcd's consistent index).
@@ -404,7 +434,6 @@ impl World {
                     },
                 ));
                 member.last_snapshot_index = received.index;
-                save_snapshot(&mut member.snaps, &received);
             }
             let Some(app) = member.app.as_mut() else { return };
             for entry in &entries {
@@ -443,7 +472,10 @@ impl World {
                         learners: Vec::new(),
                         data,
                     };
+                    // etcd commits the backend before saving the snapshot (the db's consistent
+                    // index is never behind a snapshot the WAL marks), then writes the mark.
                     save_snapshot(&mut member.snaps, &snapshot);
+                    mark_snapshot(&mut member.wal, &mut member.wal_len, &mut member.wal_crc, &snapshot);
                     member.last_snapshot_index = last.0;
                     raft.compact_log(last.0.saturating_sub(catch_up));
                 }
@@ -467,6 +499,9 @@ impl World {
         let Some(member) = self.members.get(&id) else { return Vec::new() };
         let mut files = vec![(format!("member/wal/{}", wal::segment_name(0, 0)), member.wal.len())];
         files.extend(member.snaps.iter().map(|(name, disk)| (format!("member/snap/{name}"), disk.len())));
+        if let Some((index, db)) = &member.snap_db {
+            files.push((format!("member/snap/{index:016x}.snap.db"), db.len()));
+        }
         files.push(("member/snap/db".to_string(), member.db_disk.len()));
         files
     }
@@ -516,15 +551,40 @@ impl World {
             return false;
         }
         let bytes = member.wal.bytes();
-        let Ok(recovered) = raftlog::recover(&bytes) else { return false };
-        // The newest snapshot file whose checksum holds.
+        let Ok(marks) = raftlog::valid_snapshots(&bytes) else { return false };
+        // The newest snapshot file whose checksum holds and that the WAL marks (etcd's
+        // `LoadNewestAvailable` over `wal.ValidSnapshotEntries`); the WAL is read from it.
         let snapshot = member.snaps.values().rev().find_map(|disk| {
             let raw = snap::decode(&disk.bytes())?;
             let (data, voters, index, term) = snap::parse_raft_snapshot(&raw)?;
-            Some(Snapshot { index, term, voters, learners: Vec::new(), data })
+            marks.contains(&(index, term)).then_some(Snapshot {
+                index,
+                term,
+                voters,
+                learners: Vec::new(),
+                data,
+            })
         });
+        let start = snapshot.as_ref().map_or(0, |s| s.index);
+        let Ok(recovered) = raftlog::recover(&bytes, start) else { return false };
+        // A db behind the snapshot is replaced by the snapshot's db, if it arrived (etcd's
+        // `RecoverSnapshotBackend`).
+        if let Some((_, db)) = member.snap_db.take().filter(|(index, _)| *index == start) {
+            let held =
+                (self.open_app)(id, member.db_disk.clone(), false).map_or(0, |app| app.consistent_index());
+            if held < start {
+                let _ = member.db_disk.truncate(0);
+                let _ = member.db_disk.write_at(0, &db.bytes());
+                let _ = member.db_disk.sync();
+            }
+        }
         let Some(mut app) = (self.open_app)(id, member.db_disk.clone(), false) else { return false };
         let consistent_index = app.consistent_index();
+        // Raft starts applied at the snapshot: a db behind it would never get what lies between
+        // (etcd refuses: "database file ... does not match with snapshot").
+        if consistent_index < start {
+            return false;
+        }
         // What a lagging follower would be sent: the db, which holds at least the snapshot.
         let snapshot = snapshot.map(|s| Snapshot { data: app.snapshot_data(), ..s });
         member.applied_index = consistent_index;
@@ -532,6 +592,9 @@ impl World {
         member.last_snapshot_index = snapshot.as_ref().map_or(0, |s| s.index);
         // Rewrite the WAL from what survived, so appends continue a clean chain.
         let mut encoder = wal::Encoder::new(0);
+        if let Some(s) = &snapshot {
+            raftlog::append_snapshot(&mut encoder, s.index, s.term, &s.voters);
+        }
         raftlog::append(&mut encoder, &recovered.entries, Some(&recovered.hard_state));
         let _ = member.wal.truncate(0);
         let _ = member.wal.write_at(0, &encoder.bytes);

@@ -51,7 +51,8 @@ fn test() -> Result<(), String> {
     step::run(
         "native tests (cargo test, every crate but the page; real etcd 3.5.1 as the oracle)",
         step::cargo(&["test", "--workspace", "--exclude", "playground-web", "--locked"])
-            .env("ETCD_BIN_DIR", tools::real_etcd_dir()),
+            .env("ETCD_BIN_DIR", tools::real_etcd_dir())
+            .env("ETCD_ORACLE_REQUIRED", "1"),
     )?;
     step::run(
         "fidelity report: db size and size in use against etcd 3.5.1 (shared/reference/06-dbsize.md)",

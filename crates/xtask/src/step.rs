@@ -19,20 +19,6 @@ pub fn run(name: &str, mut command: impl std::borrow::BorrowMut<Command>) -> Res
     }
 }
 
-/// Times a step done in-process.
-#[allow(dead_code)]
-pub fn timed<T>(name: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    println!("\n==> {name}");
-    let started = Instant::now();
-    let result = f();
-    let seconds = started.elapsed().as_secs_f64();
-    match &result {
-        Ok(_) => println!("<== {name}: done in {seconds:.1}s"),
-        Err(_) => println!("<== {name}: failed after {seconds:.1}s"),
-    }
-    result
-}
-
 /// `cargo ARGS` in the workspace root, with the cargo that runs xtask.
 pub fn cargo(args: &[&str]) -> Command {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
