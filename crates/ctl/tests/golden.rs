@@ -46,4 +46,4 @@ macro_rules! scripts {
     };
 }
 
-scripts!(maintenance_guide, etcdutl, bbolt, raft_snapshot, metrics, membership,);
+scripts!(maintenance_guide, etcdutl, bbolt, raft_snapshot, metrics, membership, lost_write,);
