@@ -138,3 +138,41 @@ test('the JavaScript API runs commands, lets time pass and reports state', async
   assert.match(thrown, /flag provided but not defined/);
   assert.deepEqual(errors, []);
 });
+
+test('wasmBindings.page() drives the playground the page shows, and refuses bad durations', async () => {
+  const { page, errors } = await open(browser);
+  await page.getByTestId('member-infra1').waitFor();
+  const result = await page.evaluate(() => {
+    const p = window.wasmBindings.page();
+    const put = p.exec('etcdctl put from-js yes');
+    const refused = [NaN, -1, Infinity, 8 * 24 * 3600 * 1000].map((ms) => {
+      try {
+        p.advance(ms);
+        return null;
+      } catch (e) {
+        return String(e);
+      }
+    });
+    return { put, refused, revision: JSON.parse(p.state()).members[0].revision };
+  });
+  assert.deepEqual(result.put, { stdout: 'OK\n', stderr: '', status: 0 });
+  assert.ok(result.refused.every((e) => e && /advance: /.test(e)), JSON.stringify(result.refused));
+  // The member cards show the write made through the API.
+  await page.waitForFunction(
+    (rev) => document.querySelector('[data-testid=member-infra1-revision]')?.innerText === String(rev),
+    result.revision,
+  );
+  assert.equal(result.revision, 2);
+  // Pausing through the API pauses the page's clock.
+  await page.evaluate(() => window.wasmBindings.page().setPlaying(false));
+  await page.waitForFunction(() => document.querySelector('[data-testid=play-pause]')?.innerText.includes('play'));
+  const paused = await text(page, 'virtual-time');
+  await page.waitForTimeout(400);
+  assert.equal(await text(page, 'virtual-time'), paused);
+  // What the terminal does shows in the state the API reads.
+  await type(page, 'etcdctl put from-terminal yes');
+  await waitForOutput(page, /^OK$/m);
+  const after = await page.evaluate(() => JSON.parse(window.wasmBindings.page().state()).members[0].revision);
+  assert.equal(after, 3);
+  assert.deepEqual(errors, []);
+});

@@ -1,23 +1,35 @@
 //! The JavaScript API, for headless use and embedding: a playground from options and a seed,
 //! commands run as the terminal runs them, virtual time, and the cluster's state as JSON.
+//! `page()` hands out the playground the page itself shows, so a script drives what the
+//! visitor sees.
 //!
 //! ```js
 //! const p = new wasmBindings.Playground({ seed: 7, flags: ["--quota-backend-bytes=16777216"] });
 //! const { stdout, stderr, status } = p.exec("etcdctl put foo bar");
 //! p.advance(60_000);
 //! const state = JSON.parse(p.state());
+//! wasmBindings.page().exec("etcdctl put shown yes"); // the page's own cluster
 //! ```
 
-use js_sys::{Array, Object, Reflect};
-use playground_ctl::PlaygroundWorld;
-use playground_server::log::json_string;
-use playground_server::{default_members, Cluster, Flags};
-use playground_shell::{Options, Shell, Stream, Transcript};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
+
+use crate::context::page_playground;
+use crate::playground::{Playground as Model, SharedPlayground};
+
+/// The most virtual time one `advance` lets pass, as for one shell command (`sleep`,
+/// `playground advance`): longer waits would hold the page for seconds.
+const MAX_ADVANCE_MS: f64 = 7.0 * 24.0 * 3600.0 * 1000.0;
 
 #[wasm_bindgen]
 pub struct Playground {
-    shell: Shell<PlaygroundWorld>,
+    shared: SharedPlayground,
+}
+
+/// The playground the page shows (undefined before the page has mounted).
+#[wasm_bindgen]
+pub fn page() -> Option<Playground> {
+    page_playground().map(|shared| Playground { shared })
 }
 
 #[wasm_bindgen]
@@ -28,64 +40,47 @@ impl Playground {
     pub fn new(options: JsValue) -> Result<Playground, JsValue> {
         let get =
             |name: &str| Reflect::get(&options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
-        let seed = get("seed").and_then(|v| v.as_f64()).map_or(1, |v| v as u64);
-        let mut flags = Flags::default();
-        if let Some(list) = get("flags") {
-            let args: Vec<String> = Array::from(&list).iter().filter_map(|v| v.as_string()).collect();
-            flags.parse(&args).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        }
-        let world = PlaygroundWorld::new(Cluster::new(seed, default_members(), flags));
-        Ok(Playground { shell: playground_ctl::with_options(Options { seed, ..Options::new(world) }) })
+        let seed = get("seed").and_then(|v| v.as_f64()).filter(|v| v.is_finite() && *v >= 0.0).map_or(1, |v| v as u64);
+        let flags: Vec<String> =
+            get("flags").map(|list| Array::from(&list).iter().filter_map(|v| v.as_string()).collect()).unwrap_or_default();
+        let model = Model::new(seed, &flags).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        Ok(Playground { shared: SharedPlayground::new(model) })
     }
 
     /// Runs one line as the terminal would: `{ stdout, stderr, status }`.
-    pub fn exec(&mut self, line: &str) -> Result<JsValue, JsValue> {
-        let mut transcript = Transcript::new();
-        let outcome = self.shell.exec_interactive(line, &mut transcript);
-        let result = Object::new();
-        Reflect::set(&result, &"stdout".into(), &transcript.text(Stream::Stdout).into())?;
-        Reflect::set(&result, &"stderr".into(), &transcript.text(Stream::Stderr).into())?;
-        Reflect::set(&result, &"status".into(), &JsValue::from(outcome.status))?;
-        Ok(result.into())
+    pub fn exec(&self, line: &str) -> Result<JsValue, JsValue> {
+        let result = self.shared.update(|p| p.exec(line));
+        let object = js_sys::Object::new();
+        Reflect::set(&object, &"stdout".into(), &result.stdout.into())?;
+        Reflect::set(&object, &"stderr".into(), &result.stderr.into())?;
+        Reflect::set(&object, &"status".into(), &JsValue::from(result.status))?;
+        Ok(object.into())
     }
 
-    /// Lets `ms` of virtual time pass.
-    pub fn advance(&mut self, ms: f64) {
-        if let Some(cluster) = self.shell.world_mut().cluster() {
-            cluster.advance((ms.max(0.0) * 1000.0) as u64);
+    /// Lets `ms` of virtual time pass: a finite number from 0 to 7 days; anything else throws
+    /// and changes nothing.
+    pub fn advance(&self, ms: f64) -> Result<(), JsValue> {
+        if !ms.is_finite() || ms < 0.0 {
+            return Err(JsValue::from_str(&format!("advance: {ms} is not a duration in milliseconds")));
         }
+        if ms > MAX_ADVANCE_MS {
+            return Err(JsValue::from_str(&format!(
+                "advance: {ms} ms is more than one call lets pass (7 days, {MAX_ADVANCE_MS} ms)"
+            )));
+        }
+        self.shared.update(|p| p.advance((ms * 1000.0) as u64));
+        Ok(())
     }
 
     /// The cluster as JSON: the virtual time and each member's figures.
-    pub fn state(&mut self) -> String {
-        let Some(cluster) = self.shell.world_mut().cluster() else { return "{}".into() };
-        let members: Vec<String> = cluster
-            .member_states()
-            .iter()
-            .map(|m| {
-                let alarms: Vec<String> = m.alarms.iter().map(|a| json_string(a)).collect();
-                format!(
-                    "{{\"name\":{},\"id\":\"{:x}\",\"clientURL\":{},\"up\":{},\"role\":\"{}\",\"term\":{},\"raftIndex\":{},\"appliedIndex\":{},\"revision\":{},\"compactRevision\":{},\"dbSize\":{},\"dbSizeInUse\":{},\"quota\":{},\"snapshotIndex\":{},\"logEntries\":{},\"logBytes\":{},\"alarms\":[{}]}}",
-                    json_string(&m.name),
-                    m.id,
-                    json_string(&m.client_url),
-                    m.up,
-                    m.role,
-                    m.term,
-                    m.raft_index,
-                    m.applied_index,
-                    m.revision,
-                    m.compact_revision,
-                    m.db_size,
-                    m.db_size_in_use,
-                    m.quota,
-                    m.snapshot_index,
-                    m.log_entries,
-                    m.log_bytes,
-                    alarms.join(",")
-                )
-            })
-            .collect();
-        format!("{{\"nowMicros\":{},\"members\":[{}]}}", cluster.now_micros(), members.join(","))
+    pub fn state(&self) -> String {
+        let state = self.shared.with(|p| p.state());
+        serde_json::to_string(&state).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// Pauses or runs virtual time (the page's play/pause).
+    #[wasm_bindgen(js_name = setPlaying)]
+    pub fn set_playing(&self, playing: bool) {
+        self.shared.update(|p| p.driver.playing = playing);
     }
 }

@@ -1,11 +1,13 @@
 //! The etcd playground's page: Leptos in client-side rendering. The terminal is the main
-//! element, the live member views beside it; [`api`] is the JavaScript API for headless and
-//! embedded use. The page holds no logic of its own: input goes to a
-//! [`playground_shell::Session`], and the views render what the session's cluster reports.
+//! element, the live member views beside it, all over one [`playground::Playground`]
+//! view-model provided through context ([`context`]); [`api`] is the JavaScript API for
+//! headless and embedded use, and drives the same object the page shows.
 
 pub mod api;
 pub mod app;
+pub mod context;
 pub mod members;
+pub mod playground;
 pub mod storage;
 pub mod terminal;
 

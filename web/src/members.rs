@@ -1,9 +1,13 @@
 //! The live cluster views: one card per member (role, term, raft and applied index, revision and
-//! compact revision, a db size / in use / quota gauge, alarms, up or down) and the time
-//! controls. They read [`MemberState`]s the server exposes; nothing is computed here.
+//! compact revision, a db size / in use / quota gauge, alarms, up or down), the server log and
+//! the time controls. They read the playground from context ([`MemberState`]s the server
+//! exposes); nothing is computed here.
 
 use leptos::prelude::*;
-use playground_server::{LogLine, MemberState};
+use playground_server::MemberState;
+
+use crate::context::PlaygroundContext;
+use crate::playground::SPEEDS;
 
 /// Bytes as a short figure (`20 kB`, `17 MB`), as etcdctl's tables print sizes.
 fn size(bytes: u64) -> String {
@@ -35,65 +39,96 @@ fn percent(part: u64, whole: u64) -> f64 {
     }
 }
 
+/// One member's card. It re-renders only when that member's state changed: `state` is a memo
+/// over the playground, keyed by the member's id.
 #[component]
-fn MemberCard(state: MemberState) -> impl IntoView {
-    let id = state.name.clone();
-    let tid = move |what: &str| format!("member-{id}-{what}");
-    let over = state.quota > 0 && state.db_size >= state.quota;
-    let class = format!(
-        "member {} {}{}",
-        state.role,
-        if state.up { "up" } else { "down" },
-        if state.alarms.is_empty() { "" } else { " alarmed" }
-    );
-    let size_width = format!("width: {:.1}%", percent(state.db_size, state.quota));
-    let use_width = format!("width: {:.1}%", percent(state.db_size_in_use, state.quota));
-    let alarms = if state.alarms.is_empty() { "none".to_string() } else { state.alarms.join(", ") };
+fn MemberCard(name: String, state: Memo<Option<MemberState>>) -> impl IntoView {
+    let tid = {
+        let name = name.clone();
+        move |what: &str| format!("member-{name}-{what}")
+    };
+    let read = move |f: fn(&MemberState) -> String| move || state.with(|s| s.as_ref().map(f).unwrap_or_default());
+    let class = move || {
+        state.with(|s| {
+            s.as_ref().map_or_else(String::new, |s| {
+                format!(
+                    "member {} {}{}",
+                    s.role,
+                    if s.up { "up" } else { "down" },
+                    if s.alarms.is_empty() { "" } else { " alarmed" }
+                )
+            })
+        })
+    };
+    let over = move || state.with(|s| s.as_ref().is_some_and(|s| s.quota > 0 && s.db_size >= s.quota));
+    let width = move |part: fn(&MemberState) -> u64| {
+        move || state.with(|s| s.as_ref().map_or(String::new(), |s| format!("width: {:.1}%", percent(part(s), s.quota))))
+    };
+    let bytes = move |part: fn(&MemberState) -> u64| move || state.with(|s| s.as_ref().map_or(0, part));
     view! {
-        <article class=class data-testid=format!("member-{}", state.name)>
+        <article class=class data-testid=format!("member-{name}")>
             <header>
-                <span class="name">{state.name.clone()}</span>
-                <span class="role" data-testid=tid("role")>{state.role}</span>
-                <span class="updown" data-testid=tid("up")>{if state.up { "up" } else { "down" }}</span>
+                <span class="name">{name.clone()}</span>
+                <span class="role" data-testid=tid("role")>{read(|s| s.role.to_string())}</span>
+                <span class="updown" data-testid=tid("up")>{read(|s| if s.up { "up" } else { "down" }.to_string())}</span>
             </header>
-            <div class="endpoint">{state.client_url.clone()}" · "{format!("{:x}", state.id)}</div>
+            <div class="endpoint">{read(|s| format!("{} · {:x}", s.client_url, s.id))}</div>
             <dl class="figures">
-                <dt>"term"</dt><dd data-testid=tid("term")>{state.term}</dd>
-                <dt>"raft index"</dt><dd data-testid=tid("raft-index")>{state.raft_index}</dd>
-                <dt>"applied"</dt><dd data-testid=tid("applied-index")>{state.applied_index}</dd>
-                <dt>"revision"</dt><dd data-testid=tid("revision")>{state.revision}</dd>
-                <dt>"compacted"</dt><dd data-testid=tid("compact-revision")>{state.compact_revision}</dd>
-                <dt>"snapshot"</dt><dd data-testid=tid("snapshot-index")>{state.snapshot_index}</dd>
-                <dt>"log"</dt><dd data-testid=tid("log-entries") title="raft entries held in memory">{state.log_entries}</dd>
-                <dt>"log mem"</dt><dd data-testid=tid("log-bytes") data-bytes=state.log_bytes>{size(state.log_bytes)}</dd>
+                <dt>"term"</dt><dd data-testid=tid("term")>{read(|s| s.term.to_string())}</dd>
+                <dt>"raft index"</dt><dd data-testid=tid("raft-index")>{read(|s| s.raft_index.to_string())}</dd>
+                <dt>"applied"</dt><dd data-testid=tid("applied-index")>{read(|s| s.applied_index.to_string())}</dd>
+                <dt>"revision"</dt><dd data-testid=tid("revision")>{read(|s| s.revision.to_string())}</dd>
+                <dt>"compacted"</dt><dd data-testid=tid("compact-revision")>{read(|s| s.compact_revision.to_string())}</dd>
+                <dt>"snapshot"</dt><dd data-testid=tid("snapshot-index")>{read(|s| s.snapshot_index.to_string())}</dd>
+                <dt>"log"</dt><dd data-testid=tid("log-entries") title="raft entries held in memory">{read(|s| s.log_entries.to_string())}</dd>
+                <dt>"log mem"</dt><dd data-testid=tid("log-bytes") data-bytes=bytes(|s| s.log_bytes)>{read(|s| size(s.log_bytes))}</dd>
             </dl>
             <div class="gauge" class:over=over data-testid=tid("gauge") title="db size and size in use against the quota">
-                <div class="size" style=size_width></div>
-                <div class="in-use" style=use_width></div>
+                <div class="size" style=width(|s| s.db_size)></div>
+                <div class="in-use" style=width(|s| s.db_size_in_use)></div>
             </div>
             <div class="gauge-legend">
-                <span>"db "<b data-testid=tid("db-size") data-bytes=state.db_size>{size(state.db_size)}</b></span>
-                <span>"in use "<b data-testid=tid("db-in-use") data-bytes=state.db_size_in_use>{size(state.db_size_in_use)}</b></span>
-                <span>"quota "<b data-testid=tid("quota") data-bytes=state.quota>{size(state.quota)}</b></span>
+                <span>"db "<b data-testid=tid("db-size") data-bytes=bytes(|s| s.db_size)>{read(|s| size(s.db_size))}</b></span>
+                <span>"in use "<b data-testid=tid("db-in-use") data-bytes=bytes(|s| s.db_size_in_use)>{read(|s| size(s.db_size_in_use))}</b></span>
+                <span>"quota "<b data-testid=tid("quota") data-bytes=bytes(|s| s.quota)>{read(|s| size(s.quota))}</b></span>
             </div>
-            <div class="alarms" data-testid=tid("alarms")>"alarms: "{alarms}</div>
+            <div class="alarms" data-testid=tid("alarms")>
+                "alarms: "{read(|s| if s.alarms.is_empty() { "none".to_string() } else { s.alarms.join(", ") })}
+            </div>
         </article>
     }
 }
 
+/// One card per member, keyed by member id: a member joining or leaving adds or drops its
+/// card, and a card whose member did not change does not re-render.
 #[component]
-pub fn MemberCards(members: RwSignal<Vec<MemberState>>) -> impl IntoView {
+pub fn MemberCards() -> impl IntoView {
+    let context = expect_context::<PlaygroundContext>();
+    let members = Memo::new(move |_| context.read(|p| p.members()));
+    let ids = Memo::new(move |_| members.with(|ms| ms.iter().map(|m| (m.id, m.name.clone())).collect::<Vec<_>>()));
     view! {
         <div class="members" data-testid="members">
-            {move || members.get().into_iter().map(|state| view! { <MemberCard state=state /> }).collect_view()}
+            <For
+                each=move || ids.get()
+                key=|(id, _)| *id
+                children=move |(id, name)| {
+                    let state = Memo::new(move |_| members.with(|ms| ms.iter().find(|m| m.id == id).cloned()));
+                    view! { <MemberCard name=name state=state /> }
+                }
+            />
         </div>
     }
 }
 
+/// Server log lines the page keeps in view.
+const LOG_LINES: usize = 14;
+
 /// The newest lines of the members' server log: elections, snapshots, compactions, alarms,
 /// defrags, as etcd logs them.
 #[component]
-pub fn ServerLog(lines: RwSignal<Vec<LogLine>>) -> impl IntoView {
+pub fn ServerLog() -> impl IntoView {
+    let context = expect_context::<PlaygroundContext>();
+    let lines = Memo::new(move |_| context.read(|p| p.log_tail(LOG_LINES)));
     view! {
         <ol class="server-log" data-testid="server-log">
             {move || {
@@ -118,13 +153,22 @@ pub fn ServerLog(lines: RwSignal<Vec<LogLine>>) -> impl IntoView {
     }
 }
 
+/// Play/pause, the speed and the virtual clock: the driver's state lives in the playground, so
+/// the JavaScript API and these controls agree.
 #[component]
-pub fn TimeControls(playing: RwSignal<bool>, speed: RwSignal<u32>, now: RwSignal<u64>) -> impl IntoView {
+pub fn TimeControls() -> impl IntoView {
+    let context = expect_context::<PlaygroundContext>();
+    let playing = Memo::new(move |_| context.read(|p| p.driver.playing));
+    let now = Memo::new(move |_| context.read(|p| p.now_micros()));
+    let options = SPEEDS.map(|speed| {
+        let selected = speed == 1;
+        view! { <option value=speed.to_string() selected=selected>{format!("{speed}×")}</option> }
+    });
     view! {
         <div class="time" data-testid="time-controls">
             <button
                 data-testid="play-pause"
-                on:click=move |_| playing.update(|p| *p = !*p)
+                on:click=move |_| context.update(|p| p.driver.playing = !p.driver.playing)
                 aria-label=move || if playing.get() { "Pause virtual time" } else { "Run virtual time" }
             >
                 {move || if playing.get() { "❚❚ pause" } else { "▶ play" }}
@@ -133,12 +177,12 @@ pub fn TimeControls(playing: RwSignal<bool>, speed: RwSignal<u32>, now: RwSignal
                 "speed "
                 <select
                     data-testid="speed"
-                    on:change=move |ev| speed.set(event_target_value(&ev).parse().unwrap_or(1))
+                    on:change=move |ev| {
+                        let speed = event_target_value(&ev).parse().unwrap_or(1);
+                        context.update(|p| p.driver.set_speed(speed));
+                    }
                 >
-                    <option value="1" selected>"1×"</option>
-                    <option value="10">"10×"</option>
-                    <option value="60">"60×"</option>
-                    <option value="600">"600×"</option>
+                    {options}
                 </select>
             </label>
             <span class="clock" data-testid="virtual-time">{move || clock(now.get())}</span>

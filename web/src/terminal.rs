@@ -1,5 +1,6 @@
-//! The terminal widget: scrollback, prompt and input line. Keys map onto [`Session`] methods;
-//! the scrollback re-renders from the session's entries after each action.
+//! The terminal widget: scrollback, prompt and input line. Keys map onto [`Session`] methods of
+//! the playground's session; the scrollback re-renders from the session's entries after each
+//! action, and every action lets the other views know.
 
 use leptos::ev::{ClipboardEvent, KeyboardEvent};
 use leptos::html;
@@ -8,6 +9,7 @@ use playground_shell::{Entry, EntryKind};
 
 use crate::Session;
 
+use crate::playground::{Playground, SharedPlayground};
 use crate::storage::{load_history, save_history};
 
 const BANNER: &str = "etcd playground: a virtual etcd in your browser. Type `help` to see the commands.\n";
@@ -19,39 +21,46 @@ pub fn Terminal(
     /// Keep history in localStorage (off in component tests).
     #[prop(default = true)]
     persist: bool,
-    /// The session to drive (the page shares it with the member views); a new one if absent.
+    /// The playground whose session to drive (the page shares it with its other views); a new
+    /// one if absent.
     #[prop(optional)]
-    session: Option<StoredValue<Session, LocalStorage>>,
-    /// Called after every action on the session (the page refreshes its views).
-    #[prop(optional)]
-    on_change: Option<Callback<()>>,
+    playground: Option<SharedPlayground>,
 ) -> impl IntoView {
-    let session =
-        session.unwrap_or_else(|| StoredValue::new_local(Session::new(playground_ctl::shell(seed))));
-    session.update_value(|session| {
+    let playground =
+        playground.unwrap_or_else(|| SharedPlayground::new(Playground::with_shell(seed, playground_ctl::shell(seed))));
+    let session = StoredValue::new_local(playground);
+    let with_session = move |f: &mut dyn FnMut(&mut Session)| session.with_value(|p| p.with(|p| f(p.session_mut())));
+    with_session(&mut |session| {
         if persist {
             session.shell_mut().set_history(load_history());
         }
         session.print(EntryKind::Stdout, BANNER);
     });
-    let entries = RwSignal::new(session.with_value(|s| s.entries().cloned().collect::<Vec<Entry>>()));
-    let prompt = RwSignal::new(session.with_value(|s| s.prompt()));
+    let mut first = (Vec::new(), "");
+    with_session(&mut |s| first = (s.entries().cloned().collect::<Vec<Entry>>(), s.prompt()));
+    let entries = RwSignal::new(first.0);
+    let prompt = RwSignal::new(first.1);
     let input = RwSignal::new(String::new());
     let input_ref = NodeRef::<html::Input>::new();
     let output_ref = NodeRef::<html::Div>::new();
 
-    // Runs `action` on the session, then refreshes what the view shows from it.
+    // Runs `action` on the session, refreshes what the view shows from it, then tells the
+    // playground's other views.
     let act = move |action: &mut dyn FnMut(&mut Session)| {
-        session.update_value(|s| {
-            action(s);
-            entries.set(s.entries().cloned().collect());
-            prompt.set(s.prompt());
-            if persist {
-                save_history(s.shell().history());
-            }
+        // The signals are set once the playground is no longer borrowed.
+        let (list, now_prompt, history) = session.with_value(|shared| {
+            shared.update(|p| {
+                action(p.session_mut());
+                p.touch();
+                let s = p.session();
+                let history = if persist { s.shell().history().to_vec() } else { Vec::new() };
+                (s.entries().cloned().collect::<Vec<Entry>>(), s.prompt(), history)
+            })
         });
-        if let Some(on_change) = on_change {
-            on_change.run(());
+        entries.set(list);
+        prompt.set(now_prompt);
+        if persist {
+            save_history(&history);
         }
     };
 
@@ -78,7 +87,7 @@ pub fn Terminal(
             "ArrowUp" => {
                 ev.prevent_default();
                 let current = input.get_untracked();
-                session.update_value(|s| {
+                with_session(&mut |s| {
                     if let Some(line) = s.history_previous(&current) {
                         input.set(line);
                     }
@@ -86,7 +95,7 @@ pub fn Terminal(
             }
             "ArrowDown" => {
                 ev.prevent_default();
-                session.update_value(|s| {
+                with_session(&mut |s| {
                     if let Some(line) = s.history_next() {
                         input.set(line);
                     }

@@ -80,6 +80,7 @@ impl Env {
         for (id, node) in self.nodes.iter_mut() {
             let Some(raft) = node.raft.as_mut() else { continue };
             let ready = raft.ready();
+            raft.advance(&ready);
             if let Some(snapshot) = &ready.snapshot {
                 node.applied = String::from_utf8_lossy(&snapshot.data)
                     .split('\n')

@@ -1,7 +1,7 @@
 //! The raft state machine: roles, terms and votes (with pre-vote and check-quorum), log
 //! replication with per-follower progress, commitment by quorum. It does no I/O and reads no
 //! clock: `tick` is the clock, `step` takes messages, and what to persist, send and apply comes
-//! out of [`Raft::ready`].
+//! out of [`Raft::ready`], acknowledged by [`Raft::advance`].
 
 use std::collections::BTreeMap;
 
@@ -949,23 +949,32 @@ impl Raft {
 
     // ---- ready -------------------------------------------------------------------------
 
-    /// Takes what to persist, send and apply since the last call.
+    /// Takes what to persist, send and apply since the last [`Raft::advance`]. Until that
+    /// advance, a second call hands the same entries out again (etcd-raft's contract).
     pub fn ready(&mut self) -> Ready {
         let hard_state = self.hard_state();
         let changed = hard_state != self.last_hard_state;
-        let ready = Ready {
+        Ready {
             read_states: std::mem::take(&mut self.read_states),
             snapshot: self.received_snapshot.take(),
             hard_state: changed.then_some(hard_state),
             entries: self.log.unstable_entries(),
             messages: std::mem::take(&mut self.messages),
             committed: self.log.next_committed(),
-        };
-        self.last_hard_state = hard_state;
-        self.log.stabled = self.log.last_index();
+        }
+    }
+
+    /// etcd-raft's Advance: the application persisted `ready`'s entries and hard state and
+    /// took its committed entries to apply, so the next Ready starts after them.
+    pub fn advance(&mut self, ready: &Ready) {
+        if let Some(hard_state) = ready.hard_state {
+            self.last_hard_state = hard_state;
+        }
+        if let Some(last) = ready.entries.last() {
+            self.log.stabled = last.index;
+        }
         if let Some(last) = ready.committed.last() {
             self.log.applied = last.index;
         }
-        ready
     }
 }

@@ -56,6 +56,7 @@ impl Network {
     fn collect(&mut self) {
         for (&id, node) in self.nodes.iter_mut() {
             let ready = node.ready();
+            node.advance(&ready);
             let reads = self.reads.entry(id).or_default();
             for read in ready.read_states {
                 reads.push((String::from_utf8_lossy(&read.context).into_owned(), read.index));

@@ -4,7 +4,6 @@
 //! exceeded"), and while a NOSPACE alarm stands the capped applier refuses puts, txns that put
 //! and lease grants. A member whose apply ran out of space proposes the alarm itself.
 
-use std::any::Any;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -14,12 +13,12 @@ use playground_mvcc::lease::Lessor;
 use playground_mvcc::request::{RequestOp, ResponseOp};
 use playground_mvcc::{schema, Store};
 use playground_raft::Entry;
-use playground_sim::Application;
 
 use crate::error::Error;
 use crate::flags::Flags;
 use crate::log::Log;
 use crate::quota;
+use crate::raft_node::Application;
 use crate::request::{AlarmAction, AlarmType, Envelope, Request};
 
 /// What a request answers once applied.
@@ -362,13 +361,5 @@ impl Application for EtcdMember {
 
     fn take_proposals(&mut self) -> Vec<Vec<u8>> {
         std::mem::take(&mut self.proposals)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

@@ -1,7 +1,7 @@
 //! etcd members on the virtual world: the KV, lease, maintenance and cluster APIs through raft
 //! with etcd's apply semantics, the space quota at the API and the apply layers, the NOSPACE
 //! alarm raised through raft, history compaction (manual and the auto-compactor on virtual
-//! time), per-member defragmentation, `--snapshot-count` retention (the sim's plumbing), and
+//! time), per-member defragmentation, `--snapshot-count` retention (the raftNode loop), and
 //! snapshot save. Written for this project from etcd's source as the reference: fidelity to
 //! etcd's semantics and virtual time rule out embedding anything else.
 
@@ -14,6 +14,7 @@ mod flags;
 pub mod log;
 pub mod metrics;
 mod quota;
+pub mod raft_node;
 mod request;
 
 pub use apply::{EtcdMember, Response};

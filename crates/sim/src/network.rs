@@ -2,10 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use playground_raft::{Message, NodeId};
+use playground_raft::NodeId;
 
 #[derive(Debug, Clone)]
-pub struct Network {
+pub struct Network<M> {
     /// One-way delay of a message, in microseconds, before jitter.
     pub latency_micros: u64,
     /// Up to this much more, drawn per message.
@@ -15,10 +15,10 @@ pub struct Network {
     /// Links that drop everything, as (from, to).
     cut: BTreeSet<(NodeId, NodeId)>,
     /// Links that hold their messages until released.
-    held: BTreeMap<(NodeId, NodeId), Vec<Message>>,
+    held: BTreeMap<(NodeId, NodeId), Vec<M>>,
 }
 
-impl Default for Network {
+impl<M> Default for Network<M> {
     fn default() -> Self {
         // A LAN: about a millisecond each way.
         Network {
@@ -31,7 +31,7 @@ impl Default for Network {
     }
 }
 
-impl Network {
+impl<M> Network<M> {
     pub fn cut_one_way(&mut self, from: NodeId, to: NodeId) {
         self.cut.insert((from, to));
     }
@@ -50,11 +50,11 @@ impl Network {
     }
 
     /// The held messages of a link, which stops holding.
-    pub fn release(&mut self, from: NodeId, to: NodeId) -> Vec<Message> {
+    pub fn release(&mut self, from: NodeId, to: NodeId) -> Vec<M> {
         self.held.remove(&(from, to)).unwrap_or_default()
     }
 
-    pub(crate) fn held_mut(&mut self, from: NodeId, to: NodeId) -> Option<&mut Vec<Message>> {
+    pub(crate) fn held_mut(&mut self, from: NodeId, to: NodeId) -> Option<&mut Vec<M>> {
         if self.held.is_empty() {
             return None;
         }

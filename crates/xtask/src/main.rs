@@ -55,6 +55,10 @@ fn test() -> Result<(), String> {
             .env("ETCD_ORACLE_REQUIRED", "1"),
     )?;
     step::run(
+        "the page's view-model and driver, natively (cargo test -p playground-web --lib)",
+        step::cargo(&["test", "--locked", "-p", "playground-web", "--lib"]),
+    )?;
+    step::run(
         "fidelity report: db size and size in use against etcd 3.5.1 (shared/reference/06-dbsize.md)",
         step::cargo(&[
             "test",
@@ -129,7 +133,7 @@ fn bench() -> Result<(), String> {
     )?;
     step::run(
         "virtual cluster benchmarks (native, release): committed entries/s, 24 idle hours",
-        step::cargo(&["run", "--release", "--locked", "-p", "playground-sim", "--example", "bench"]),
+        step::cargo(&["run", "--release", "--locked", "-p", "playground-server", "--example", "bench"]),
     )?;
     step::run(
         "store benchmarks (native, release): puts/s, ranges/s, heap per db byte",
@@ -175,7 +179,7 @@ fn bench() -> Result<(), String> {
             "--target",
             "wasm32-unknown-unknown",
             "-p",
-            "playground-sim",
+            "playground-server",
             "--features",
             "wasm-bench",
             "--test",

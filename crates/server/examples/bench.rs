@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use playground_sim::World;
+use playground_server::raft_node::RaftWorld as World;
 
 const SECOND: u64 = 1_000_000;
 
@@ -21,7 +21,7 @@ fn main() {
     }
     world.advance(2 * SECOND);
     let seconds = started.elapsed().as_secs_f64();
-    let committed = world.member(leader).unwrap().applied.len();
+    let committed = world.app(leader).unwrap().applied.len();
     assert_eq!(committed, entries);
     println!(
         "3-member cluster: {:>10.0} committed entries/s ({committed} entries, {seconds:.2} s)",

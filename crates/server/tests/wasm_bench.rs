@@ -2,7 +2,7 @@
 //! with the `wasm-bench` feature (figures are printed, never asserted).
 #![cfg(all(target_arch = "wasm32", feature = "wasm-bench"))]
 
-use playground_sim::World;
+use playground_server::raft_node::RaftWorld as World;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
 
 const SECOND: u64 = 1_000_000;
@@ -22,7 +22,7 @@ fn cluster_throughput_in_wasm() {
     }
     world.advance(2 * SECOND);
     let seconds = (js_sys::Date::now() - started) / 1000.0;
-    let committed = world.member(leader).unwrap().applied.len();
+    let committed = world.app(leader).unwrap().applied.len();
     console_log!(
         "wasm 3-member cluster: {:>10.0} committed entries/s ({committed} entries)",
         committed as f64 / seconds

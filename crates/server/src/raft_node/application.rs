@@ -1,9 +1,9 @@
-//! The state machine a member applies committed entries to. The sim owns the plumbing (apply
-//! only after the WAL write is durable, skip what the db already holds, snapshot every
-//! `snapshot_count` entries, restore from a received snapshot); what an entry means belongs to
-//! the application: [`EntryLog`] here, the etcd server in crates/server.
+//! The state machine a raftNode applies committed entries to. The raftNode owns the plumbing
+//! (apply only after the WAL write is durable, skip what the db already holds, snapshot every
+//! `--snapshot-count` entries, restore from a received snapshot); what an entry means belongs
+//! to the application: etcd's apply loop ([`EtcdMember`](crate::EtcdMember)), or the plain
+//! [`EntryLog`] the raftNode's own tests and benchmarks use.
 
-use std::any::Any;
 use std::rc::Rc;
 
 use playground_bolt::SharedDisk;
@@ -11,8 +11,8 @@ use playground_mvcc::{RangeOptions, Store};
 use playground_raft::{Entry, EntryType, NodeId};
 
 pub trait Application {
-    /// Applies committed entries in order (the sim hands out only those above the consistent
-    /// index) and makes them durable together with the new consistent index.
+    /// Applies committed entries in order (the raftNode hands out only those above the
+    /// consistent index) and makes them durable together with the new consistent index.
     fn apply(&mut self, entries: &[Entry], now_micros: u64);
     /// The last entry index the db holds.
     fn consistent_index(&self) -> u64;
@@ -26,13 +26,11 @@ pub trait Application {
     fn take_proposals(&mut self) -> Vec<Vec<u8>> {
         Vec::new()
     }
-    fn as_any(&self) -> &dyn Any;
-    fn as_any_mut(&mut self) -> &mut dyn Any;
 }
 
 /// Opens member `id`'s state machine on its db disk: created empty when `fresh`, else from what
 /// the disk holds (after a restart or a received snapshot). None if the db does not open.
-pub type OpenApplication = Rc<dyn Fn(NodeId, SharedDisk, bool) -> Option<Box<dyn Application>>>;
+pub type OpenApplication<A> = Rc<dyn Fn(NodeId, SharedDisk, bool) -> Option<A>>;
 
 /// The plainest state machine: each entry's data stored under `entry/INDEX` in an mvcc store.
 pub struct EntryLog {
@@ -46,16 +44,16 @@ fn entry_key(index: u64) -> Vec<u8> {
 }
 
 impl EntryLog {
-    pub fn open(disk: SharedDisk, fresh: bool) -> Option<Box<dyn Application>> {
+    pub fn open(disk: SharedDisk, fresh: bool) -> Option<EntryLog> {
         let store = if fresh { Store::create(Box::new(disk)) } else { Store::open(Box::new(disk)) }.ok()?;
         let applied = store
             .range(b"entry/", b"entry0", RangeOptions::default())
             .map(|r| r.kvs.into_iter().map(|kv| kv.value).collect())
             .unwrap_or_default();
-        Some(Box::new(EntryLog { store, applied }))
+        Some(EntryLog { store, applied })
     }
 
-    pub fn opener() -> OpenApplication {
+    pub fn opener() -> OpenApplication<EntryLog> {
         Rc::new(|_, disk, fresh| EntryLog::open(disk, fresh))
     }
 }
@@ -89,13 +87,5 @@ impl Application for EntryLog {
 
     fn check(&self) -> Vec<String> {
         self.store.backend().db().view().check()
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
     }
 }

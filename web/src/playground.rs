@@ -1,0 +1,326 @@
+//! The page's view-model: one playground (the terminal session and the cluster its shell
+//! drives) with the driver that lets virtual time run. The terminal, the member cards, the time
+//! controls and the JavaScript API all act on the same [`SharedPlayground`]; the page provides
+//! it through Leptos context. Nothing here touches the DOM, so it is tested natively.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use playground_server::{default_members, Cluster, FlagError, Flags, LogLine, MemberState};
+use playground_ctl::PlaygroundWorld;
+use playground_shell::{Options, Stream, Transcript};
+
+use crate::Session;
+
+type Shell = playground_shell::Shell<PlaygroundWorld>;
+use serde::Serialize;
+
+/// Wall time between two frames of the driver while playing.
+pub const FRAME: Duration = Duration::from_millis(100);
+
+/// The speeds the time controls offer (virtual time per wall time).
+pub const SPEEDS: [u32; 4] = [1, 10, 60, 600];
+
+/// Play/pause and speed: how much virtual time one frame of wall time lets pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Driver {
+    pub playing: bool,
+    pub speed: u32,
+}
+
+impl Default for Driver {
+    fn default() -> Self {
+        Driver { playing: true, speed: 1 }
+    }
+}
+
+impl Driver {
+    /// Virtual microseconds one frame lets pass: none while paused.
+    pub fn frame_micros(&self) -> u64 {
+        if self.playing {
+            FRAME.as_micros() as u64 * u64::from(self.speed.max(1))
+        } else {
+            0
+        }
+    }
+
+    /// A speed the controls offer; anything else is refused and the speed stays.
+    pub fn set_speed(&mut self, speed: u32) -> bool {
+        let known = SPEEDS.contains(&speed);
+        if known {
+            self.speed = speed;
+        }
+        known
+    }
+}
+
+/// What one command line printed, and its exit status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExecResult {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+}
+
+/// A member as the JavaScript API reports it (field names as the page's JSON has them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberJson {
+    pub name: String,
+    /// Hexadecimal, as etcdctl prints member ids.
+    pub id: String,
+    #[serde(rename = "clientURL")]
+    pub client_url: String,
+    pub up: bool,
+    pub role: &'static str,
+    pub term: u64,
+    pub raft_index: u64,
+    pub applied_index: u64,
+    pub revision: i64,
+    pub compact_revision: i64,
+    pub db_size: u64,
+    pub db_size_in_use: u64,
+    pub quota: u64,
+    pub snapshot_index: u64,
+    pub log_entries: u64,
+    pub log_bytes: u64,
+    pub alarms: Vec<String>,
+}
+
+impl From<&MemberState> for MemberJson {
+    fn from(m: &MemberState) -> Self {
+        MemberJson {
+            name: m.name.clone(),
+            id: format!("{:x}", m.id),
+            client_url: m.client_url.clone(),
+            up: m.up,
+            role: m.role,
+            term: m.term,
+            raft_index: m.raft_index,
+            applied_index: m.applied_index,
+            revision: m.revision,
+            compact_revision: m.compact_revision,
+            db_size: m.db_size,
+            db_size_in_use: m.db_size_in_use,
+            quota: m.quota,
+            snapshot_index: m.snapshot_index,
+            log_entries: m.log_entries,
+            log_bytes: m.log_bytes,
+            alarms: m.alarms.clone(),
+        }
+    }
+}
+
+/// The playground's state as the JavaScript API's `state()` returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateJson {
+    pub now_micros: u64,
+    pub members: Vec<MemberJson>,
+}
+
+pub struct Playground {
+    seed: u64,
+    session: Session,
+    pub driver: Driver,
+    /// Bumped on every change the views may show; they re-read when it moves.
+    version: u64,
+}
+
+impl Playground {
+    /// The default three-member cluster started with etcd's `flags`, all from one seed.
+    pub fn new(seed: u64, flags: &[String]) -> Result<Playground, FlagError> {
+        let mut parsed = Flags::default();
+        parsed.parse(flags)?;
+        let world = PlaygroundWorld::new(Cluster::new(seed, default_members(), parsed));
+        Ok(Playground::with_shell(seed, playground_ctl::with_options(Options { seed, ..Options::new(world) })))
+    }
+
+    pub fn with_shell(seed: u64, shell: Shell) -> Playground {
+        Playground { seed, session: Session::new(shell), driver: Driver::default(), version: 0 }
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Marks a change made through [`Playground::session_mut`].
+    pub fn touch(&mut self) {
+        self.version += 1;
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The terminal's session; call [`Playground::touch`] after acting on it.
+    pub fn session_mut(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    /// Runs one line as the terminal would, without showing it in the terminal's scrollback.
+    pub fn exec(&mut self, line: &str) -> ExecResult {
+        let mut transcript = Transcript::new();
+        let outcome = self.session.shell_mut().exec_interactive(line, &mut transcript);
+        self.touch();
+        ExecResult {
+            stdout: transcript.text(Stream::Stdout),
+            stderr: transcript.text(Stream::Stderr),
+            status: outcome.status,
+        }
+    }
+
+    /// Lets `micros` of virtual time pass on the cluster.
+    pub fn advance(&mut self, micros: u64) {
+        if let Some(cluster) = self.session.shell_mut().world_mut().cluster() {
+            cluster.advance(micros);
+        }
+        self.touch();
+    }
+
+    /// One frame of the driver: the virtual time it lets pass, if playing.
+    pub fn frame(&mut self) -> u64 {
+        let micros = self.driver.frame_micros();
+        if micros > 0 {
+            self.advance(micros);
+        }
+        micros
+    }
+
+    pub fn now_micros(&mut self) -> u64 {
+        self.session.shell_mut().world_mut().cluster().map_or(0, |cluster| cluster.now_micros())
+    }
+
+    pub fn members(&mut self) -> Vec<MemberState> {
+        self.session.shell_mut().world_mut().cluster().map(|cluster| cluster.member_states()).unwrap_or_default()
+    }
+
+    /// The newest `n` lines of the members' server log, oldest first.
+    pub fn log_tail(&mut self, n: usize) -> Vec<LogLine> {
+        match self.session.shell_mut().world_mut().cluster() {
+            Some(cluster) => {
+                let log = cluster.log();
+                log.since(log.len().saturating_sub(n))
+            }
+            None => Vec::new(),
+        }
+    }
+
+    pub fn state(&mut self) -> StateJson {
+        let members = self.members().iter().map(MemberJson::from).collect();
+        StateJson { now_micros: self.now_micros(), members }
+    }
+}
+
+/// The one playground a page shows, shared by its views and the JavaScript API. Listeners run
+/// after a change made from outside the views (the JavaScript API), never while it is borrowed.
+#[derive(Clone)]
+pub struct SharedPlayground {
+    inner: Rc<RefCell<Playground>>,
+    listeners: Rc<RefCell<Vec<Listener>>>,
+}
+
+/// Told after a change; it may read the playground again.
+pub type Listener = Rc<dyn Fn()>;
+
+impl SharedPlayground {
+    pub fn new(playground: Playground) -> SharedPlayground {
+        SharedPlayground { inner: Rc::new(RefCell::new(playground)), listeners: Rc::default() }
+    }
+
+    /// Reads or changes the playground; listeners are not told (the caller refreshes).
+    pub fn with<T>(&self, f: impl FnOnce(&mut Playground) -> T) -> T {
+        f(&mut self.inner.borrow_mut())
+    }
+
+    /// Changes the playground, then tells every listener.
+    pub fn update<T>(&self, f: impl FnOnce(&mut Playground) -> T) -> T {
+        let result = self.with(f);
+        let listeners: Vec<Listener> = self.listeners.borrow().clone();
+        for listener in listeners {
+            listener();
+        }
+        result
+    }
+
+    pub fn listen(&self, listener: Listener) {
+        self.listeners.borrow_mut().push(listener);
+    }
+
+    pub fn ptr_eq(&self, other: &SharedPlayground) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    #[test]
+    fn the_driver_lets_time_pass_only_while_playing() {
+        let mut driver = Driver::default();
+        assert_eq!(driver.frame_micros(), 100_000);
+        assert!(driver.set_speed(600));
+        assert_eq!(driver.frame_micros(), 60_000_000);
+        assert!(!driver.set_speed(7));
+        assert_eq!(driver.speed, 600);
+        driver.playing = false;
+        assert_eq!(driver.frame_micros(), 0);
+    }
+
+    #[test]
+    fn a_frame_advances_the_cluster_and_moves_the_version() {
+        let mut playground = Playground::new(3, &[]).unwrap();
+        let (start, version) = (playground.now_micros(), playground.version());
+        assert_eq!(playground.frame(), 100_000);
+        assert_eq!(playground.now_micros(), start + 100_000);
+        assert!(playground.version() > version);
+        playground.driver.playing = false;
+        let paused = playground.now_micros();
+        assert_eq!(playground.frame(), 0);
+        assert_eq!(playground.now_micros(), paused);
+    }
+
+    #[test]
+    fn exec_runs_etcdctl_against_the_cluster_the_views_read() {
+        let mut playground = Playground::new(5, &[]).unwrap();
+        let put = playground.exec("etcdctl put k v1 && etcdctl put k v2");
+        assert_eq!(put, ExecResult { stdout: "OK\nOK\n".into(), stderr: String::new(), status: 0 });
+        // The followers apply with the leader's next heartbeat.
+        playground.advance(1_000_000);
+        let state = playground.state();
+        assert_eq!(state.members.len(), 3);
+        assert!(state.members.iter().all(|m| m.revision == 3), "{state:?}");
+        let json = serde_json::to_value(&state).unwrap();
+        assert_eq!(json["members"][0]["clientURL"], "http://127.0.0.1:2379");
+        assert!(json["members"][0]["dbSizeInUse"].is_u64());
+    }
+
+    #[test]
+    fn bad_flags_are_refused_with_etcds_message() {
+        let error = Playground::new(1, &["--bogus".to_string()]).err().unwrap();
+        assert!(error.to_string().contains("flag provided but not defined"), "{error}");
+    }
+
+    #[test]
+    fn listeners_hear_changes_made_through_update_only() {
+        let shared = SharedPlayground::new(Playground::new(1, &[]).unwrap());
+        let heard = Rc::new(Cell::new(0));
+        let counter = heard.clone();
+        shared.listen(Rc::new(move || counter.set(counter.get() + 1)));
+        shared.with(|p| p.advance(1_000));
+        assert_eq!(heard.get(), 0);
+        shared.update(|p| p.exec("etcdctl put a 1"));
+        assert_eq!(heard.get(), 1);
+        let other = shared.clone();
+        assert!(other.ptr_eq(&shared));
+        assert_eq!(other.with(|p| p.exec("etcdctl get a --print-value-only").stdout), "1\n");
+    }
+}
