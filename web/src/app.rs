@@ -16,7 +16,7 @@ pub fn App() -> impl IntoView {
     let playground = match Playground::new(seed, &[]) {
         Ok(playground) => playground,
         // The default flags always parse; a shell with no cluster would still be a page.
-        Err(_) => Playground::with_shell(seed, playground_shell::Shell::new(seed)),
+        Err(_) => Playground::with_shell(seed, playground_ctl::shell(seed)),
     };
     let context = PlaygroundContext::provide_for_page(SharedPlayground::new(playground));
     let _ = set_interval_with_handle(

@@ -11,5 +11,8 @@ pub mod playground;
 pub mod storage;
 pub mod terminal;
 
+/// The terminal session over the playground's world (the shell with the etcd tools).
+pub type Session = playground_shell::Session<playground_ctl::PlaygroundWorld>;
+
 pub use app::App;
 pub use terminal::Terminal;

@@ -8,7 +8,12 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use playground_server::{default_members, Cluster, FlagError, Flags, LogLine, MemberState};
-use playground_shell::{Options, Session, Shell, Stream, Transcript};
+use playground_ctl::PlaygroundWorld;
+use playground_shell::{Options, Stream, Transcript};
+
+use crate::Session;
+
+type Shell = playground_shell::Shell<PlaygroundWorld>;
 use serde::Serialize;
 
 /// Wall time between two frames of the driver while playing.
@@ -128,8 +133,8 @@ impl Playground {
     pub fn new(seed: u64, flags: &[String]) -> Result<Playground, FlagError> {
         let mut parsed = Flags::default();
         parsed.parse(flags)?;
-        let world = Box::new(Cluster::new(seed, default_members(), parsed));
-        Ok(Playground::with_shell(seed, Shell::with_options(Options { seed, world, ..Options::default() })))
+        let world = PlaygroundWorld::new(Cluster::new(seed, default_members(), parsed));
+        Ok(Playground::with_shell(seed, playground_ctl::with_options(Options { seed, ..Options::new(world) })))
     }
 
     pub fn with_shell(seed: u64, shell: Shell) -> Playground {

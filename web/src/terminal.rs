@@ -5,7 +5,9 @@
 use leptos::ev::{ClipboardEvent, KeyboardEvent};
 use leptos::html;
 use leptos::prelude::*;
-use playground_shell::{Entry, EntryKind, Session, Shell};
+use playground_shell::{Entry, EntryKind};
+
+use crate::Session;
 
 use crate::playground::{Playground, SharedPlayground};
 use crate::storage::{load_history, save_history};
@@ -25,7 +27,7 @@ pub fn Terminal(
     playground: Option<SharedPlayground>,
 ) -> impl IntoView {
     let playground =
-        playground.unwrap_or_else(|| SharedPlayground::new(Playground::with_shell(seed, Shell::new(seed))));
+        playground.unwrap_or_else(|| SharedPlayground::new(Playground::with_shell(seed, playground_ctl::shell(seed))));
     let session = StoredValue::new_local(playground);
     let with_session =
         move |f: &mut dyn FnMut(&mut Session)| session.with_value(|p| p.with(|p| f(p.session_mut())));

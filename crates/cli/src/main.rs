@@ -7,7 +7,10 @@ mod host_fs;
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use playground_shell::{Options, Shell, Stream, Terminal};
+use playground_ctl::PlaygroundWorld;
+use playground_shell::{Options, Stream, Terminal};
+
+type Shell = playground_shell::Shell<PlaygroundWorld>;
 
 const USAGE: &str = "\
 Usage: etcd-playground [--seed N]              interactive shell
@@ -64,14 +67,13 @@ fn new_shell(seed: u64) -> Shell {
     let cwd =
         std::env::current_dir().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
     let home = std::env::var("HOME").unwrap_or_else(|_| cwd.clone());
-    let world = Box::new(playground_server::Cluster::playground(seed));
-    Shell::with_options(Options {
+    let world = PlaygroundWorld::playground(seed);
+    playground_ctl::with_options(Options {
         seed,
         fs: Box::new(host_fs::HostFs),
-        world,
         cwd,
         home,
-        ..Options::default()
+        ..Options::new(world)
     })
 }
 
@@ -108,7 +110,7 @@ fn repl(shell: &mut Shell) -> ExitCode {
         let Some(Ok(line)) = lines.next() else { break };
         pending.push_str(&line);
         pending.push('\n');
-        if Shell::is_incomplete(&pending) {
+        if playground_shell::is_incomplete(&pending) {
             continue;
         }
         let outcome = shell.exec_interactive(&std::mem::take(&mut pending), &mut Stdio);

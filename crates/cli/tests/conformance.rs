@@ -10,8 +10,11 @@
 
 use std::fmt::Write as _;
 
+use playground_ctl::PlaygroundWorld;
 use playground_server::{Cluster, Flags, MemberConfig};
-use playground_shell::{MemFs, Options, Shell, Stream, Transcript};
+use playground_shell::{MemFs, Options, Stream, Transcript};
+
+type Shell = playground_shell::Shell<PlaygroundWorld>;
 
 /// Records matching when last measured. The engine is deterministic, so the count is exact:
 /// a change that moves it either regressed fidelity or must raise this figure.
@@ -190,11 +193,10 @@ fn transcripts_of_real_etcd_replay_through_the_shell() {
         let (members, flags) = setup(fragment);
         let cluster = Cluster::new(1, members, flags);
         let fs = MemFs::with_dirs(&["/home/etcd", "/tmp", "/ref", "/ref/fixtures", "/work"]);
-        let mut shell = Shell::with_options(Options {
+        let mut shell = playground_ctl::with_options(Options {
             seed: 1,
             fs: Box::new(fs),
-            world: Box::new(cluster),
-            ..Options::default()
+            ..Options::new(PlaygroundWorld::new(cluster))
         });
         let fixture = std::fs::read(format!("{}/../fixtures/snapshot-3.5.db", dir())).unwrap();
         shell.fs_mut().write("/ref/fixtures/snapshot-3.5.db", &fixture, false).unwrap();

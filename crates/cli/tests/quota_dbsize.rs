@@ -5,8 +5,11 @@
 //! steady states must be within 5 % of real etcd (the peak at the alarm depends on when the
 //! backend committed, which real etcd itself does not repeat run to run).
 
+use playground_ctl::PlaygroundWorld;
 use playground_server::{Cluster, Flags, MemberConfig};
-use playground_shell::{MemFs, Options, Shell, Stream, Transcript};
+use playground_shell::{MemFs, Options, Stream, Transcript};
+
+type Shell = playground_shell::Shell<PlaygroundWorld>;
 
 /// (step, real dbSize, real dbSizeInUse) from 02-quota.md's "etcd 3.5-single" table.
 const REAL: &[(&str, u64, u64)] = &[
@@ -40,12 +43,11 @@ fn the_quota_workload_tracks_real_etcd() {
     let member =
         MemberConfig::new("default", "http://127.0.0.1:2380", "http://127.0.0.1:2379", "etcd-cluster");
     let flags = Flags { quota_backend_bytes: 16 * 1024 * 1024, ..Flags::default() };
-    let world = Box::new(Cluster::new(1, vec![member], flags));
-    let mut shell = Shell::with_options(Options {
+    let world = PlaygroundWorld::new(Cluster::new(1, vec![member], flags));
+    let mut shell = playground_ctl::with_options(Options {
         seed: 1,
         fs: Box::new(MemFs::with_dirs(&["/home/etcd"])),
-        world,
-        ..Options::default()
+        ..Options::new(world)
     });
     let mut ours = Vec::new();
     run(&mut shell, "etcdctl put foo bar; etcdctl put other x");

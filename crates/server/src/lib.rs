@@ -6,6 +6,7 @@
 //! etcd's semantics and virtual time rule out embedding anything else.
 
 mod apply;
+pub mod client;
 mod cluster;
 mod compactor;
 mod error;

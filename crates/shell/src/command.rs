@@ -22,9 +22,11 @@ pub struct Stop;
 
 pub type CommandResult = Result<Status, Stop>;
 
-pub trait Command {
+/// A command over a world of type `W`: the shell's built-ins work in any world, the etcd tools
+/// in the playground's.
+pub trait Command<W: World> {
     /// Runs the command; `args[0]` is the name it was called by.
-    fn run(&self, cx: &mut Context<'_>, args: &[String]) -> CommandResult;
+    fn run(&self, cx: &mut Context<'_, W>, args: &[String]) -> CommandResult;
 
     /// One line for `help`.
     fn summary(&self) -> &str {
@@ -38,14 +40,14 @@ pub trait Command {
 }
 
 /// A command made of a function, for built-ins and small verbs.
-pub struct FnCommand {
+pub struct FnCommand<W: World> {
     pub summary: &'static str,
     pub flags: &'static [&'static str],
-    pub run: fn(&mut Context<'_>, &[String]) -> CommandResult,
+    pub run: fn(&mut Context<'_, W>, &[String]) -> CommandResult,
 }
 
-impl Command for FnCommand {
-    fn run(&self, cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+impl<W: World> Command<W> for FnCommand<W> {
+    fn run(&self, cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
         (self.run)(cx, args)
     }
     fn summary(&self) -> &str {
@@ -57,17 +59,28 @@ impl Command for FnCommand {
 }
 
 /// Commands by name, in name order (for `help` and completion).
-#[derive(Default, Clone)]
-pub struct Registry {
-    commands: BTreeMap<String, Rc<dyn Command>>,
+pub struct Registry<W: World> {
+    commands: BTreeMap<String, Rc<dyn Command<W>>>,
 }
 
-impl Registry {
-    pub fn register(&mut self, name: &str, command: Rc<dyn Command>) {
+impl<W: World> Default for Registry<W> {
+    fn default() -> Self {
+        Registry { commands: BTreeMap::new() }
+    }
+}
+
+impl<W: World> Clone for Registry<W> {
+    fn clone(&self) -> Self {
+        Registry { commands: self.commands.clone() }
+    }
+}
+
+impl<W: World> Registry<W> {
+    pub fn register(&mut self, name: &str, command: Rc<dyn Command<W>>) {
         self.commands.insert(name.to_string(), command);
     }
 
-    pub fn get(&self, name: &str) -> Option<Rc<dyn Command>> {
+    pub fn get(&self, name: &str) -> Option<Rc<dyn Command<W>>> {
         self.commands.get(name).cloned()
     }
 
@@ -75,22 +88,22 @@ impl Registry {
         self.commands.keys().map(String::as_str)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &dyn Command)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &dyn Command<W>)> {
         self.commands.iter().map(|(name, command)| (name.as_str(), command.as_ref()))
     }
 }
 
 /// What a running command may touch: its streams, its environment, the host filesystem, the
-/// shell's seeded RNG and the virtual world's clock.
-pub struct Context<'a> {
-    pub(crate) state: &'a mut State,
+/// shell's seeded RNG and the virtual world.
+pub struct Context<'a, W: World> {
+    pub(crate) state: &'a mut State<W>,
     pub(crate) term: &'a mut dyn Terminal,
     pub(crate) io: &'a Io,
     pub(crate) env: BTreeMap<String, String>,
-    pub(crate) registry: &'a Registry,
+    pub(crate) registry: &'a Registry<W>,
 }
 
-impl Context<'_> {
+impl<W: World> Context<'_, W> {
     pub fn stdin(&self) -> &[u8] {
         &self.io.stdin
     }
@@ -174,8 +187,8 @@ impl Context<'_> {
         &mut self.state.rng
     }
 
-    pub fn world(&mut self) -> &mut dyn World {
-        self.state.world.as_mut()
+    pub fn world(&mut self) -> &mut W {
+        &mut self.state.world
     }
 
     pub fn history(&self) -> &[String] {
@@ -186,7 +199,7 @@ impl Context<'_> {
         self.state.history.clear();
     }
 
-    pub fn commands(&self) -> &Registry {
+    pub fn commands(&self) -> &Registry<W> {
         self.registry
     }
 }

@@ -1,7 +1,7 @@
 //! Tab completion: command names in command position, a command's own flags and subcommands
 //! after it, host file names elsewhere.
 
-use crate::Shell;
+use crate::{Shell, World};
 
 /// Candidates for the word that ends the line; `start` is where that word begins (bytes).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -44,7 +44,7 @@ impl Completion {
 const SEPARATORS: &[&str] =
     &["|", "||", "&&", ";", "(", "$(", "`", "do", "then", "else", "elif", "if", "while", "until", "{"];
 
-pub(crate) fn complete(shell: &Shell, line: &str) -> Completion {
+pub(crate) fn complete<W: World>(shell: &Shell<W>, line: &str) -> Completion {
     let start = line.rfind([' ', '\t', '|', ';', '&', '(', '`']).map_or(0, |i| i + 1);
     let word = &line[start..];
     // The words of the current simple command before the one being completed.
@@ -104,7 +104,7 @@ fn split_tokens(text: &str) -> Vec<&str> {
 }
 
 /// Host files and directories matching a partial path.
-fn files(shell: &Shell, word: &str) -> Vec<String> {
+fn files<W: World>(shell: &Shell<W>, word: &str) -> Vec<String> {
     let (dir_part, _) = match word.rfind('/') {
         Some(i) => (&word[..=i], &word[i + 1..]),
         None => ("", word),

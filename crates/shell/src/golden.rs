@@ -13,7 +13,7 @@
 //! (comments, markdown) are kept as they are when a script is rewritten. The same format serves
 //! the shell's tests, the conformance tests against real etcd's transcripts, and lessons.
 
-use crate::{Shell, Transcript};
+use crate::{Shell, Transcript, World};
 
 const NO_NEWLINE: &str = "[no trailing newline]";
 
@@ -112,7 +112,7 @@ impl Script {
 
     /// Runs every case's command in order in `shell`, returning the script with the output
     /// the shell actually gave.
-    pub fn run(&self, shell: &mut Shell) -> Script {
+    pub fn run<W: World>(&self, shell: &mut Shell<W>) -> Script {
         let cases = self
             .cases
             .iter()

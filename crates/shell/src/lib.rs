@@ -20,7 +20,6 @@ pub mod ast;
 mod builtins;
 mod command;
 mod complete;
-mod etcd;
 mod fs;
 pub mod golden;
 mod io;
@@ -36,7 +35,7 @@ pub use complete::Completion;
 pub use fs::{resolve, FileSystem, FsError, MemFs, Metadata};
 pub use io::{Stream, Terminal, Transcript};
 pub use session::{Entry, EntryKind, Session};
-pub use shell::{Options, Outcome, Shell};
+pub use shell::{is_incomplete, Options, Outcome, Shell};
 pub use state::Limits;
 pub use world::{IdleWorld, World};
 

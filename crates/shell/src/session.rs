@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use crate::{Shell, Stream, Transcript, CLEAR_SEQUENCE};
+use crate::{IdleWorld, Shell, Stream, Transcript, World, CLEAR_SEQUENCE};
 
 pub const PROMPT: &str = "$ ";
 pub const CONTINUATION_PROMPT: &str = "> ";
@@ -42,8 +42,8 @@ pub struct Entry {
     pub text: String,
 }
 
-pub struct Session {
-    shell: Shell,
+pub struct Session<W: World = IdleWorld> {
+    shell: Shell<W>,
     entries: VecDeque<Entry>,
     scrollback_bytes: usize,
     next_id: u64,
@@ -54,8 +54,8 @@ pub struct Session {
     draft: String,
 }
 
-impl Session {
-    pub fn new(shell: Shell) -> Self {
+impl<W: World> Session<W> {
+    pub fn new(shell: Shell<W>) -> Self {
         Session {
             shell,
             entries: VecDeque::new(),
@@ -67,11 +67,11 @@ impl Session {
         }
     }
 
-    pub fn shell(&self) -> &Shell {
+    pub fn shell(&self) -> &Shell<W> {
         &self.shell
     }
 
-    pub fn shell_mut(&mut self) -> &mut Shell {
+    pub fn shell_mut(&mut self) -> &mut Shell<W> {
         &mut self.shell
     }
 
@@ -105,7 +105,7 @@ impl Session {
         self.push(EntryKind::Input, echo);
         self.pending.push_str(line);
         self.pending.push('\n');
-        if Shell::is_incomplete(&self.pending) {
+        if crate::is_incomplete(&self.pending) {
             return;
         }
         let source = std::mem::take(&mut self.pending);

@@ -17,28 +17,35 @@ use crate::world::{IdleWorld, World};
 /// What bash's `$$` shows; fixed, since a playground run must be reproducible.
 const SHELL_PID: &str = "4242";
 
-/// Everything needed to make a shell; [`Shell::new`] fills in a browser-like default (the
-/// default here is an idle world without a cluster, for tests of the language alone).
-pub struct Options {
+/// Everything needed to make a shell over a world of type `W`; [`Options::new`] fills in a
+/// browser-like default around the world given.
+pub struct Options<W: World> {
     pub seed: u64,
     pub fs: Box<dyn FileSystem>,
-    pub world: Box<dyn World>,
+    pub world: W,
     /// The starting directory (absolute); also `$PWD`.
     pub cwd: String,
     pub home: String,
     pub limits: Limits,
 }
 
-impl Default for Options {
-    fn default() -> Self {
+impl<W: World> Options<W> {
+    pub fn new(world: W) -> Self {
         Options {
             seed: 1,
             fs: Box::new(MemFs::with_dirs(&["/home/etcd", "/tmp"])),
-            world: Box::new(IdleWorld::default()),
+            world,
             cwd: "/home/etcd".into(),
             home: "/home/etcd".into(),
             limits: Limits::default(),
         }
+    }
+}
+
+/// The language alone, in a world with nothing but a clock (the shell's own tests).
+impl Default for Options<IdleWorld> {
+    fn default() -> Self {
+        Options::new(IdleWorld::default())
     }
 }
 
@@ -59,9 +66,9 @@ type Flow = Result<Status, Interrupt>;
 
 /// The terminal language: one shell per terminal, holding variables, history and the
 /// filesystem between inputs.
-pub struct Shell {
-    state: State,
-    registry: Registry,
+pub struct Shell<W: World = IdleWorld> {
+    state: State<W>,
+    registry: Registry<W>,
 }
 
 /// The answer to one input.
@@ -72,15 +79,32 @@ pub struct Outcome {
     pub exited: bool,
 }
 
-impl Shell {
-    /// A shell with the built-in commands, an in-memory filesystem and the default playground
-    /// cluster (three members), all from one seed.
+impl Shell<IdleWorld> {
+    /// A shell with the built-in commands and an in-memory filesystem in an idle world.
     pub fn new(seed: u64) -> Self {
-        let world = Box::new(playground_server::Cluster::playground(seed));
-        Self::with_options(Options { seed, world, ..Options::default() })
+        Self::with_options(Options { seed, ..Options::default() })
     }
 
-    pub fn with_options(options: Options) -> Self {
+    /// See [`is_incomplete`].
+    pub fn is_incomplete(source: &str) -> bool {
+        is_incomplete(source)
+    }
+}
+
+/// Whether `source` is an unfinished command that more lines could complete (an open quote,
+/// a loop without `done`, a trailing `|`): a terminal then shows bash's `> ` prompt.
+pub fn is_incomplete(source: &str) -> bool {
+    let trimmed = source.trim_end_matches('\n');
+    if trimmed.ends_with('\\') && !trimmed.ends_with("\\\\") {
+        return true;
+    }
+    matches!(crate::parse::parse(source), Err(ParseError { incomplete: true, .. }))
+}
+
+impl<W: World> Shell<W> {
+    /// A shell with the built-in commands; the layer above registers its own with
+    /// [`Shell::register`].
+    pub fn with_options(options: Options<W>) -> Self {
         let mut vars = BTreeMap::new();
         for (name, value) in [
             ("HOME", options.home.as_str()),
@@ -95,7 +119,6 @@ impl Shell {
         vars.insert("IFS".into(), Variable { value: " \t\n".into(), exported: false });
         let mut registry = Registry::default();
         crate::builtins::register(&mut registry);
-        crate::etcd::register(&mut registry);
         Shell {
             state: State {
                 vars,
@@ -118,11 +141,11 @@ impl Shell {
     }
 
     /// Adds or replaces a command (later crates add `etcdctl`, `etcd`, ...).
-    pub fn register(&mut self, name: &str, command: Rc<dyn crate::Command>) {
+    pub fn register(&mut self, name: &str, command: Rc<dyn crate::Command<W>>) {
         self.registry.register(name, command);
     }
 
-    pub fn registry(&self) -> &Registry {
+    pub fn registry(&self) -> &Registry<W> {
         &self.registry
     }
 
@@ -189,16 +212,6 @@ impl Shell {
         Outcome { status: self.state.last_status, exited: false }
     }
 
-    /// Whether `source` is an unfinished command that more lines could complete (an open quote,
-    /// a loop without `done`, a trailing `|`): a terminal then shows bash's `> ` prompt.
-    pub fn is_incomplete(source: &str) -> bool {
-        let trimmed = source.trim_end_matches('\n');
-        if trimmed.ends_with('\\') && !trimmed.ends_with("\\\\") {
-            return true;
-        }
-        matches!(crate::parse::parse(source), Err(ParseError { incomplete: true, .. }))
-    }
-
     pub fn last_status(&self) -> Status {
         self.state.last_status
     }
@@ -232,16 +245,16 @@ impl Shell {
     }
 
     /// The world the shell's commands act on (the virtual cluster, in the playground).
-    pub fn world_mut(&mut self) -> &mut dyn World {
-        self.state.world.as_mut()
+    pub fn world_mut(&mut self) -> &mut W {
+        &mut self.state.world
     }
 
     pub fn fs_mut(&mut self) -> &mut dyn FileSystem {
         self.state.fs.as_mut()
     }
 
-    pub fn world(&self) -> &dyn World {
-        self.state.world.as_ref()
+    pub fn world(&self) -> &W {
+        &self.state.world
     }
 
     /// Tab completion at the end of `line`: see [`crate::complete`].
@@ -251,13 +264,13 @@ impl Shell {
 }
 
 /// The interpreter for one complete command.
-struct Exec<'a> {
-    state: &'a mut State,
-    registry: &'a Registry,
+struct Exec<'a, W: World> {
+    state: &'a mut State<W>,
+    registry: &'a Registry<W>,
     term: &'a mut dyn Terminal,
 }
 
-impl Exec<'_> {
+impl<W: World> Exec<'_, W> {
     fn list(&mut self, list: &List, io: &Io) -> Flow {
         let mut status = 0;
         for and_or in list {
@@ -781,9 +794,9 @@ impl Fields {
 }
 
 /// The shell's variables as arithmetic reads and writes them.
-struct ShellVars<'a>(&'a mut State);
+struct ShellVars<'a, W: World>(&'a mut State<W>);
 
-impl crate::arith::Variables for ShellVars<'_> {
+impl<W: World> crate::arith::Variables for ShellVars<'_, W> {
     fn get(&self, name: &str) -> Option<String> {
         self.0.var(name).map(str::to_string)
     }

@@ -63,12 +63,12 @@ impl std::fmt::Display for Exhausted {
     }
 }
 
-pub(crate) struct State {
+pub(crate) struct State<W: World> {
     pub vars: BTreeMap<String, Variable>,
     pub last_status: i32,
     pub cwd: String,
     pub fs: Box<dyn FileSystem>,
-    pub world: Box<dyn World>,
+    pub world: W,
     pub rng: ChaCha8Rng,
     pub history: Vec<String>,
     pub limits: Limits,
@@ -83,7 +83,7 @@ pub(crate) struct State {
     pub last_substitution: Option<i32>,
 }
 
-impl State {
+impl<W: World> State<W> {
     pub fn var(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(|v| v.value.as_str())
     }

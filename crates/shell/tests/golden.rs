@@ -1,5 +1,6 @@
-//! Runs the golden scripts in `tests/scripts/` (see `playground_shell::golden`), natively and,
-//! through wasm-bindgen-test, in Node. `REWRITE=1 cargo test -p playground-shell --test golden`
+//! Runs the language's golden scripts in `tests/scripts/` (see `playground_shell::golden`) in an
+//! idle world, natively and, through wasm-bindgen-test, in Node; the etcd tools' scripts are in
+//! crates/ctl. `REWRITE=1 cargo test -p playground-shell --test golden`
 //! rewrites the scripts from what the shell now prints; review the diff before committing.
 
 use playground_shell::golden::Script;
@@ -46,22 +47,4 @@ macro_rules! scripts {
     };
 }
 
-scripts!(
-    quoting,
-    expansion,
-    pipes,
-    control,
-    builtins,
-    text_tools,
-    grep,
-    dd,
-    files,
-    errors,
-    maintenance_guide,
-    etcdutl,
-    bbolt,
-    raft_snapshot,
-    metrics,
-    membership,
-    lost_write,
-);
+scripts!(quoting, expansion, pipes, control, builtins, text_tools, grep, dd, files, errors,);

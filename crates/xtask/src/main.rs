@@ -74,7 +74,7 @@ fn test() -> Result<(), String> {
         ]),
     )?;
     step::run(
-        "engine and shell tests compiled to wasm, in Node (wasm-bindgen-test)",
+        "engine, shell and etcd tools tests compiled to wasm, in Node (wasm-bindgen-test)",
         step::cargo(&[
             "test",
             "--locked",
@@ -96,6 +96,8 @@ fn test() -> Result<(), String> {
             "playground-server",
             "-p",
             "playground-shell",
+            "-p",
+            "playground-ctl",
         ])
         .env("PATH", tools.path()),
     )?;
@@ -143,7 +145,7 @@ fn bench() -> Result<(), String> {
     // Real etcd runs the guide's fill loop for comparison; without it that line says skipped.
     let real_etcd = tools::ensure_real_etcd().is_ok();
     let mut guide =
-        step::cargo(&["run", "--release", "--locked", "-p", "playground-shell", "--example", "guide_bench"]);
+        step::cargo(&["run", "--release", "--locked", "-p", "playground-ctl", "--example", "guide_bench"]);
     if real_etcd {
         guide.env("ETCD_BIN_DIR", tools::real_etcd_dir());
     }
@@ -160,7 +162,7 @@ fn bench() -> Result<(), String> {
             "--target",
             "wasm32-unknown-unknown",
             "-p",
-            "playground-shell",
+            "playground-ctl",
             "--features",
             "wasm-bench",
             "--test",

@@ -10,6 +10,7 @@ use rand_core::Rng;
 
 use super::{format_g, try_help};
 use crate::command::{CommandResult, Context};
+use crate::world::World;
 
 /// Modelled read rates of the devices, in bytes per second of virtual time.
 const URANDOM_BYTES_PER_SEC: f64 = 400e6;
@@ -18,7 +19,7 @@ const FILE_BYTES_PER_SEC: f64 = 2e9;
 /// The fixed cost of one `dd` run (opening, first block), in seconds of virtual time.
 const STARTUP_SECONDS: f64 = 20e-6;
 
-pub fn dd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn dd<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let mut input: Option<String> = None;
     let mut output: Option<String> = None;
     let mut block_size: u64 = 512;

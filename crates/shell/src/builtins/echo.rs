@@ -1,10 +1,11 @@
 //! `echo` and `printf`, as bash's built-ins behave.
 
 use crate::command::{CommandResult, Context, Stop};
+use crate::world::World;
 
 /// bash's `echo`: `-n`, `-e`, `-E` (escapes off by default), options only while every letter
 /// is one of those.
-pub fn echo(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn echo<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let mut newline = true;
     let mut escapes = false;
     let mut words = &args[1..];
@@ -123,7 +124,7 @@ fn unescape(text: &[u8], out: &mut Vec<u8>, style: Escapes) -> bool {
 }
 
 /// bash's `printf FORMAT [ARGS...]`: the format is reused while arguments remain.
-pub fn printf(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn printf<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let mut rest = &args[1..];
     if rest.first().map(String::as_str) == Some("--") {
         rest = &rest[1..];
@@ -172,12 +173,12 @@ impl Spec {
 }
 
 /// One pass over the format; true when `\c` ended all output.
-fn format_once(
+fn format_once<W: World>(
     format: &[u8],
     operands: &mut &[String],
     out: &mut Vec<u8>,
     status: &mut i32,
-    cx: &mut Context<'_>,
+    cx: &mut Context<'_, W>,
 ) -> Result<bool, Stop> {
     let next = |operands: &mut &[String]| -> Option<String> {
         let (first, rest) = operands.split_first()?;
@@ -296,10 +297,10 @@ fn format_once(
     Ok(false)
 }
 
-fn number_arg<T: Default>(
+fn number_arg<T: Default, W: World>(
     arg: Option<&str>,
     status: &mut i32,
-    cx: &mut Context<'_>,
+    cx: &mut Context<'_, W>,
     parse: fn(&str) -> Result<T, Option<T>>,
 ) -> Result<T, Stop> {
     let Some(arg) = arg else {

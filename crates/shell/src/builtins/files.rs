@@ -2,14 +2,15 @@
 
 use crate::command::{CommandResult, Context};
 use crate::fs::FsError;
+use crate::world::World;
 
-pub fn pwd(cx: &mut Context<'_>, _: &[String]) -> CommandResult {
+pub fn pwd<W: World>(cx: &mut Context<'_, W>, _: &[String]) -> CommandResult {
     let cwd = cx.cwd().to_string();
     cx.out(format!("{cwd}\n"))?;
     Ok(0)
 }
 
-pub fn cd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn cd<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     if args.len() > 2 {
         cx.err("bash: cd: too many arguments\n")?;
         return Ok(1);
@@ -46,7 +47,7 @@ pub fn cd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     }
 }
 
-pub fn ls(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn ls<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let long = args[1..].iter().any(|a| a.starts_with('-') && a.contains('l'));
     let all = args[1..].iter().any(|a| a.starts_with('-') && a.contains('a'));
     let mut operands: Vec<String> = args[1..].iter().filter(|a| !a.starts_with('-')).cloned().collect();
@@ -99,7 +100,7 @@ pub fn ls(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     Ok(status)
 }
 
-pub fn mkdir(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn mkdir<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let parents = args[1..].iter().any(|a| a == "-p");
     let mut status = 0;
     for dir in args[1..].iter().filter(|a| !a.starts_with('-')) {
@@ -131,7 +132,7 @@ pub fn mkdir(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     Ok(status)
 }
 
-pub fn rm(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn rm<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let flags: String = args[1..].iter().filter(|a| a.starts_with('-')).flat_map(|a| a.chars()).collect();
     let force = flags.contains('f');
     let recursive = flags.contains('r') || flags.contains('R');
@@ -156,7 +157,7 @@ pub fn rm(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     Ok(status)
 }
 
-fn remove_tree(cx: &mut Context<'_>, path: &str) -> Result<(), FsError> {
+fn remove_tree<W: World>(cx: &mut Context<'_, W>, path: &str) -> Result<(), FsError> {
     for (name, meta) in cx.fs().list(path)? {
         let child = format!("{}/{name}", path.trim_end_matches('/'));
         if meta.is_dir {
@@ -170,7 +171,7 @@ fn remove_tree(cx: &mut Context<'_>, path: &str) -> Result<(), FsError> {
 
 /// `find PATH...`: every file and directory under each path, as GNU find lists them with no
 /// expression (the path as given, then what lies below, directory by directory).
-pub fn find(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn find<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let mut operands: Vec<String> = args[1..].to_vec();
     if let Some(option) = operands.iter().find(|a| a.starts_with('-')) {
         cx.err(format!("find: the playground's find takes paths only, not '{option}'\n"))?;

@@ -5,6 +5,7 @@ use regex_lite::{Regex, RegexBuilder};
 
 use super::{inputs, lines};
 use crate::command::{CommandResult, Context};
+use crate::world::World;
 
 pub const FLAGS: &[&str] =
     &["-o", "-v", "-i", "-c", "-E", "-F", "-q", "-n", "-w", "-x", "-l", "-h", "-H", "-s", "-e"];
@@ -16,15 +17,15 @@ enum Syntax {
     Fixed,
 }
 
-pub fn grep(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn grep<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     run(cx, args, Syntax::Basic)
 }
 
-pub fn egrep(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn egrep<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     run(cx, args, Syntax::Extended)
 }
 
-pub fn fgrep(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn fgrep<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     run(cx, args, Syntax::Fixed)
 }
 
@@ -44,12 +45,12 @@ struct Options {
     no_messages: bool,
 }
 
-fn usage(cx: &mut Context<'_>) -> CommandResult {
+fn usage<W: World>(cx: &mut Context<'_, W>) -> CommandResult {
     cx.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n")?;
     Ok(2)
 }
 
-fn run(cx: &mut Context<'_>, args: &[String], mut syntax: Syntax) -> CommandResult {
+fn run<W: World>(cx: &mut Context<'_, W>, args: &[String], mut syntax: Syntax) -> CommandResult {
     let mut options = Options::default();
     let mut patterns: Vec<String> = Vec::new();
     let mut operands = Vec::new();

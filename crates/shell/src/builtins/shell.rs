@@ -5,16 +5,17 @@ use std::time::Duration;
 use super::try_help;
 use crate::command::{CommandResult, Context};
 use crate::parse::is_name;
+use crate::world::World;
 
-pub fn colon(_: &mut Context<'_>, _: &[String]) -> CommandResult {
+pub fn colon<W: World>(_: &mut Context<'_, W>, _: &[String]) -> CommandResult {
     Ok(0)
 }
 
-pub fn true_(_: &mut Context<'_>, _: &[String]) -> CommandResult {
+pub fn true_<W: World>(_: &mut Context<'_, W>, _: &[String]) -> CommandResult {
     Ok(0)
 }
 
-pub fn false_(_: &mut Context<'_>, _: &[String]) -> CommandResult {
+pub fn false_<W: World>(_: &mut Context<'_, W>, _: &[String]) -> CommandResult {
     Ok(1)
 }
 
@@ -22,12 +23,12 @@ pub fn false_(_: &mut Context<'_>, _: &[String]) -> CommandResult {
 /// recognises it and empties its scrollback.
 pub const CLEAR_SEQUENCE: &str = "\x1b[H\x1b[2J\x1b[3J";
 
-pub fn clear(cx: &mut Context<'_>, _: &[String]) -> CommandResult {
+pub fn clear<W: World>(cx: &mut Context<'_, W>, _: &[String]) -> CommandResult {
     cx.out(CLEAR_SEQUENCE)?;
     Ok(0)
 }
 
-pub fn export(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn export<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let names: Vec<&String> = args[1..].iter().filter(|a| a.as_str() != "-p").collect();
     if names.is_empty() {
         for (name, value) in cx.exported_vars() {
@@ -55,7 +56,7 @@ pub fn export(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     Ok(status)
 }
 
-pub fn unset(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn unset<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let mut status = 0;
     for name in args[1..].iter().filter(|a| !a.starts_with('-')) {
         if !is_name(name) {
@@ -69,7 +70,7 @@ pub fn unset(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
 }
 
 /// `env` prints the environment; `env NAME=value... command args...` runs a command with it.
-pub fn env(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn env<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let mut env = cx.env_vars().clone();
     let mut rest = &args[1..];
     while let Some((first, tail)) = rest.split_first() {
@@ -95,7 +96,7 @@ pub fn env(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     command.run(&mut inner, rest)
 }
 
-pub fn help(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn help<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let registry = cx.commands();
     if let Some(name) = args.get(1) {
         return match registry.get(name) {
@@ -124,7 +125,7 @@ pub fn help(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     Ok(0)
 }
 
-pub fn history(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn history<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     match args.get(1).map(String::as_str) {
         Some("-c") => {
             cx.clear_history();
@@ -149,7 +150,7 @@ pub fn history(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
 }
 
 /// `sleep 1.5`, `sleep 1h 30m`: lets virtual time pass, at once in wall time.
-pub fn sleep(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn sleep<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     if args.len() < 2 {
         cx.err("sleep: missing operand\n")?;
         try_help(cx, "sleep")?;

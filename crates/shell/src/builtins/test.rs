@@ -2,12 +2,13 @@
 //! precedence parse of `!`, `-a`, `-o` and parentheses.
 
 use crate::command::{CommandResult, Context};
+use crate::world::World;
 
-pub fn test(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn test<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     evaluate(cx, "test", &args[1..])
 }
 
-pub fn bracket(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn bracket<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     match args[1..].split_last() {
         Some((last, rest)) if last == "]" => evaluate(cx, "[", rest),
         _ => {
@@ -17,7 +18,7 @@ pub fn bracket(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     }
 }
 
-fn evaluate(cx: &mut Context<'_>, name: &str, args: &[String]) -> CommandResult {
+fn evaluate<W: World>(cx: &mut Context<'_, W>, name: &str, args: &[String]) -> CommandResult {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut eval = Eval { cx, args: &args, pos: 0 };
     let result = match args.len() {
@@ -44,15 +45,15 @@ const UNARY: &[&str] = &[
 const BINARY: &[&str] =
     &["=", "==", "!=", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef"];
 
-struct Eval<'c, 'a, 'x> {
-    cx: &'c mut Context<'x>,
+struct Eval<'c, 'a, 'x, W: World> {
+    cx: &'c mut Context<'x, W>,
     args: &'a [&'a str],
     pos: usize,
 }
 
 type Answer = Result<bool, String>;
 
-impl<'a> Eval<'_, 'a, '_> {
+impl<'a, W: World> Eval<'_, 'a, '_, W> {
     fn by_count(&mut self, args: &[&'a str]) -> Answer {
         match args {
             [] => Ok(false),

@@ -2,6 +2,7 @@
 
 use super::{inputs, lines, try_help};
 use crate::command::{CommandResult, Context};
+use crate::world::World;
 
 /// Splits GNU-style arguments into flags (with any attached or following value) and operands.
 /// `takes_value` lists the short flags that take a value (`-n 5`, `-n5`).
@@ -67,13 +68,18 @@ fn parse_args(args: &[String], takes_value: &str) -> Result<Args, String> {
     Ok(Args { flags, operands })
 }
 
-fn usage_error(cx: &mut Context<'_>, name: &str, message: &str) -> CommandResult {
+fn usage_error<W: World>(cx: &mut Context<'_, W>, name: &str, message: &str) -> CommandResult {
     cx.err(format!("{name}: {message}\n"))?;
     try_help(cx, name)?;
     Ok(1)
 }
 
-fn check_flags(cx: &mut Context<'_>, name: &str, args: &Args, allowed: &str) -> Result<bool, crate::Stop> {
+fn check_flags<W: World>(
+    cx: &mut Context<'_, W>,
+    name: &str,
+    args: &Args,
+    allowed: &str,
+) -> Result<bool, crate::Stop> {
     for (flag, _) in &args.flags {
         if !allowed.contains(*flag) {
             usage_error(cx, name, &format!("invalid option -- '{flag}'"))?;
@@ -83,7 +89,7 @@ fn check_flags(cx: &mut Context<'_>, name: &str, args: &Args, allowed: &str) -> 
     Ok(true)
 }
 
-pub fn cat(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn cat<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let parsed = match parse_args(args, "") {
         Ok(parsed) => parsed,
         Err(message) => return usage_error(cx, "cat", &message),
@@ -133,8 +139,8 @@ fn parse_count(text: &str) -> Option<(char, u64)> {
 }
 
 /// Shared by head and tail: parses `-n`/`-c`, then calls `select` on each input.
-fn head_tail(
-    cx: &mut Context<'_>,
+fn head_tail<W: World>(
+    cx: &mut Context<'_, W>,
     args: &[String],
     name: &str,
     select: fn(&[u8], bool, char, u64) -> Vec<u8>,
@@ -177,7 +183,7 @@ fn head_tail(
     Ok(i32::from(failed))
 }
 
-pub fn head(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn head<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     head_tail(cx, args, "head", |data, bytes, sign, n| {
         let n = n as usize;
         if bytes {
@@ -190,7 +196,7 @@ pub fn head(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     })
 }
 
-pub fn tail(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn tail<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     head_tail(cx, args, "tail", |data, bytes, sign, n| {
         let n = n as usize;
         if bytes {
@@ -205,7 +211,7 @@ pub fn tail(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     })
 }
 
-pub fn wc(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn wc<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let parsed = match parse_args(args, "") {
         Ok(parsed) => parsed,
         Err(message) => return usage_error(cx, "wc", &message),
@@ -270,7 +276,7 @@ pub fn wc(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
 }
 
 /// `seq [-s SEP] [-w] [FIRST [INCREMENT]] LAST`
-pub fn seq(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn seq<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let mut separator = "\n".to_string();
     let mut equal_width = false;
     let mut numbers = Vec::new();
@@ -347,7 +353,7 @@ pub fn seq(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     Ok(0)
 }
 
-pub fn tee(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn tee<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let parsed = match parse_args(args, "") {
         Ok(parsed) => parsed,
         Err(message) => return usage_error(cx, "tee", &message),
@@ -402,7 +408,7 @@ fn tr_set(text: &str) -> Vec<char> {
 }
 
 /// `tr SET1 SET2` translates, `tr -d SET1` deletes (GNU: SET2 is padded with its last char).
-pub fn tr(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn tr<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let (delete, sets): (bool, Vec<&String>) = match args.get(1).map(String::as_str) {
         Some("-d") => (true, args[2..].iter().collect()),
         _ => (false, args[1..].iter().collect()),
@@ -436,7 +442,7 @@ pub fn tr(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
 }
 
 /// `sort [-r] [-n] [-u] [FILE...]`: lines in byte order (the C locale), numbers with -n.
-pub fn sort(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+pub fn sort<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     let (mut reverse, mut numeric, mut unique) = (false, false, false);
     let mut files = Vec::new();
     for arg in &args[1..] {

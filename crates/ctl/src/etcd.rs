@@ -5,7 +5,7 @@ use playground_server::{Cluster, Flags, MemberConfig};
 use rand_core::Rng;
 
 use super::humanize;
-use crate::command::{CommandResult, Context};
+use crate::{CommandResult, Context};
 
 const EXIT_ERROR: i32 = 1;
 /// Go's flag package exits 2 on a bad flag.

@@ -2,9 +2,10 @@
 //! with the `wasm-bench` feature (figures are printed, never asserted).
 #![cfg(all(target_arch = "wasm32", feature = "wasm-bench"))]
 
+use playground_ctl::PlaygroundWorld;
 use playground_mvcc::request::{PutRequest, RequestOp};
 use playground_server::Cluster;
-use playground_shell::{Limits, Options, Shell, Transcript};
+use playground_shell::{Limits, Options, Transcript};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test};
 
 #[wasm_bindgen_test]
@@ -47,8 +48,8 @@ fn guide_workload_in_wasm() {
     );
 
     let limits = Limits { max_steps: u64::MAX, max_written_bytes: u64::MAX, ..Limits::default() };
-    let world = Box::new(Cluster::playground(1));
-    let mut shell = Shell::with_options(Options { limits, world, ..Options::default() });
+    let world = PlaygroundWorld::new(Cluster::playground(1));
+    let mut shell = playground_ctl::with_options(Options { limits, ..Options::new(world) });
     let mut transcript = Transcript::new();
     shell.run("etcd --quota-backend-bytes=$((16*1024*1024)) 2>/dev/null; E=127.0.0.1:2379", &mut transcript);
     let script = r#"while [ 1 ]; do dd if=/dev/urandom bs=1024 count=1024 2>/dev/null | etcdctl --endpoints=$E put key > /dev/null 2>&1 || break; done

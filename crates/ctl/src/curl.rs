@@ -2,7 +2,7 @@
 //! names), `/health` and `/version`, as etcd's HTTP endpoints answer them. Nothing else is
 //! reachable from the playground.
 
-use crate::command::{CommandResult, Context};
+use crate::{CommandResult, Context};
 
 /// curl's exit code when nothing listens at the address.
 const EXIT_COULD_NOT_CONNECT: i32 = 7;

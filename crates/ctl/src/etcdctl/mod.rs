@@ -1,15 +1,17 @@
 //! `etcdctl` (v3 API, 3.5.1's output): global flags and `ETCDCTL_*` variables, the endpoints a
 //! command talks to, and errors printed as etcdctl prints them (the client's retry warning,
-//! then `Error: ...`). Commands live in [`kv`] and [`ops`]; the formats in [`output`].
+//! then `Error: ...`). Commands live in [`command`], one file each; the formats in [`output`].
 
+mod command;
+pub(crate) mod flags;
 mod help;
-mod kv;
-mod ops;
 mod output;
 
+use playground_server::client::{self, Status};
 use playground_server::{Cluster, Error};
+use playground_shell::World;
 
-use crate::command::{CommandResult, Context};
+use crate::{CommandResult, Context};
 
 /// etcdctl's exit codes (cobrautl).
 pub(super) const EXIT_ERROR: i32 = 1;
@@ -28,65 +30,6 @@ pub(super) enum Format {
 
 /// Virtual time an etcdctl run spends before its first request.
 const CLIENT_START_MILLIS: u64 = 18;
-
-/// Flags that take a value; every other `--flag` is boolean.
-const VALUE_FLAGS: &[&str] = &[
-    "endpoints",
-    "write-out",
-    "command-timeout",
-    "dial-timeout",
-    "keepalive-time",
-    "keepalive-timeout",
-    "rev",
-    "limit",
-    "sort-by",
-    "order",
-    "consistency",
-    "lease",
-    "user",
-    "password",
-    "cacert",
-    "cert",
-    "key",
-    "data-dir",
-    "load",
-    "prefix-range-end",
-    "discovery-srv",
-    "discovery-srv-name",
-    "peer-urls",
-    "learner-promote",
-    // snapshot restore's, handed on to etcdutl
-    "name",
-    "initial-cluster",
-    "initial-cluster-token",
-    "initial-advertise-peer-urls",
-    "wal-dir",
-];
-
-const BOOL_FLAGS: &[&str] = &[
-    "cluster",
-    "prefix",
-    "from-key",
-    "keys-only",
-    "count-only",
-    "print-value-only",
-    "prev-kv",
-    "ignore-value",
-    "ignore-lease",
-    "physical",
-    "hex",
-    "debug",
-    "help",
-    "insecure-transport",
-    "insecure-skip-tls-verify",
-    "insecure-discovery",
-    "interactive",
-    "learner",
-    "keys",
-    "auto-compact",
-    "auto-defrag",
-    "skip-hash-check",
-];
 
 /// A parsed command line: the words, and the flags with their values.
 #[derive(Debug, Default)]
@@ -118,7 +61,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 Some((name, value)) => (name, Some(value.to_string())),
                 None => (body, None),
             };
-            if VALUE_FLAGS.contains(&name) {
+            let flag = flags::long(name).ok_or_else(|| format!("unknown flag: --{name}"))?;
+            if flag.value {
                 let value = match inline {
                     Some(value) => value,
                     None => {
@@ -126,26 +70,24 @@ fn parse(args: &[String]) -> Result<Args, String> {
                     }
                 };
                 parsed.flags.push((name.into(), value));
-            } else if BOOL_FLAGS.contains(&name) {
-                parsed.flags.push((name.into(), inline.unwrap_or_else(|| "true".into())));
             } else {
-                return Err(format!("unknown flag: --{name}"));
+                parsed.flags.push((name.into(), inline.unwrap_or_else(|| "true".into())));
             }
         } else if let Some(short) = arg.strip_prefix('-').filter(|s| !s.is_empty()) {
             let (letter, rest) = short.split_at(1);
-            let name = match letter {
-                "w" => "write-out",
-                "h" => "help",
-                _ => return Err(format!("unknown shorthand flag: '{letter}' in {arg}")),
+            let Some(flag) = flags::short(letter) else {
+                return Err(format!("unknown shorthand flag: '{letter}' in {arg}"));
             };
-            if name == "help" {
+            let name = flag.name;
+            if !flag.value {
                 parsed.flags.push((name.into(), "true".into()));
                 continue;
             }
             let value = match rest.strip_prefix('=').unwrap_or(rest) {
-                "" => {
-                    iter.next().cloned().ok_or_else(|| format!("flag needs an argument: 'w' in -{letter}"))?
-                }
+                "" => iter
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| format!("flag needs an argument: '{letter}' in -{letter}"))?,
                 value => value.to_string(),
             };
             parsed.flags.push((name.into(), value));
@@ -240,34 +182,27 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
             cx.out(help::page(&[]).unwrap_or_default())?;
             Ok(0)
         }
-        ["version", ..] => {
-            cx.out(format!(
-                "etcdctl version: {}\nAPI version: {}\n",
-                playground_server::VERSION,
-                playground_server::API_VERSION
-            ))?;
-            Ok(0)
-        }
-        ["put", rest @ ..] => kv::put(cx, &client, rest),
-        ["get", rest @ ..] => kv::get(cx, &client, rest),
-        ["del", rest @ ..] => kv::del(cx, &client, rest),
-        ["txn", rest @ ..] => kv::txn(cx, &client, rest),
-        ["compact" | "compaction", rest @ ..] => kv::compact(cx, &client, rest),
-        ["defrag", ..] => ops::defrag(cx, &client),
-        ["endpoint", "status", ..] => ops::endpoint_status(cx, &client),
-        ["endpoint", "health", ..] => ops::endpoint_health(cx, &client),
-        ["endpoint", "hashkv", ..] => ops::endpoint_hashkv(cx, &client),
-        ["alarm", "list", ..] => ops::alarm(cx, &client, false),
-        ["alarm", "disarm", ..] => ops::alarm(cx, &client, true),
-        ["member", "list", ..] => ops::member_list(cx, &client),
-        ["member", "add", rest @ ..] => ops::member_add(cx, &client, rest),
-        ["member", "remove", rest @ ..] => ops::member_remove(cx, &client, rest),
-        ["member", "promote", rest @ ..] => ops::member_promote(cx, &client, rest),
-        ["lease", "grant", rest @ ..] => ops::lease_grant(cx, &client, rest),
-        ["lease", "revoke", rest @ ..] => ops::lease_revoke(cx, &client, rest),
-        ["move-leader", rest @ ..] => ops::move_leader(cx, &client, rest),
-        ["check", "perf", ..] => ops::check_perf(cx, &client),
-        ["snapshot", "save", rest @ ..] => ops::snapshot_save(cx, &client, rest),
+        ["version", ..] => command::version::version(cx),
+        ["put", rest @ ..] => command::put::put(cx, &client, rest),
+        ["get", rest @ ..] => command::get::get(cx, &client, rest),
+        ["del", rest @ ..] => command::del::del(cx, &client, rest),
+        ["txn", rest @ ..] => command::txn::txn(cx, &client, rest),
+        ["compact" | "compaction", rest @ ..] => command::compact::compact(cx, &client, rest),
+        ["defrag", ..] => command::defrag::defrag(cx, &client),
+        ["endpoint", "status", ..] => command::endpoint::endpoint_status(cx, &client),
+        ["endpoint", "health", ..] => command::endpoint::endpoint_health(cx, &client),
+        ["endpoint", "hashkv", ..] => command::endpoint::endpoint_hashkv(cx, &client),
+        ["alarm", "list", ..] => command::alarm::alarm(cx, &client, false),
+        ["alarm", "disarm", ..] => command::alarm::alarm(cx, &client, true),
+        ["member", "list", ..] => command::member::member_list(cx, &client),
+        ["member", "add", rest @ ..] => command::member::member_add(cx, &client, rest),
+        ["member", "remove", rest @ ..] => command::member::member_remove(cx, &client, rest),
+        ["member", "promote", rest @ ..] => command::member::member_promote(cx, &client, rest),
+        ["lease", "grant", rest @ ..] => command::lease::lease_grant(cx, &client, rest),
+        ["lease", "revoke", rest @ ..] => command::lease::lease_revoke(cx, &client, rest),
+        ["move-leader", rest @ ..] => command::move_leader::move_leader(cx, &client, rest),
+        ["check", "perf", ..] => command::check::check_perf(cx, &client),
+        ["snapshot", "save", rest @ ..] => command::snapshot::snapshot_save(cx, &client, rest),
         ["snapshot", "status" | "restore", ..] => {
             cx.err(
                 "Deprecated: Use `etcdutl snapshot status` instead.\n\n"
@@ -299,12 +234,9 @@ pub(super) fn cluster<'c>(cx: &'c mut Context<'_>) -> Option<&'c mut Cluster> {
     cx.world().cluster()
 }
 
-/// The member behind the first endpoint that answers; None if none does.
+/// The member behind the first endpoint that answers, as the client selects it; None if none does.
 pub(super) fn pick(cluster: &Cluster, endpoints: &[String]) -> Option<(String, u64)> {
-    endpoints.iter().find_map(|e| {
-        let id = cluster.member_for_endpoint(e)?;
-        cluster.is_up(id).then(|| (e.clone(), id))
-    })
+    client::select(cluster, endpoints).map(|selected| (selected.endpoint, selected.member))
 }
 
 /// Which of the client's loggers writes the retry warning: the KV and maintenance clients'
@@ -321,14 +253,14 @@ pub(super) fn retry_warning(
     logger: Logger,
     endpoint: &str,
     error: &Error,
-) -> Result<(), crate::command::Stop> {
+) -> Result<(), crate::Stop> {
     let now = cx.world().cluster().map_or(0, |c| c.now_micros());
     let detail = match error {
         Error::Unavailable => format!(
             "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \\\"transport: Error while dialing dial tcp {}: connect: connection refused\\\"",
             endpoint.trim_start_matches("http://")
         ),
-        other => format!("rpc error: code = {} desc = {other}", other.code()),
+        other => Status::from(other.clone()).to_string(),
     };
     let (name, ts) = match logger {
         Logger::EtcdClient => ("etcd-client", format!("\"{}\"", playground_server::timestamp(now))),
@@ -353,7 +285,7 @@ pub(super) fn wait_unreachable(
     client: &Client,
     logger: Logger,
     endpoint: &str,
-) -> Result<(), crate::command::Stop> {
+) -> Result<(), crate::Stop> {
     let timeout =
         client.args.get("command-timeout").and_then(playground_server::parse_duration_ms).unwrap_or(5000);
     cx.world().advance(std::time::Duration::from_millis(timeout));

@@ -1,20 +1,43 @@
-//! The etcd tools in the terminal: `etcdctl` against the virtual cluster, `etcdutl` and the
-//! `bbolt` inspector on files, and `etcd` (re)starting the cluster's members.
+//! etcd's command-line tools in the playground's shell: `etcdctl` against the virtual cluster,
+//! `etcdutl` and the `bbolt` inspector on files, `etcd` (re)starting the cluster's members,
+//! `curl` for a member's HTTP endpoints, and the `playground` verbs for the world itself. The
+//! shell stays generic; [`register`] adds these commands to a shell over a [`PlaygroundWorld`].
 
 mod bbolt;
 mod curl;
+mod etcd;
 mod etcdctl;
 mod etcdutl;
 mod humanize;
 mod playground;
-mod server;
 mod table;
+mod world;
 
 use std::rc::Rc;
 
-use crate::command::{FnCommand, Registry};
+use playground_shell::{Command, FnCommand, Options, Shell};
+pub(crate) use playground_shell::{CommandResult, Stop};
 
-pub(crate) fn register(registry: &mut Registry) {
+pub use world::{PlaygroundWorld, MAX_ADVANCE};
+
+/// What an etcd tool sees while it runs: the shell's context over the playground's world.
+pub(crate) type Context<'a> = playground_shell::Context<'a, PlaygroundWorld>;
+
+/// A shell over the default playground (three members), all from one seed, with the etcd
+/// tools registered: what the page and the tests start from.
+pub fn shell(seed: u64) -> Shell<PlaygroundWorld> {
+    with_options(Options { seed, ..Options::new(PlaygroundWorld::playground(seed)) })
+}
+
+/// A shell made from `options`, with the etcd tools registered.
+pub fn with_options(options: Options<PlaygroundWorld>) -> Shell<PlaygroundWorld> {
+    let mut shell = Shell::with_options(options);
+    register(&mut shell);
+    shell
+}
+
+/// Adds `etcdctl`, `etcdutl`, `etcd`, `bbolt`, `curl` and `playground` to a shell.
+pub fn register(registry: &mut Shell<PlaygroundWorld>) {
     registry.register(
         "etcdutl",
         Rc::new(FnCommand {
@@ -37,20 +60,7 @@ pub(crate) fn register(registry: &mut Registry) {
             run: etcdutl::etcdutl,
         }),
     );
-    registry.register(
-        "etcdctl",
-        Rc::new(FnCommand {
-            summary: "etcd's client: put, get, del, txn, compaction, defrag, endpoint, alarm, member, lease, snapshot save",
-            flags: &[
-                "put", "get", "del", "txn", "compaction", "defrag", "endpoint", "status", "health", "hashkv", "alarm",
-                "list", "disarm", "member", "lease", "grant", "revoke", "move-leader", "snapshot", "save", "version",
-                "--endpoints=", "--write-out=", "--cluster", "--prefix", "--from-key", "--keys-only", "--count-only",
-                "--print-value-only", "--prev-kv", "--rev=", "--limit=", "--sort-by=", "--order=", "--lease=",
-                "--physical", "--command-timeout=",
-            ],
-            run: etcdctl::etcdctl,
-        }),
-    );
+    registry.register("etcdctl", Rc::new(Etcdctl));
     registry.register(
         "etcd",
         Rc::new(FnCommand {
@@ -66,7 +76,7 @@ pub(crate) fn register(registry: &mut Registry) {
                 "--max-txn-ops=",
                 "--version",
             ],
-            run: server::etcd,
+            run: etcd::etcd,
         }),
     );
     registry.register(
@@ -104,4 +114,21 @@ pub(crate) fn register(registry: &mut Registry) {
             run: bbolt::bbolt,
         }),
     );
+}
+
+/// `etcdctl`: its Tab completion comes from the same flag set its parser reads.
+struct Etcdctl;
+
+impl Command<PlaygroundWorld> for Etcdctl {
+    fn run(&self, cx: &mut Context<'_>, args: &[String]) -> CommandResult {
+        etcdctl::etcdctl(cx, args)
+    }
+
+    fn summary(&self) -> &str {
+        "etcd's client: put, get, del, txn, compaction, defrag, endpoint, alarm, member, lease, snapshot save"
+    }
+
+    fn completions(&self, _args: &[String]) -> Vec<String> {
+        etcdctl::flags::completions()
+    }
 }

@@ -14,6 +14,11 @@ const ENDPOINT_STATUS: &str = include_str!("help/endpoint-status.txt");
 const CHECK: &str = include_str!("help/check.txt");
 const CHECK_PERF: &str = include_str!("help/check-perf.txt");
 
+/// Every page, for the test that their flags are all in the flag set.
+#[cfg(test)]
+pub(super) const PAGES: &[&str] =
+    &[ETCDCTL, PUT, GET, COMPACTION, DEFRAG, ALARM, SNAPSHOT, ENDPOINT, ENDPOINT_STATUS, CHECK, CHECK_PERF];
+
 /// The help page for a command line's words (the command and its subcommand), if recorded.
 pub fn page(words: &[&str]) -> Option<&'static str> {
     Some(match words {

@@ -6,8 +6,8 @@ use playground_mvcc::snapshot::{self, SnapshotError};
 use playground_mvcc::Backend;
 
 use super::humanize;
-use crate::command::{CommandResult, Context};
-use crate::fs::FsError;
+use crate::{CommandResult, Context};
+use playground_shell::FsError;
 
 /// etcd's exit codes (cobrautl): an error, and bad arguments.
 const EXIT_ERROR: i32 = 1;

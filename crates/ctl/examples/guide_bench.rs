@@ -6,9 +6,10 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use playground_ctl::PlaygroundWorld;
 use playground_mvcc::request::{PutRequest, RequestOp};
 use playground_server::Cluster;
-use playground_shell::{Limits, Options, Shell, Transcript};
+use playground_shell::{Limits, Options, Transcript};
 
 /// The guide's fill loop and recovery; `$E` names the endpoint.
 const FILL_AND_RECOVER: &str = r#"while [ 1 ]; do dd if=/dev/urandom bs=1024 count=1024 2>/dev/null | etcdctl --endpoints=$E put key > /dev/null 2>&1 || break; done
@@ -62,8 +63,8 @@ fn puts_per_second() {
 
 fn playground_fill_loop() {
     let limits = Limits { max_steps: u64::MAX, max_written_bytes: u64::MAX, ..Limits::default() };
-    let world = Box::new(Cluster::playground(1));
-    let mut shell = Shell::with_options(Options { limits, world, ..Options::default() });
+    let world = PlaygroundWorld::new(Cluster::playground(1));
+    let mut shell = playground_ctl::with_options(Options { limits, ..Options::new(world) });
     let mut transcript = Transcript::new();
     shell.run("etcd --quota-backend-bytes=$((16*1024*1024)) 2>/dev/null; E=127.0.0.1:2379", &mut transcript);
     let started = Instant::now();

@@ -3,8 +3,8 @@
 
 use playground_bolt::{BucketRoot, BucketStats, Db, MemDisk, Meta, PageType, PageView};
 
-use crate::command::{CommandResult, Context};
-use crate::fs::FsError;
+use crate::{CommandResult, Context};
+use playground_shell::FsError;
 
 pub fn bbolt(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let words: Vec<&str> = args[1..].iter().map(String::as_str).collect();

@@ -3,22 +3,13 @@
 
 use std::time::Duration;
 
+use playground_server::client::{FaultError, Faults};
 use playground_server::Cluster;
 
-use crate::command::{CommandResult, Context};
+use crate::{CommandResult, Context};
 
 const EXIT_ERROR: i32 = 1;
 const EXIT_BAD_ARGS: i32 = 2;
-
-/// The member a name or endpoint refers to.
-fn member(cluster: &Cluster, which: &str) -> Option<u64> {
-    cluster
-        .members()
-        .iter()
-        .find(|m| m.name == which || format!("{:x}", m.id) == which)
-        .map(|m| m.id)
-        .or_else(|| cluster.member_for_endpoint(which))
-}
 
 const PLAYGROUND_USAGE: &str = "usage: playground <verb>\n\
   status                 members: role, term, indexes, revisions, db size, alarms\n\
@@ -38,46 +29,31 @@ pub fn playground(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         cx.err("playground: this terminal has no virtual cluster\n")?;
         return Ok(EXIT_ERROR);
     };
-    let resolve = |cluster: &Cluster, name: &str| {
-        member(cluster, name).ok_or_else(|| format!("playground: no member {name:?}\n"))
-    };
+    let fault = |e: FaultError| format!("playground: {e}\n");
     let result: Result<String, String> = match words.as_slice() {
         ["status"] => Ok(status_text(cluster)),
-        ["kill", name] => resolve(cluster, name).map(|id| {
-            cluster.kill(id);
-            String::new()
-        }),
-        ["restart", name] => resolve(cluster, name).and_then(|id| {
-            if cluster.restart(id) {
-                Ok(String::new())
-            } else {
-                Err(format!("playground: {name} is already running\n"))
-            }
-        }),
-        ["partition", a, b] => resolve(cluster, a).and_then(|a| {
-            let b = resolve(cluster, b)?;
-            cluster.world_mut().network.partition(a, b);
-            Ok(String::new())
-        }),
-        ["isolate", name] => resolve(cluster, name).map(|id| {
-            cluster.world_mut().isolate(id);
-            String::new()
-        }),
+        ["kill", name] => Faults::new(cluster).kill(name).map(|()| String::new()).map_err(fault),
+        ["restart", name] => Faults::new(cluster).restart(name).map(|()| String::new()).map_err(fault),
+        ["partition", a, b] => Faults::new(cluster).partition(a, b).map(|()| String::new()).map_err(fault),
+        ["isolate", name] => Faults::new(cluster).isolate(name).map(|()| String::new()).map_err(fault),
         ["heal"] => {
-            cluster.world_mut().network.heal();
+            Faults::new(cluster).heal();
             Ok(String::new())
         }
-        ["slow-disk", name, factor] => resolve(cluster, name).and_then(|id| {
-            let factor: u64 = factor.parse().map_err(|_| format!("playground: bad factor {factor:?}\n"))?;
-            cluster.world_mut().slow_disk(id, factor.max(1));
-            Ok(String::new())
-        }),
+        ["slow-disk", name, factor] => {
+            let mut faults = Faults::new(cluster);
+            faults.member(name).map_err(fault).and_then(|_| {
+                let factor: u64 =
+                    factor.parse().map_err(|_| format!("playground: bad factor {factor:?}\n"))?;
+                faults.slow_disk(name, factor).map(|()| String::new()).map_err(fault)
+            })
+        }
         ["advance", duration] => match playground_server::parse_duration_ms(duration) {
             Some(ms) if Duration::from_millis(ms) > crate::world::MAX_ADVANCE => {
                 Err("playground: at most 168h of virtual time at a time\n".to_string())
             }
             Some(ms) => {
-                crate::world::World::advance(cluster, Duration::from_millis(ms));
+                Faults::new(cluster).advance(ms.saturating_mul(1000));
                 Ok(String::new())
             }
             None => Err(format!("playground: bad duration {duration:?}\n")),

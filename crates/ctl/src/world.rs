@@ -1,0 +1,46 @@
+//! The playground's world as the shell sees it: the virtual etcd cluster, whose clock `sleep`
+//! and `dd` advance. The shell is generic over it, so the etcd tools reach the cluster without
+//! a downcast.
+
+use std::time::Duration;
+
+use playground_server::Cluster;
+use playground_shell::World;
+
+/// The most virtual time one command lets pass on a cluster (`sleep`, `playground advance`):
+/// simulating a day of heartbeats takes about a second, so longer waits would hang the page.
+pub const MAX_ADVANCE: Duration = Duration::from_secs(7 * 24 * 3600);
+
+pub struct PlaygroundWorld {
+    cluster: Cluster,
+}
+
+impl PlaygroundWorld {
+    pub fn new(cluster: Cluster) -> Self {
+        PlaygroundWorld { cluster }
+    }
+
+    /// The default playground: three members from one seed.
+    pub fn playground(seed: u64) -> Self {
+        PlaygroundWorld::new(Cluster::playground(seed))
+    }
+
+    pub fn cluster(&mut self) -> Option<&mut Cluster> {
+        Some(&mut self.cluster)
+    }
+
+    pub fn cluster_ref(&self) -> &Cluster {
+        &self.cluster
+    }
+}
+
+impl World for PlaygroundWorld {
+    fn advance(&mut self, duration: Duration) {
+        let micros = duration.min(MAX_ADVANCE).as_micros();
+        self.cluster.advance(u64::try_from(micros).unwrap_or(u64::MAX));
+    }
+
+    fn now(&self) -> Duration {
+        Duration::from_micros(self.cluster.now_micros())
+    }
+}
