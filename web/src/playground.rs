@@ -7,8 +7,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use playground_server::{default_members, Cluster, FlagError, Flags, LogLine, MemberState};
 use playground_ctl::PlaygroundWorld;
+use playground_server::{default_members, Cluster, FlagError, Flags, LogLine, MemberState};
 use playground_shell::{Options, Stream, Transcript};
 
 use crate::Session;
@@ -134,7 +134,10 @@ impl Playground {
         let mut parsed = Flags::default();
         parsed.parse(flags)?;
         let world = PlaygroundWorld::new(Cluster::new(seed, default_members(), parsed));
-        Ok(Playground::with_shell(seed, playground_ctl::with_options(Options { seed, ..Options::new(world) })))
+        Ok(Playground::with_shell(
+            seed,
+            playground_ctl::with_options(Options { seed, ..Options::new(world) }),
+        ))
     }
 
     pub fn with_shell(seed: u64, shell: Shell) -> Playground {

@@ -26,8 +26,8 @@ pub fn Terminal(
     #[prop(optional)]
     playground: Option<SharedPlayground>,
 ) -> impl IntoView {
-    let playground =
-        playground.unwrap_or_else(|| SharedPlayground::new(Playground::with_shell(seed, playground_ctl::shell(seed))));
+    let playground = playground
+        .unwrap_or_else(|| SharedPlayground::new(Playground::with_shell(seed, playground_ctl::shell(seed))));
     let session = StoredValue::new_local(playground);
     let with_session =
         move |f: &mut dyn FnMut(&mut Session)| session.with_value(|p| p.with(|p| f(p.session_mut())));
