@@ -63,61 +63,12 @@ pub struct ExecResult {
     pub status: i32,
 }
 
-/// A member as the JavaScript API reports it (field names as the page's JSON has them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MemberJson {
-    pub name: String,
-    /// Hexadecimal, as etcdctl prints member ids.
-    pub id: String,
-    #[serde(rename = "clientURL")]
-    pub client_url: String,
-    pub up: bool,
-    pub role: &'static str,
-    pub term: u64,
-    pub raft_index: u64,
-    pub applied_index: u64,
-    pub revision: i64,
-    pub compact_revision: i64,
-    pub db_size: u64,
-    pub db_size_in_use: u64,
-    pub quota: u64,
-    pub snapshot_index: u64,
-    pub log_entries: u64,
-    pub log_bytes: u64,
-    pub alarms: Vec<String>,
-}
-
-impl From<&MemberState> for MemberJson {
-    fn from(m: &MemberState) -> Self {
-        MemberJson {
-            name: m.name.clone(),
-            id: format!("{:x}", m.id),
-            client_url: m.client_url.clone(),
-            up: m.up,
-            role: m.role,
-            term: m.term,
-            raft_index: m.raft_index,
-            applied_index: m.applied_index,
-            revision: m.revision,
-            compact_revision: m.compact_revision,
-            db_size: m.db_size,
-            db_size_in_use: m.db_size_in_use,
-            quota: m.quota,
-            snapshot_index: m.snapshot_index,
-            log_entries: m.log_entries,
-            log_bytes: m.log_bytes,
-            alarms: m.alarms.clone(),
-        }
-    }
-}
-
 /// The playground's state as the JavaScript API's `state()` returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StateJson {
     pub now_micros: u64,
-    pub members: Vec<MemberJson>,
+    pub members: Vec<MemberState>,
 }
 
 pub struct Playground {
@@ -220,7 +171,7 @@ impl Playground {
     }
 
     pub fn state(&mut self) -> StateJson {
-        let members = self.members().iter().map(MemberJson::from).collect();
+        let members = self.members();
         StateJson { now_micros: self.now_micros(), members }
     }
 }
@@ -309,6 +260,7 @@ mod tests {
         let json = serde_json::to_value(&state).unwrap();
         assert_eq!(json["members"][0]["clientURL"], "http://127.0.0.1:2379");
         assert!(json["members"][0]["dbSizeInUse"].is_u64());
+        assert_eq!(json["members"][0]["id"], format!("{:x}", state.members[0].id));
     }
 
     #[test]

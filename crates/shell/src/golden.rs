@@ -131,6 +131,33 @@ impl Script {
     }
 }
 
+/// Runs golden script `name` (its `text`) in `shell` and panics with the first differing lines
+/// unless the shell prints exactly the script. With `REWRITE` set (natively), the script file in
+/// `scripts_dir` is rewritten from the shell's output instead, for review in the diff.
+pub fn check<W: World>(name: &str, text: &str, shell: &mut Shell<W>, scripts_dir: &str) {
+    let script = Script::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert!(!script.cases.is_empty(), "{name}: no cases");
+    let actual = script.run(shell).render();
+    if actual == text {
+        return;
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if std::env::var_os("REWRITE").is_some() {
+        let path = format!("{scripts_dir}/{name}.txt");
+        std::fs::write(&path, &actual).unwrap_or_else(|e| panic!("{path}: {e}"));
+        return;
+    }
+    let _ = scripts_dir;
+    let line = text.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(0);
+    let context = |t: &str| t.lines().skip(line.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n");
+    panic!(
+        "{name}.txt differs from the shell's output at line {}\n--- expected\n{}\n--- actual\n{}\n(REWRITE=1 to accept)",
+        line + 1,
+        context(text),
+        context(&actual)
+    );
+}
+
 impl Case {
     pub fn render(&self) -> String {
         let mut text = format!("$ {}\n[stdout]\n", self.command);

@@ -1,16 +1,21 @@
 //! The cluster as the UI shows it: one state per member.
 
 use playground_raft::{NodeId, Role};
+use serde::{Serialize, Serializer};
 
 use super::Cluster;
 use crate::quota;
 use crate::raft_node::Application;
 
-/// One member as the UI shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One member as the UI shows it; serialized (camelCase, the id in hex as etcdctl prints it)
+/// for the JavaScript API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MemberState {
     pub name: String,
+    #[serde(serialize_with = "hex_id")]
     pub id: u64,
+    #[serde(rename = "clientURL")]
     pub client_url: String,
     pub up: bool,
     pub role: &'static str,
@@ -28,6 +33,10 @@ pub struct MemberState {
     /// Raft entries held in memory, and their bytes (what `--snapshot-count` bounds).
     pub log_entries: u64,
     pub log_bytes: u64,
+}
+
+fn hex_id<S: Serializer>(id: &u64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&format_args!("{id:x}"))
 }
 
 impl Cluster {
