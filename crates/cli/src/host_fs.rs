@@ -15,7 +15,12 @@ fn convert(error: std::io::Error) -> FsError {
         ErrorKind::IsADirectory => FsError::IsADirectory,
         ErrorKind::NotADirectory => FsError::NotADirectory,
         ErrorKind::DirectoryNotEmpty => FsError::DirectoryNotEmpty,
-        _ => FsError::Other(error.to_string()),
+        // The OS's words without Rust's ` (os error N)` suffix, as bash and coreutils print them.
+        _ => {
+            let text = error.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text).to_string();
+            FsError::Other(text)
+        }
     }
 }
 

@@ -113,6 +113,12 @@ impl<W: World> Context<'_, W> {
         self.state.write(self.term, &sink, bytes.as_ref())
     }
 
+    /// Checks, before building it, that an output of `bytes` still fits this input's budget;
+    /// a command calls it ahead of a large allocation whose size the user chose.
+    pub fn reserve(&mut self, bytes: usize) -> Result<(), Stop> {
+        self.state.reserve(bytes)
+    }
+
     pub fn err(&mut self, bytes: impl AsRef<[u8]>) -> Result<(), Stop> {
         let sink = self.io.stderr.clone();
         self.state.write(self.term, &sink, bytes.as_ref())

@@ -14,6 +14,10 @@ use crate::parse::{ParseError, Parser};
 use crate::state::{Limits, State, Variable};
 use crate::world::{IdleWorld, World};
 
+/// Commands bash runs itself, whose errors it prefixes with `bash: `.
+const BASH_BUILTINS: &[&str] =
+    &["echo", "printf", "pwd", "cd", "export", "unset", "read", "test", "[", "history", "help", "type"];
+
 /// What bash's `$$` shows; fixed, since a playground run must be reproducible.
 const SHELL_PID: &str = "4242";
 
@@ -132,6 +136,7 @@ impl<W: World> Shell<W> {
                 steps: 0,
                 written: 0,
                 exhausted: None,
+                write_error: None,
                 captures: Vec::new(),
                 loop_depth: 0,
                 last_substitution: None,
@@ -455,6 +460,9 @@ impl<W: World> Exec<'_, W> {
             for (name, value) in assignments {
                 self.state.set_var(&name, &value);
             }
+            if self.state.exhausted.is_some() {
+                return Err(Interrupt::Exhausted);
+            }
             return Ok(self.state.last_substitution.unwrap_or(0));
         };
         match name.as_str() {
@@ -488,6 +496,19 @@ impl<W: World> Exec<'_, W> {
         env.extend(assignments);
         let mut cx = Context { state: self.state, term: self.term, io: &io, env, registry: self.registry };
         let status = builtin.run(&mut cx, &args);
+        if let Some(reason) = self.state.write_error.take() {
+            if self.state.exhausted.is_none() {
+                // bash's own builtins say `bash: echo: ...`; coreutils say `cat: ...`.
+                let prefix = if BASH_BUILTINS.contains(&name.as_str()) { "bash: " } else { "" };
+                let message = format!("{prefix}{name}: write error: {reason}\n");
+                let _ = self.state.write(self.term, &io.stderr, message.as_bytes());
+                self.state.write_error = None;
+                return match self.state.exhausted {
+                    None => Ok(1),
+                    Some(_) => Err(Interrupt::Exhausted),
+                };
+            }
+        }
         match status {
             Ok(status) if self.state.exhausted.is_none() => Ok(status),
             _ => Err(Interrupt::Exhausted),
@@ -558,6 +579,7 @@ impl<W: World> Exec<'_, W> {
                 RedirectKind::Write(_) | RedirectKind::Append(_) | RedirectKind::WriteBoth(_) => {
                     let sink = match target.as_str() {
                         "/dev/null" => Sink::Null,
+                        "/dev/full" => Sink::Full,
                         "/dev/stdout" => new.stdout.clone(),
                         "/dev/stderr" => new.stderr.clone(),
                         _ => {

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use crate::command::{Context, FnCommand, Registry, Stop};
 use crate::world::World;
 
-pub(crate) use echo::format_g;
+pub(crate) use echo::{fixed, format_g};
 pub use shell::CLEAR_SEQUENCE;
 
 /// Every built-in: name, summary for `help`, flags for completion, function.
