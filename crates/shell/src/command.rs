@@ -189,6 +189,14 @@ impl<W: World> Context<'_, W> {
         self.state.fs.read(&resolve(&self.state.cwd, path))
     }
 
+    /// At most the first `max` bytes of a file named as the user typed it.
+    pub fn read_file_prefix(&self, path: &str, max: usize) -> Result<Vec<u8>, FsError> {
+        if path == "/dev/null" {
+            return Ok(Vec::new());
+        }
+        self.state.fs.read_prefix(&resolve(&self.state.cwd, path), max)
+    }
+
     pub fn rng(&mut self) -> &mut ChaCha8Rng {
         &mut self.state.rng
     }

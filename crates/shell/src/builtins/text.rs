@@ -1,6 +1,6 @@
 //! Text utilities: `cat`, `head`, `tail`, `wc`, `seq`, `tee`, with GNU coreutils' behaviour.
 
-use super::{inputs, lines, try_help};
+use super::{inputs, inputs_prefix, lines, try_help};
 use crate::command::{CommandResult, Context};
 use crate::world::World;
 
@@ -169,7 +169,9 @@ fn head_tail<W: World>(
     }
     let quiet = parsed.flags.iter().any(|(f, _)| *f == 'q');
     let verbose = parsed.flags.iter().any(|(f, _)| *f == 'v');
-    let (contents, failed) = inputs(cx, &parsed.operands, |file, error| {
+    // `head -c N` needs only N bytes of each file (a device may never end).
+    let prefix = (name == "head" && bytes && count.0 != '-').then_some(count.1 as usize);
+    let (contents, failed) = inputs_prefix(cx, &parsed.operands, prefix, |file, error| {
         format!("{name}: cannot open '{file}' for reading: {error}")
     })?;
     let headers = verbose || (!quiet && parsed.operands.len() > 1);
