@@ -575,7 +575,10 @@ impl<W: World> Exec<'_, W> {
                         Err(error) => return fail(self, error),
                     }
                 }
-                RedirectKind::HereString(_) => new.stdin = Rc::new(format!("{target}\n").into_bytes()),
+                RedirectKind::HereString(_) => {
+                    let text = format!("{target}\n");
+                    new.stdin = Rc::new(crate::bytes::encode(text.as_bytes()).into_owned());
+                }
                 RedirectKind::Write(_) | RedirectKind::Append(_) | RedirectKind::WriteBoth(_) => {
                     let sink = match target.as_str() {
                         "/dev/null" => Sink::Null,
@@ -763,7 +766,7 @@ impl<W: World> Exec<'_, W> {
         };
         self.state.last_status = status;
         self.state.last_substitution = Some(status);
-        let mut text = String::from_utf8_lossy(&output).into_owned();
+        let mut text = crate::bytes::decode(&output);
         while text.ends_with('\n') {
             text.pop();
         }

@@ -177,6 +177,8 @@ impl<W: World> State<W> {
             return Err(Stop);
         }
         let max_buffer = self.limits.max_buffer_bytes;
+        let bytes = crate::bytes::encode(bytes);
+        let bytes = bytes.as_ref();
         match sink {
             Sink::Terminal(stream) => term.write(*stream, bytes),
             Sink::Null => {}
