@@ -201,6 +201,11 @@ impl<W: World> Context<'_, W> {
         &mut self.state.rng
     }
 
+    /// Lets virtual time pass within this input's budget (`sleep`, `dd`'s transfer time).
+    pub fn sleep(&mut self, duration: std::time::Duration) -> Result<(), Stop> {
+        self.state.sleep(duration)
+    }
+
     pub fn world(&mut self) -> &mut W {
         &mut self.state.world
     }

@@ -135,6 +135,8 @@ impl<W: World> Shell<W> {
                 limits: options.limits,
                 steps: 0,
                 written: 0,
+                slept: std::time::Duration::ZERO,
+                held: false,
                 exhausted: None,
                 write_error: None,
                 captures: Vec::new(),
@@ -166,11 +168,15 @@ impl<W: World> Shell<W> {
     /// Runs an input (a line, or a whole script) one complete command at a time, as bash does:
     /// commands before a syntax error run, the error stops the rest.
     pub fn run(&mut self, source: &str, term: &mut dyn Terminal) -> Outcome {
-        self.state.steps = 0;
-        self.state.written = 0;
-        self.state.exhausted = None;
+        if !self.state.held {
+            self.reset_budget();
+        }
         self.state.captures.clear();
         self.state.loop_depth = 0;
+        if self.state.exhausted.is_some() {
+            // An earlier input of the same budget spent it (a paste's lines run one by one).
+            return Outcome { status: self.state.last_status, exited: false };
+        }
         if source.len() > self.state.limits.max_input_bytes {
             let message = format!(
                 "bash: input of {} bytes is longer than the {} bytes accepted\n",
@@ -215,6 +221,38 @@ impl<W: World> Shell<W> {
             }
         }
         Outcome { status: self.state.last_status, exited: false }
+    }
+
+    fn reset_budget(&mut self) {
+        self.state.steps = 0;
+        self.state.written = 0;
+        self.state.slept = std::time::Duration::ZERO;
+        self.state.exhausted = None;
+    }
+
+    /// Runs `f` with every input it runs sharing one budget: a paste is one submission, however
+    /// many lines it has. Once the budget is spent, later inputs inside run nothing.
+    pub fn with_one_budget<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let held = self.begin_budget();
+        let result = f(self);
+        self.end_budget(held);
+        result
+    }
+
+    /// Starts one budget for the inputs that follow, until [`Shell::end_budget`] is given
+    /// what this returned.
+    pub fn begin_budget(&mut self) -> bool {
+        self.reset_budget();
+        std::mem::replace(&mut self.state.held, true)
+    }
+
+    pub fn end_budget(&mut self, held: bool) {
+        self.state.held = held;
+    }
+
+    /// Whether the current budget is spent (the rest of a paste is then not run).
+    pub fn budget_spent(&self) -> bool {
+        self.state.exhausted.is_some()
     }
 
     pub fn last_status(&self) -> Status {

@@ -24,6 +24,8 @@ pub struct Limits {
     pub max_buffer_bytes: usize,
     /// Bytes all shell variables together may hold (`x=$x$x` in a loop ends here).
     pub max_variable_bytes: usize,
+    /// Virtual time `sleep` and `dd` may let pass in one input (`sleep 7d` in a loop ends here).
+    pub max_virtual_time: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -36,6 +38,7 @@ impl Default for Limits {
             max_written_bytes: 256 << 20,
             max_buffer_bytes: 128 << 20,
             max_variable_bytes: 64 << 20,
+            max_virtual_time: std::time::Duration::from_secs(7 * 24 * 3600),
         }
     }
 }
@@ -53,6 +56,7 @@ pub(crate) enum Exhausted {
     Written(u64),
     Buffer(usize),
     Variables(usize),
+    VirtualTime(std::time::Duration),
 }
 
 impl std::fmt::Display for Exhausted {
@@ -63,6 +67,11 @@ impl std::fmt::Display for Exhausted {
             }
             Exhausted::Written(n) => write!(f, "stopped after writing {n} bytes in one input"),
             Exhausted::Buffer(n) => write!(f, "stopped: a pipe or file grew past {n} bytes"),
+            Exhausted::VirtualTime(limit) => write!(
+                f,
+                "stopped: more than {} hours of virtual time in one input",
+                limit.as_secs() / 3600
+            ),
             Exhausted::Variables(n) => write!(f, "stopped: variables would hold more than {n} bytes"),
         }
     }
@@ -79,6 +88,10 @@ pub(crate) struct State<W: World> {
     pub limits: Limits,
     pub steps: u64,
     pub written: u64,
+    /// Inputs run within [`crate::Shell::with_one_budget`] share one budget.
+    pub held: bool,
+    /// Virtual time let pass by this input's commands.
+    pub slept: std::time::Duration,
     pub exhausted: Option<Exhausted>,
     /// A write of the running command failed (`echo x > /dev/full`): the command stops and
     /// reports it as `NAME: write error: REASON`.
@@ -152,6 +165,23 @@ impl<W: World> State<W> {
             self.exhausted.get_or_insert(Exhausted::Steps(self.limits.max_steps));
         }
         self.exhausted.is_none()
+    }
+
+    /// Lets `duration` of virtual time pass, unless the input would then have let more pass
+    /// than its budget: then nothing passes and the budget is spent.
+    pub fn sleep(&mut self, duration: std::time::Duration) -> Result<(), Stop> {
+        if self.exhausted.is_some() {
+            return Err(Stop);
+        }
+        let limit = self.limits.max_virtual_time;
+        let total = self.slept.saturating_add(duration);
+        if total > limit {
+            self.exhausted = Some(Exhausted::VirtualTime(limit));
+            return Err(Stop);
+        }
+        self.slept = total;
+        self.world.advance(duration);
+        Ok(())
     }
 
     /// Fails, and spends the budget, if `bytes` more would not fit in it.
