@@ -67,11 +67,9 @@ impl std::fmt::Display for Exhausted {
             }
             Exhausted::Written(n) => write!(f, "stopped after writing {n} bytes in one input"),
             Exhausted::Buffer(n) => write!(f, "stopped: a pipe or file grew past {n} bytes"),
-            Exhausted::VirtualTime(limit) => write!(
-                f,
-                "stopped: more than {} hours of virtual time in one input",
-                limit.as_secs() / 3600
-            ),
+            Exhausted::VirtualTime(limit) => {
+                write!(f, "stopped: more than {} hours of virtual time in one input", limit.as_secs() / 3600)
+            }
             Exhausted::Variables(n) => write!(f, "stopped: variables would hold more than {n} bytes"),
         }
     }
@@ -114,7 +112,8 @@ impl<W: World> State<W> {
     pub fn set_var(&mut self, name: &str, value: &str) {
         // Short values cannot add up to much: their names come from the input, which is bounded.
         if value.len() >= 64 {
-            let held: usize = self.vars.iter().filter(|(k, _)| *k != name).map(|(k, v)| k.len() + v.value.len()).sum();
+            let held: usize =
+                self.vars.iter().filter(|(k, _)| *k != name).map(|(k, v)| k.len() + v.value.len()).sum();
             let limit = self.limits.max_variable_bytes;
             if held + name.len() + value.len() > limit {
                 self.exhausted.get_or_insert(Exhausted::Variables(limit));
