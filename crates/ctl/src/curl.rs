@@ -3,10 +3,26 @@
 //! reachable from the playground.
 
 use crate::{CommandResult, Context};
+use playground_datadir::json::marshal;
+use serde::Serialize;
 
 /// curl's exit code when nothing listens at the address.
 const EXIT_COULD_NOT_CONNECT: i32 = 7;
 const EXIT_BAD_URL: i32 = 3;
+
+/// etcdhttp's `/health` answer.
+#[derive(Serialize)]
+struct Health {
+    health: String,
+    reason: String,
+}
+
+/// etcdhttp's `/version` answer (`version.Versions`).
+#[derive(Serialize)]
+struct Versions {
+    etcdserver: &'static str,
+    etcdcluster: &'static str,
+}
 
 pub fn curl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let mut url = None;
@@ -48,15 +64,13 @@ pub fn curl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
             "/health" => {
                 let healthy = cluster.status(member).is_ok_and(|s| s.leader != 0 && s.errors.is_empty());
                 let reason = if healthy { "" } else { "ALARM or NO LEADER" };
-                (
-                    if healthy { 200 } else { 503 },
-                    format!("{{\"health\":\"{healthy}\",\"reason\":\"{reason}\"}}"),
-                )
+                let body = Health { health: healthy.to_string(), reason: reason.into() };
+                (if healthy { 200 } else { 503 }, marshal(&body))
             }
-            "/version" => (
-                200,
-                format!("{{\"etcdserver\":\"{}\",\"etcdcluster\":\"3.5.0\"}}", playground_server::VERSION),
-            ),
+            "/version" => {
+                let body = Versions { etcdserver: playground_server::VERSION, etcdcluster: "3.5.0" };
+                (200, marshal(&body))
+            }
             _ => (404, "404 page not found\n".to_string()),
         })
     });

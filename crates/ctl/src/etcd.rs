@@ -1,6 +1,10 @@
 //! `etcd`: (re)starts the playground's members with the given flags, as restarting etcd with
 //! new flags on the same data directories would.
 
+use playground_server::log::{
+    zap_line,
+    ZapValue::{Number, Str},
+};
 use playground_server::{Cluster, Flags, MemberConfig};
 use rand_core::Rng;
 
@@ -58,18 +62,29 @@ pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let mut lines = String::new();
     if let Some(quota) = playground_server::quota_bytes(flags.quota_backend_bytes) {
         if flags.quota_backend_bytes != 0 {
-            lines.push_str(&format!(
-                "{{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"etcdserver/quota.go:94\",\"msg\":\"enabled backend quota\",\"quota-name\":\"v3-applier\",\"quota-size-bytes\":{quota},\"quota-size\":\"{}\"}}\n",
-                humanize::bytes(quota)
-            ));
+            let (bytes, size) = (quota.to_string(), humanize::bytes(quota));
+            lines.push_str(&zap_line(&[
+                ("level", Str("info")),
+                ("ts", Str(&ts)),
+                ("caller", Str("etcdserver/quota.go:94")),
+                ("msg", Str("enabled backend quota")),
+                ("quota-name", Str("v3-applier")),
+                ("quota-size-bytes", Number(&bytes)),
+                ("quota-size", Str(&size)),
+            ]));
+            lines.push('\n');
         }
     }
     for member in cluster.members() {
-        lines.push_str(&format!(
-            "{{\"level\":\"info\",\"ts\":\"{ts}\",\"caller\":\"embed/serve.go:140\",\"msg\":\"serving client traffic insecurely; this is strongly discouraged!\",\"address\":\"{}\",\"name\":\"{}\"}}\n",
-            member.client_host(),
-            member.name
-        ));
+        lines.push_str(&zap_line(&[
+            ("level", Str("info")),
+            ("ts", Str(&ts)),
+            ("caller", Str("embed/serve.go:140")),
+            ("msg", Str("serving client traffic insecurely; this is strongly discouraged!")),
+            ("address", Str(&member.client_host())),
+            ("name", Str(&member.name)),
+        ]));
+        lines.push('\n');
     }
     cx.err(lines)?;
     Ok(0)

@@ -1,6 +1,7 @@
 //! `etcdutl`: etcd's offline utility, on files of the host filesystem (3.5.1's output).
 
 use playground_bolt::MemDisk;
+use playground_datadir::json::marshal;
 use playground_datadir::RestoreOptions;
 use playground_mvcc::snapshot::{self, SnapshotError};
 use playground_mvcc::Backend;
@@ -68,6 +69,16 @@ pub fn etcdutl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
             Ok(EXIT_ERROR)
         }
     }
+}
+
+/// etcdutl's `snapshot.Status` as `-w json` marshals it.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SnapshotStatusJson {
+    hash: u32,
+    revision: i64,
+    total_key: u64,
+    total_size: u64,
 }
 
 fn text(cx: &mut Context<'_>, text: &str) -> CommandResult {
@@ -286,10 +297,15 @@ fn snapshot_status(cx: &mut Context<'_>, files: &[&str], format: Format) -> Comm
     let size = humanize::bytes(status.total_size);
     let text = match format {
         Format::Simple => format!("{hash}, {}, {}, {size}\n", status.revision, status.total_key),
-        Format::Json => format!(
-            "{{\"hash\":{},\"revision\":{},\"totalKey\":{},\"totalSize\":{}}}\n",
-            status.hash, status.revision, status.total_key, status.total_size
-        ),
+        Format::Json => {
+            let json = SnapshotStatusJson {
+                hash: status.hash,
+                revision: status.revision,
+                total_key: status.total_key,
+                total_size: status.total_size,
+            };
+            marshal(&json) + "\n"
+        }
         Format::Fields => format!(
             "\"Hash\" : {}\n\"Revision\" : {}\n\"Keys\" : {}\n\"Size\" : {}\n",
             status.hash, status.revision, status.total_key, status.total_size

@@ -93,7 +93,9 @@ pub fn timestamp(micros: u64) -> String {
     )
 }
 
-/// `text` as a JSON string literal.
+/// `text` as a JSON string literal, escaped as zap's JSON encoder escapes it (no HTML
+/// escapes, unlike Go's `encoding/json`: this is why zap lines are not written through
+/// serde with the Go formatter).
 pub fn json_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -110,22 +112,49 @@ pub fn json_string(text: &str) -> String {
     out
 }
 
+/// A field's value in a zap line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZapValue<'a> {
+    Str(&'a str),
+    /// A number, written as given (zap's epoch-float timestamps, counts).
+    Number(&'a str),
+}
+
+/// One zap JSON line (no newline), its fields in the order given.
+pub fn zap_line(fields: &[(&str, ZapValue<'_>)]) -> String {
+    let mut out = String::from("{");
+    for (at, (name, value)) in fields.iter().enumerate() {
+        if at > 0 {
+            out.push(',');
+        }
+        out.push_str(&json_string(name));
+        out.push(':');
+        match value {
+            ZapValue::Str(text) => out.push_str(&json_string(text)),
+            ZapValue::Number(number) => out.push_str(number),
+        }
+    }
+    out.push('}');
+    out
+}
+
 impl LogLine {
     /// The line as etcd 3.5's zap logger writes it.
     pub fn json(&self) -> String {
-        let mut out = format!(
-            "{{\"level\":{},\"ts\":{},\"msg\":{},\"local-member-id\":\"{:x}\"",
-            json_string(self.level),
-            json_string(&timestamp(self.at_micros)),
-            json_string(&self.msg),
-            self.member
-        );
+        let ts = timestamp(self.at_micros);
+        let member = format!("{:x}", self.member);
+        let mut fields = vec![
+            ("level", ZapValue::Str(self.level)),
+            ("ts", ZapValue::Str(&ts)),
+            ("msg", ZapValue::Str(&self.msg)),
+            ("local-member-id", ZapValue::Str(&member)),
+        ];
         for (name, value) in &self.fields {
-            let value = if value.parse::<i64>().is_ok() { value.clone() } else { json_string(value) };
-            out.push_str(&format!(",{}:{}", json_string(name), value));
+            let value =
+                if value.parse::<i64>().is_ok() { ZapValue::Number(value) } else { ZapValue::Str(value) };
+            fields.push((name, value));
         }
-        out.push('}');
-        out
+        zap_line(&fields)
     }
 }
 

@@ -1,14 +1,19 @@
-//! `etcdctl` (v3 API, 3.5.1's output): global flags and `ETCDCTL_*` variables, the endpoints a
-//! command talks to, and errors printed as etcdctl prints them (the client's retry warning,
-//! then `Error: ...`). Commands live in [`command`], one file each; the formats in [`output`].
+//! `etcdctl` (v3 API, 3.5.1's output): global flags and `ETCDCTL_*` variables, the typed
+//! client each command talks through, and errors printed as etcdctl prints them (the client's
+//! retry warning, then `Error: ...`). Commands live in [`command`], one file each; the output
+//! formats in [`printer`], one file each.
 
 mod command;
 pub(crate) mod flags;
 mod help;
-mod output;
+mod printer;
 
-use playground_server::client::{self, Status};
-use playground_server::{Cluster, Error};
+use playground_server::client::{self, RetryWarning, Status};
+use playground_server::log::{
+    zap_line,
+    ZapValue::{Number, Str},
+};
+use playground_server::Error;
 use playground_shell::World;
 
 use crate::{CommandResult, Context};
@@ -98,11 +103,23 @@ fn parse(args: &[String]) -> Result<Args, String> {
     Ok(parsed)
 }
 
-/// What every command needs: the parsed line, the format, the endpoints.
-pub(super) struct Client {
+/// One etcdctl run: the parsed line, the output format, the endpoints.
+pub(super) struct Invocation {
     pub args: Args,
     pub format: Format,
     pub endpoints: Vec<String>,
+}
+
+impl Invocation {
+    /// The printer for `--write-out`.
+    pub fn printer(&self) -> &'static dyn printer::Printer {
+        printer::printer(self.format)
+    }
+
+    /// `--command-timeout`, 5 s unless given.
+    pub fn command_timeout_micros(&self) -> u64 {
+        self.args.get("command-timeout").and_then(playground_server::parse_duration_ms).unwrap_or(5000) * 1000
+    }
 }
 
 pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
@@ -170,7 +187,7 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
         .filter(|e| !e.is_empty())
         .map(String::from)
         .collect();
-    let client = Client { args, format, endpoints };
+    let client = Invocation { args, format, endpoints };
     // Starting the client and dialling take time: real etcdctl 3.5.1 runs back to back in a
     // bash loop take 17-19 ms each on the reference machine (the transcripts' 45-50 ms between
     // records include the recorder's own process starts). Backend batches see commands that
@@ -229,16 +246,6 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
     }
 }
 
-/// The cluster the terminal drives, or a clear error if the shell has none.
-pub(super) fn cluster<'c>(cx: &'c mut Context<'_>) -> Option<&'c mut Cluster> {
-    cx.world().cluster()
-}
-
-/// The member behind the first endpoint that answers, as the client selects it; None if none does.
-pub(super) fn pick(cluster: &Cluster, endpoints: &[String]) -> Option<(String, u64)> {
-    client::select(cluster, endpoints).map(|selected| (selected.endpoint, selected.member))
-}
-
 /// Which of the client's loggers writes the retry warning: the KV and maintenance clients'
 /// (`etcd-client`, ISO time) or the one `endpoint health` builds (`client`, epoch seconds).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -247,49 +254,75 @@ pub(super) enum Logger {
     Client,
 }
 
-/// The client's "retrying of unary invoker failed" warning for a request to `endpoint`.
-pub(super) fn retry_warning(
-    cx: &mut Context<'_>,
-    logger: Logger,
-    endpoint: &str,
-    error: &Error,
-) -> Result<(), crate::Stop> {
-    let now = cx.world().cluster().map_or(0, |c| c.now_micros());
-    let detail = match error {
-        Error::Unavailable => format!(
-            "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \\\"transport: Error while dialing dial tcp {}: connect: connection refused\\\"",
-            endpoint.trim_start_matches("http://")
-        ),
-        other => Status::from(other.clone()).to_string(),
-    };
+/// The retry interceptor's warning as the client's zap logger writes it.
+fn retry_warning(logger: Logger, warning: &RetryWarning) -> String {
     let (name, ts) = match logger {
-        Logger::EtcdClient => ("etcd-client", format!("\"{}\"", playground_server::timestamp(now))),
-        Logger::Client => ("client", playground_server::log::unix_seconds(now)),
+        Logger::EtcdClient => ("etcd-client", playground_server::timestamp(warning.at_micros)),
+        Logger::Client => ("client", playground_server::log::unix_seconds(warning.at_micros)),
     };
-    cx.err(format!(
-        "{{\"level\":\"warn\",\"ts\":{ts},\"logger\":\"{name}\",\"caller\":\"v3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000024000/{endpoint}\",\"attempt\":0,\"error\":\"{detail}\"}}\n"
-    ))
+    let target = format!("etcd-endpoints://0xc000024000/{}", warning.endpoint);
+    let ts_value = if logger == Logger::EtcdClient { Str(&ts) } else { Number(&ts) };
+    zap_line(&[
+        ("level", Str("warn")),
+        ("ts", ts_value),
+        ("logger", Str(name)),
+        ("caller", Str("v3/retry_interceptor.go:62")),
+        ("msg", Str("retrying of unary invoker failed")),
+        ("target", Str(&target)),
+        ("attempt", Number("0")),
+        ("error", Str(&warning.error)),
+    ]) + "\n"
 }
 
-/// The client's retry warning and the error line, as etcdctl prints a failed request.
-pub(super) fn request_error(cx: &mut Context<'_>, client: &Client, error: &Error) -> CommandResult {
-    let endpoint = client.endpoints.first().cloned().unwrap_or_default();
-    retry_warning(cx, Logger::EtcdClient, &endpoint, error)?;
+/// One or more calls through a client of `endpoints`; the retry warnings it logged go to
+/// stderr. `Err(Err(..))` is the shell stopping; `Ok(None)` a shell without a cluster, its
+/// error already printed.
+pub(super) fn with_client<T>(
+    cx: &mut Context<'_>,
+    invocation: &Invocation,
+    endpoints: Vec<String>,
+    logger: Logger,
+    calls: impl FnOnce(&mut client::Client<'_>) -> T,
+) -> Result<Option<T>, crate::Stop> {
+    let config = client::Config { endpoints, command_timeout_micros: invocation.command_timeout_micros() };
+    let Some(cluster) = cx.world().cluster() else {
+        no_cluster(cx)?;
+        return Ok(None);
+    };
+    let mut client = client::Client::new(cluster, config);
+    let answer = calls(&mut client);
+    let warnings = client.take_warnings();
+    for warning in &warnings {
+        cx.err(retry_warning(logger, warning))?;
+    }
+    Ok(Some(answer))
+}
+
+/// One call through a client of the invocation's endpoints. `Err` carries the command's exit
+/// status, its error already printed as etcdctl prints it (`Error: ...`).
+pub(super) fn call<T>(
+    cx: &mut Context<'_>,
+    invocation: &Invocation,
+    rpc: impl FnOnce(&mut client::Client<'_>) -> Result<T, Status>,
+) -> Result<T, CommandResult> {
+    match with_client(cx, invocation, invocation.endpoints.clone(), Logger::EtcdClient, rpc) {
+        Err(stop) => Err(Err(stop)),
+        Ok(None) => Err(Ok(EXIT_ERROR)),
+        Ok(Some(Ok(answer))) => Ok(answer),
+        Ok(Some(Err(status))) => Err(fail(cx, &status.error)),
+    }
+}
+
+/// etcdctl's error line for a failed request.
+pub(super) fn fail(cx: &mut Context<'_>, error: &Error) -> CommandResult {
     cx.err(format!("Error: {error}\n"))?;
     Ok(EXIT_ERROR)
 }
 
-/// The command timeout passes for an endpoint that does not answer, and the client warns.
-pub(super) fn wait_unreachable(
-    cx: &mut Context<'_>,
-    client: &Client,
-    logger: Logger,
-    endpoint: &str,
-) -> Result<(), crate::Stop> {
-    let timeout =
-        client.args.get("command-timeout").and_then(playground_server::parse_duration_ms).unwrap_or(5000);
-    cx.world().advance(std::time::Duration::from_millis(timeout));
-    retry_warning(cx, logger, endpoint, &Error::Unavailable)
+/// What a printer wrote, onto the command's stdout and stderr.
+pub(super) fn show(cx: &mut Context<'_>, printed: printer::Printed) -> Result<(), crate::Stop> {
+    cx.out(printed.out)?;
+    cx.err(printed.err)
 }
 
 /// A usage error (exit 128).
@@ -303,13 +336,3 @@ pub(super) fn no_cluster(cx: &mut Context<'_>) -> CommandResult {
     cx.err("Error: no etcd cluster in this playground (start one with `etcd`)\n")?;
     Ok(EXIT_ERROR)
 }
-
-/// No endpoint answers: the command timeout passes, then etcdctl's error.
-pub(super) fn unreachable(cx: &mut Context<'_>, client: &Client) -> CommandResult {
-    let endpoint = client.endpoints.first().cloned().unwrap_or_default();
-    wait_unreachable(cx, client, Logger::EtcdClient, &endpoint)?;
-    cx.err(format!("Error: {}\n", Error::Unavailable))?;
-    Ok(EXIT_ERROR)
-}
-
-pub(super) use output::*;

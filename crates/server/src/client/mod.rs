@@ -1,18 +1,32 @@
 //! The typed client between etcd's command-line tools and the cluster, in the role of etcd's
 //! clientv3: the endpoints and timeouts a client is configured with, endpoint selection as the
-//! client's balancer makes it here, and errors carrying their gRPC code. [`Faults`] is its
+//! client's balancer makes it here, one method per RPC with named request and response types
+//! (`kv`, `lease`, `maintenance`, `cluster`, as clientv3's files are), errors carrying their
+//! gRPC code, and the retry interceptor's warning for every failed call. [`Faults`] is its
 //! counterpart for the world itself (hosts down and up, links cut, slow disks, time passing):
 //! the playground's verbs, the page's buttons and tests act on the world through it rather
 //! than through the simulator's internals.
 
+mod cluster;
 mod error;
 mod faults;
+pub mod json;
+mod kv;
+mod lease;
+mod maintenance;
 
 use playground_raft::NodeId;
 
 use crate::cluster::{Cluster, COMMAND_TIMEOUT_MICROS};
+use crate::error::Error;
+pub use cluster::{Member, MemberAddResponse, MemberListResponse, MemberRemoveResponse};
 pub use error::{Code, Status};
 pub use faults::{FaultError, Faults};
+pub use kv::{CompactResponse, DeleteResponse, GetResponse, PerfResult, PutResponse, TxnResponse};
+pub use lease::{LeaseGrantResponse, LeaseRevokeResponse};
+pub use maintenance::{
+    AlarmMember, AlarmResponse, DefragmentResponse, HashKvResponse, MoveLeaderResponse, SnapshotResponse,
+};
 
 /// The endpoint etcdctl dials when given none.
 pub const DEFAULT_ENDPOINT: &str = "127.0.0.1:2379";
@@ -41,29 +55,75 @@ pub struct Selected {
     pub member: NodeId,
 }
 
+/// What grpc-go's retry interceptor logs when a call fails ("retrying of unary invoker
+/// failed"): when, the endpoint the client targets, and the error as grpc-go prints it. The
+/// caller decides which logger writes it and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryWarning {
+    pub at_micros: u64,
+    pub endpoint: String,
+    pub error: String,
+}
+
 /// A client of one cluster.
 pub struct Client<'c> {
     cluster: &'c mut Cluster,
     config: Config,
+    warnings: Vec<RetryWarning>,
 }
 
 impl<'c> Client<'c> {
     pub fn new(cluster: &'c mut Cluster, config: Config) -> Self {
-        Client { cluster, config }
+        Client { cluster, config, warnings: Vec::new() }
     }
 
     pub fn config(&self) -> &Config {
         &self.config
     }
 
-    pub fn cluster(&mut self) -> &mut Cluster {
-        self.cluster
+    /// The cluster's virtual time, as the client's clock reads it.
+    pub fn now_micros(&self) -> u64 {
+        self.cluster.now_micros()
+    }
+
+    /// The retry warnings logged since the last call, oldest first.
+    pub fn take_warnings(&mut self) -> Vec<RetryWarning> {
+        std::mem::take(&mut self.warnings)
     }
 
     /// The first endpoint, in the order given, whose member is up: the one the balancer
     /// settles on. None when no endpoint answers (the request then waits out the timeout).
     pub fn select(&self) -> Option<Selected> {
         select(self.cluster, &self.config.endpoints)
+    }
+
+    /// One unary call on the selected member. With no endpoint up it waits out the command
+    /// timeout; either way a failure is logged as the retry interceptor logs it.
+    fn call<T>(&mut self, rpc: impl FnOnce(&mut Cluster, NodeId) -> Result<T, Error>) -> Result<T, Status> {
+        let result = match self.select() {
+            Some(selected) => rpc(self.cluster, selected.member),
+            None => {
+                self.cluster.advance(self.config.command_timeout_micros);
+                Err(Error::Unavailable)
+            }
+        };
+        result.map_err(|error| {
+            self.warn(&error);
+            Status::from(error)
+        })
+    }
+
+    fn warn(&mut self, error: &Error) {
+        let endpoint = self.config.endpoints.first().cloned().unwrap_or_default();
+        let error = match error {
+            // What grpc-go's balancer reports for an endpoint nothing listens on.
+            Error::Unavailable => format!(
+                "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"",
+                endpoint.trim_start_matches("http://")
+            ),
+            other => Status::from(other.clone()).to_string(),
+        };
+        self.warnings.push(RetryWarning { at_micros: self.cluster.now_micros(), endpoint, error });
     }
 }
 

@@ -7,22 +7,31 @@ use playground_raft::NodeId;
 
 use super::{Cluster, Header, COMMAND_TIMEOUT_MICROS, VERSION};
 use crate::apply::Response;
+use crate::client::json::{is_false, is_zero};
 use crate::error::Error;
 use crate::raft_node::Application;
 use crate::request::{AlarmAction, AlarmType, Request};
 
-/// `endpoint status`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `StatusResponse`, as `endpoint status` asks each member for it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StatusResponse {
     pub header: Header,
     pub version: String,
+    #[serde(rename = "dbSize", skip_serializing_if = "is_zero")]
     pub db_size: u64,
-    pub db_size_in_use: u64,
+    #[serde(skip_serializing_if = "is_zero")]
     pub leader: u64,
+    #[serde(rename = "raftIndex", skip_serializing_if = "is_zero")]
     pub raft_index: u64,
+    #[serde(rename = "raftTerm", skip_serializing_if = "is_zero")]
     pub raft_term: u64,
+    #[serde(rename = "raftAppliedIndex", skip_serializing_if = "is_zero")]
     pub raft_applied_index: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    #[serde(rename = "dbSizeInUse", skip_serializing_if = "is_zero")]
+    pub db_size_in_use: u64,
+    #[serde(rename = "isLearner", skip_serializing_if = "is_false")]
     pub is_learner: bool,
 }
 

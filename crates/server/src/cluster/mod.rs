@@ -74,12 +74,17 @@ pub fn default_members() -> Vec<MemberConfig> {
         .collect()
 }
 
-/// The response header etcd attaches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The response header etcd attaches (`etcdserverpb.ResponseHeader`; serialized as Go's
+/// `encoding/json` writes it, zero values left out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Header {
+    #[serde(skip_serializing_if = "crate::client::json::is_zero")]
     pub cluster_id: u64,
+    #[serde(skip_serializing_if = "crate::client::json::is_zero")]
     pub member_id: u64,
+    #[serde(skip_serializing_if = "crate::client::json::is_zero")]
     pub revision: i64,
+    #[serde(skip_serializing_if = "crate::client::json::is_zero")]
     pub raft_term: u64,
 }
 

@@ -1,42 +1,18 @@
 //! `etcdctl alarm list | disarm`.
 
-use playground_server::{AlarmAction, AlarmType, Header};
-
 use super::super::*;
+use crate::etcdctl::printer::Printed;
 use crate::{CommandResult, Context};
 
-fn alarm_lines(alarms: &[(u64, AlarmType)]) -> String {
-    alarms.iter().map(|(id, alarm)| format!("memberID:{id} alarm:{} \n", alarm.name())).collect()
-}
-
-fn alarms_json(header: &Header, alarms: &[(u64, AlarmType)]) -> String {
-    let mut text = format!("{{\"header\":{}", header_json(header));
-    if !alarms.is_empty() {
-        let items: Vec<String> = alarms
-            .iter()
-            .map(|(id, alarm)| format!("{{\"memberID\":{id},\"alarm\":{}}}", alarm.number()))
-            .collect();
-        text.push_str(&format!(",\"alarms\":[{}]", items.join(",")));
-    }
-    text.push_str("}\n");
-    text
-}
-
-pub fn alarm(cx: &mut Context<'_>, client: &Client, disarm: bool) -> CommandResult {
-    let result = {
-        let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
-        let Some((_, member)) = pick(cluster, &client.endpoints) else { return unreachable(cx, client) };
-        cluster.alarm(member, if disarm { AlarmAction::Deactivate } else { AlarmAction::Get })
+pub fn alarm(cx: &mut Context<'_>, invocation: &Invocation, disarm: bool) -> CommandResult {
+    let rpc =
+        |client: &mut client::Client<'_>| if disarm { client.alarm_disarm() } else { client.alarm_list() };
+    let response = match call(cx, invocation, rpc) {
+        Ok(response) => response,
+        Err(status) => return status,
     };
-    match result {
-        Ok((alarms, header)) => {
-            let text = match client.format {
-                Format::Json => alarms_json(&header, &alarms),
-                _ => alarm_lines(&alarms),
-            };
-            cx.out(text)?;
-            Ok(0)
-        }
-        Err(error) => request_error(cx, client, &error),
-    }
+    let mut printed = Printed::default();
+    invocation.printer().alarm(&mut printed, &response);
+    show(cx, printed)?;
+    Ok(0)
 }

@@ -6,8 +6,8 @@ use crate::{CommandResult, Context};
 /// `check perf [--load=s|m|l|xl]`: 60 s of paced writes from many clients, judged as etcdctl
 /// judges them (throughput at least 90 % of the load's rate, slowest request under 500 ms,
 /// standard deviation under 100 ms). The progress bar advances a second at a time.
-pub fn check_perf(cx: &mut Context<'_>, client: &Client) -> CommandResult {
-    let rate = match client.args.get("load").unwrap_or("s") {
+pub fn check_perf(cx: &mut Context<'_>, invocation: &Invocation) -> CommandResult {
+    let rate = match invocation.args.get("load").unwrap_or("s") {
         "s" => 150,
         "m" => 1000,
         "l" => 8000,
@@ -18,15 +18,11 @@ pub fn check_perf(cx: &mut Context<'_>, client: &Client) -> CommandResult {
         }
     };
     const SECONDS: u64 = 60;
-    let result = {
-        let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
-        let Some((_, member)) = pick(cluster, &client.endpoints) else { return unreachable(cx, client) };
-        cluster.check_perf(member, rate, SECONDS)
+    let perf = match call(cx, invocation, |client| client.check_perf(rate, SECONDS)) {
+        Ok(perf) => perf,
+        Err(status) => return status,
     };
-    let (per_second, slowest, stddev) = match result {
-        Ok(figures) => figures,
-        Err(error) => return request_error(cx, client, &error),
-    };
+    let (per_second, slowest, stddev) = (perf.puts_per_second, perf.slowest_seconds, perf.stddev_seconds);
     let mut text = String::new();
     for second in 0..SECONDS {
         text.push_str(&format!("\r{second:>2} / {SECONDS} {:>7.2}%", second as f64 * 100.0 / SECONDS as f64));

@@ -3,7 +3,7 @@
 use super::super::*;
 use crate::{CommandResult, Context};
 
-pub fn compact(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
+pub fn compact(cx: &mut Context<'_>, invocation: &Invocation, args: &[&str]) -> CommandResult {
     let [revision] = args else { return bad_args(cx, "compaction command needs 1 argument") };
     let revision: i64 = match revision.parse() {
         Ok(revision) => revision,
@@ -12,17 +12,11 @@ pub fn compact(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandR
             return Ok(EXIT_ERROR);
         }
     };
-    let physical = client.args.flag("physical");
-    let result = {
-        let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
-        let Some((_, member)) = pick(cluster, &client.endpoints) else { return unreachable(cx, client) };
-        cluster.compact(member, revision, physical)
-    };
-    match result {
-        Ok(_) => {
-            cx.out(format!("compacted revision {revision}\n"))?;
-            Ok(0)
-        }
-        Err(error) => request_error(cx, client, &error),
+    let physical = invocation.args.flag("physical");
+    if let Err(status) = call(cx, invocation, |client| client.compact(revision, physical)) {
+        return status;
     }
+    // etcdctl prints this line itself, in every output format.
+    cx.out(format!("compacted revision {revision}\n"))?;
+    Ok(0)
 }

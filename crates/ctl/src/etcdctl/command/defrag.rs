@@ -1,27 +1,24 @@
-//! `etcdctl defrag`: defragments each endpoint's backend.
-
-use playground_server::Error;
+//! `etcdctl defrag`: defragments each endpoint's backend, one client per endpoint.
 
 use super::super::*;
 use super::*;
 use crate::{CommandResult, Context};
 
-pub fn defrag(cx: &mut Context<'_>, client: &Client) -> CommandResult {
-    let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
-    let mut results = Vec::new();
-    for endpoint in targets(cluster, client) {
-        let result = endpoint_member(cluster, &endpoint).and_then(|id| cluster.defrag(id));
-        results.push((endpoint, result));
-    }
+pub fn defrag(cx: &mut Context<'_>, invocation: &Invocation) -> CommandResult {
+    let endpoints = match targets(cx, invocation) {
+        Ok(endpoints) => endpoints,
+        Err(status) => return status,
+    };
     let mut status = 0;
-    for (endpoint, result) in results {
-        match result {
-            Ok(_) => cx.out(format!("Finished defragmenting etcd member[{endpoint}]\n"))?,
-            Err(error) => {
-                if error == Error::Unavailable {
-                    wait_unreachable(cx, client, Logger::EtcdClient, &endpoint)?;
-                }
-                cx.err(format!("Failed to defragment etcd member[{endpoint}] ({error})\n"))?;
+    for endpoint in endpoints {
+        let answer = with_client(cx, invocation, vec![endpoint.clone()], Logger::EtcdClient, |client| {
+            client.defragment()
+        })?;
+        match answer {
+            None => return Ok(EXIT_ERROR),
+            Some(Ok(_)) => cx.out(format!("Finished defragmenting etcd member[{endpoint}]\n"))?,
+            Some(Err(failed)) => {
+                cx.err(format!("Failed to defragment etcd member[{endpoint}] ({})\n", failed.error))?;
                 status = EXIT_ERROR;
             }
         }

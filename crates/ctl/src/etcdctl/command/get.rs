@@ -1,12 +1,13 @@
 //! `etcdctl get`.
 
-use playground_mvcc::request::{RangeRequest, RequestOp, ResponseOp, SortOrder, SortTarget};
+use playground_mvcc::request::{RangeRequest, SortOrder, SortTarget};
 
 use super::super::*;
 use super::*;
+use crate::etcdctl::printer::{KvDisplay, Printed};
 use crate::{CommandResult, Context};
 
-pub fn get(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
+pub fn get(cx: &mut Context<'_>, invocation: &Invocation, args: &[&str]) -> CommandResult {
     let (key, end) = match args {
         [key] => (*key, None),
         [key, end] => (*key, Some(*end)),
@@ -17,14 +18,14 @@ pub fn get(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
             )
         }
     };
-    if client.args.flag("count-only") && client.format != Format::Fields {
+    if invocation.args.flag("count-only") && invocation.format != Format::Fields {
         return bad_args(cx, "--count-only is only for `--write-out=fields`");
     }
-    let parse_int = |name: &str| client.args.get(name).map(str::parse::<i64>).transpose();
+    let parse_int = |name: &str| invocation.args.get(name).map(str::parse::<i64>).transpose();
     let (Ok(limit), Ok(revision)) = (parse_int("limit"), parse_int("rev")) else {
         return bad_args(cx, "invalid argument: a number expected");
     };
-    let sort_order = match client.args.get("order").map(str::to_ascii_uppercase).as_deref() {
+    let sort_order = match invocation.args.get("order").map(str::to_ascii_uppercase).as_deref() {
         None | Some("") => SortOrder::None,
         Some("ASCEND") => SortOrder::Ascend,
         Some("DESCEND") => SortOrder::Descend,
@@ -33,7 +34,7 @@ pub fn get(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
             return Ok(EXIT_BAD_FEATURE);
         }
     };
-    let sort_target = match client.args.get("sort-by").map(str::to_ascii_uppercase).as_deref() {
+    let sort_target = match invocation.args.get("sort-by").map(str::to_ascii_uppercase).as_deref() {
         None | Some("") | Some("KEY") => SortTarget::Key,
         Some("CREATE") => SortTarget::Create,
         Some("MODIFY") => SortTarget::Mod,
@@ -45,14 +46,14 @@ pub fn get(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
         }
     };
     // clientv3: a sort target without an order sorts ascending.
-    let sort_order = if sort_order == SortOrder::None && client.args.get("sort-by").is_some() {
+    let sort_order = if sort_order == SortOrder::None && invocation.args.get("sort-by").is_some() {
         SortOrder::Ascend
     } else {
         sort_order
     };
-    let (key, range_end) = key_range(client, key, end);
-    let keys_only = client.args.flag("keys-only");
-    let op = RequestOp::Range(RangeRequest {
+    let (key, range_end) = key_range(invocation, key, end);
+    let keys_only = invocation.args.flag("keys-only");
+    let request = RangeRequest {
         key,
         range_end,
         limit: limit.unwrap_or(0),
@@ -60,46 +61,17 @@ pub fn get(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResul
         sort_order,
         sort_target,
         keys_only,
-        count_only: client.args.flag("count-only"),
+        count_only: invocation.args.flag("count-only"),
         ..Default::default()
-    });
-    let (response, header) = match request(cx, client, op) {
-        Ok(answer) => answer,
+    };
+    let serializable = invocation.args.get("consistency") == Some("s");
+    let response = match call(cx, invocation, |client| client.get(request, serializable)) {
+        Ok(response) => response,
         Err(status) => return status,
     };
-    let ResponseOp::Range(range) = response else { return Ok(EXIT_ERROR) };
-    let mut text = String::new();
-    let mut raw = Vec::new();
-    match client.format {
-        Format::Json => {
-            text.push_str(&format!("{{\"header\":{}", header_json(&header)));
-            if !range.kvs.is_empty() {
-                let kvs: Vec<String> = range.kvs.iter().map(kv_json).collect();
-                text.push_str(&format!(",\"kvs\":[{}]", kvs.join(",")));
-            }
-            if range.more {
-                text.push_str(",\"more\":true");
-            }
-            if range.count != 0 {
-                text.push_str(&format!(",\"count\":{}", range.count));
-            }
-            text.push_str("}\n");
-        }
-        Format::Fields => {
-            text.push_str(&header_fields(&header));
-            for kv in &range.kvs {
-                text.push_str(&kv_fields(kv));
-            }
-            text.push_str(&format!("\"More\" : {}\n\"Count\" : {}\n", range.more, range.count));
-        }
-        _ => {
-            let value_only = client.args.flag("print-value-only");
-            for kv in &range.kvs {
-                print_kv(&mut raw, kv, value_only, keys_only);
-            }
-        }
-    }
-    cx.out(text)?;
-    cx.out(raw)?;
+    let display = KvDisplay { value_only: invocation.args.flag("print-value-only"), keys_only };
+    let mut printed = Printed::default();
+    invocation.printer().get(&mut printed, &response, display);
+    show(cx, printed)?;
     Ok(0)
 }

@@ -17,37 +17,17 @@ pub(super) mod snapshot;
 pub(super) mod txn;
 pub(super) mod version;
 
-use playground_mvcc::request::{RequestOp, ResponseOp};
-use playground_mvcc::KeyValue;
-use playground_server::{Cluster, Error, Header, MemberConfig};
-
 use super::*;
 use crate::{CommandResult, Context};
 
 /// The endpoints a per-endpoint command visits: `--endpoints`, or with `--cluster` every
-/// member's client URL from the member list.
-pub(super) fn targets(cluster: &Cluster, client: &Client) -> Vec<String> {
-    if client.args.flag("cluster") {
-        sorted_members(cluster).into_iter().map(|m| m.client_url).collect()
-    } else {
-        client.endpoints.clone()
+/// member's client URLs from the member list, as etcdctl asks for it first.
+pub(super) fn targets(cx: &mut Context<'_>, invocation: &Invocation) -> Result<Vec<String>, CommandResult> {
+    if !invocation.args.flag("cluster") {
+        return Ok(invocation.endpoints.clone());
     }
-}
-
-/// The member list, in id order as etcd returns it.
-pub(super) fn sorted_members(cluster: &Cluster) -> Vec<MemberConfig> {
-    let mut members = cluster.members().to_vec();
-    members.sort_by_key(|m| m.id);
-    members
-}
-
-pub(super) fn endpoint_member(cluster: &Cluster, endpoint: &str) -> Result<u64, Error> {
-    let id = cluster.member_for_endpoint(endpoint).ok_or(Error::Unavailable)?;
-    if cluster.is_up(id) {
-        Ok(id)
-    } else {
-        Err(Error::Unavailable)
-    }
+    let list = call(cx, invocation, |client| client.member_list())?;
+    Ok(list.members.into_iter().flat_map(|m| m.client_urls).collect())
 }
 
 /// Go's `time.Duration` text for a short span.
@@ -63,29 +43,16 @@ pub(super) fn go_duration(micros: u64) -> String {
     }
 }
 
-/// Runs one KV request on the first endpoint that answers. `Err` carries the command's exit
-/// status, its error already printed as etcdctl prints it.
-pub(super) fn request(
-    cx: &mut Context<'_>,
-    client: &Client,
-    op: RequestOp,
-) -> Result<(ResponseOp, Header), CommandResult> {
-    let serializable = client.args.get("consistency") == Some("s");
-    let Some(cluster) = cluster(cx) else { return Err(no_cluster(cx)) };
-    let Some((_, member)) = pick(cluster, &client.endpoints) else { return Err(unreachable(cx, client)) };
-    cluster.kv(member, op, serializable).map_err(|error| request_error(cx, client, &error))
-}
-
 /// `[key, range_end)` from the arguments and `--prefix` / `--from-key`.
-pub(super) fn key_range(client: &Client, key: &str, end: Option<&str>) -> (Vec<u8>, Vec<u8>) {
+pub(super) fn key_range(invocation: &Invocation, key: &str, end: Option<&str>) -> (Vec<u8>, Vec<u8>) {
     let mut key = key.as_bytes().to_vec();
-    if client.args.flag("prefix") {
+    if invocation.args.flag("prefix") {
         if key.is_empty() {
             return (vec![0], vec![0]);
         }
         return (key.clone(), prefix_end(&key));
     }
-    if client.args.flag("from-key") {
+    if invocation.args.flag("from-key") {
         if key.is_empty() {
             key = vec![0];
         }
@@ -104,18 +71,6 @@ pub(super) fn prefix_end(prefix: &[u8]) -> Vec<u8> {
         }
     }
     vec![0]
-}
-
-/// A key and its value as etcdctl prints them: raw bytes, a line each.
-pub(super) fn print_kv(out: &mut Vec<u8>, kv: &KeyValue, value_only: bool, keys_only: bool) {
-    if !value_only {
-        out.extend_from_slice(&kv.key);
-        out.push(b'\n');
-    }
-    if !keys_only {
-        out.extend_from_slice(&kv.value);
-    }
-    out.push(b'\n');
 }
 
 #[cfg(test)]

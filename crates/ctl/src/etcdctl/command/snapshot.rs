@@ -1,29 +1,31 @@
 //! `etcdctl snapshot save`: streams a member's backend into a file.
 
 use super::super::*;
+use playground_server::log::{
+    zap_line,
+    ZapValue::{Number, Str},
+};
+
 use crate::humanize;
 use crate::{CommandResult, Context};
 
-pub fn snapshot_save(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> CommandResult {
+pub fn snapshot_save(cx: &mut Context<'_>, invocation: &Invocation, args: &[&str]) -> CommandResult {
     let [path] = args else { return bad_args(cx, "snapshot save expects one argument") };
     let path = path.to_string();
-    if client.endpoints.len() != 1 {
+    if invocation.endpoints.len() != 1 {
         // Go's %v of the endpoint list.
-        let list = client.endpoints.join(" ");
+        let list = invocation.endpoints.join(" ");
         cx.err(format!("Error: snapshot must be requested to one selected node, not multiple [{list}]\n"))?;
         return Ok(EXIT_INTERRUPTED);
     }
-    let (endpoint, result, now) = {
-        let Some(cluster) = cluster(cx) else { return no_cluster(cx) };
-        let Some((endpoint, member)) = pick(cluster, &client.endpoints) else {
-            return unreachable(cx, client);
-        };
-        (endpoint, cluster.snapshot(member), cluster.now_micros())
+    let (snapshot, now) = match call(cx, invocation, |client| {
+        let snapshot = client.snapshot()?;
+        Ok((snapshot, client.now_micros()))
+    }) {
+        Ok(answer) => answer,
+        Err(status) => return status,
     };
-    let file = match result {
-        Ok(file) => file,
-        Err(error) => return request_error(cx, client, &error),
-    };
+    let (endpoint, file) = (snapshot.endpoint, snapshot.file);
     let resolved = cx.resolve(&format!("{path}.part"));
     if let Err(error) = cx.fs().write(&resolved, &file, false) {
         // Go's wording: "no such file or directory", lower case.
@@ -39,14 +41,31 @@ pub fn snapshot_save(cx: &mut Context<'_>, client: &Client, args: &[&str]) -> Co
     }
     let ts = playground_server::log::unix_seconds(now);
     let size = humanize::bytes(file.len() as u64 - 32);
-    cx.err(format!(
-        "{{\"level\":\"info\",\"ts\":{ts},\"caller\":\"snapshot/v3_snapshot.go:68\",\"msg\":\"created temporary db file\",\"path\":\"{path}.part\"}}\n\
-         {{\"level\":\"info\",\"ts\":{ts},\"logger\":\"client\",\"caller\":\"v3/maintenance.go:211\",\"msg\":\"opened snapshot stream; downloading\"}}\n\
-         {{\"level\":\"info\",\"ts\":{ts},\"caller\":\"snapshot/v3_snapshot.go:76\",\"msg\":\"fetching snapshot\",\"endpoint\":\"{endpoint}\"}}\n\
-         {{\"level\":\"info\",\"ts\":{ts},\"logger\":\"client\",\"caller\":\"v3/maintenance.go:219\",\"msg\":\"completed snapshot read; closing\"}}\n\
-         {{\"level\":\"info\",\"ts\":{ts},\"caller\":\"snapshot/v3_snapshot.go:91\",\"msg\":\"fetched snapshot\",\"endpoint\":\"{endpoint}\",\"size\":\"{size}\",\"took\":\"now\"}}\n\
-         {{\"level\":\"info\",\"ts\":{ts},\"caller\":\"snapshot/v3_snapshot.go:100\",\"msg\":\"saved\",\"path\":\"{path}\"}}\n"
-    ))?;
+    let part = format!("{path}.part");
+    let line = |caller: &str, msg: &str, client_logger: bool, rest: &[(&str, &str)]| {
+        let mut fields = vec![("level", Str("info")), ("ts", Number(&ts))];
+        if client_logger {
+            fields.push(("logger", Str("client")));
+        }
+        fields.extend([("caller", Str(caller)), ("msg", Str(msg))]);
+        fields.extend(rest.iter().map(|&(name, value)| (name, Str(value))));
+        zap_line(&fields) + "\n"
+    };
+    // etcdctl's snapshot lines and its client's, as the two zap loggers write them.
+    let lines = [
+        line("snapshot/v3_snapshot.go:68", "created temporary db file", false, &[("path", &part)]),
+        line("v3/maintenance.go:211", "opened snapshot stream; downloading", true, &[]),
+        line("snapshot/v3_snapshot.go:76", "fetching snapshot", false, &[("endpoint", &endpoint)]),
+        line("v3/maintenance.go:219", "completed snapshot read; closing", true, &[]),
+        line(
+            "snapshot/v3_snapshot.go:91",
+            "fetched snapshot",
+            false,
+            &[("endpoint", &endpoint), ("size", &size), ("took", "now")],
+        ),
+        line("snapshot/v3_snapshot.go:100", "saved", false, &[("path", &path)]),
+    ];
+    cx.err(lines.concat())?;
     cx.out(format!("Snapshot saved at {path}\n"))?;
     Ok(0)
 }

@@ -2,11 +2,11 @@
 
 use playground_mvcc::request::{
     Compare, CompareResult, CompareTarget, DeleteRangeRequest, PutRequest, RangeRequest, RequestOp,
-    ResponseOp, TxnRequest,
+    TxnRequest,
 };
 
 use super::super::*;
-use super::*;
+use crate::etcdctl::printer::Printed;
 use crate::{CommandResult, Context};
 
 /// Reads `txn`'s interactive input: compares, a blank line, success ops, a blank line,
@@ -90,47 +90,26 @@ fn parse_op(line: &str) -> Result<RequestOp, String> {
     }
 }
 
-pub fn txn(cx: &mut Context<'_>, client: &Client, _args: &[&str]) -> CommandResult {
+pub fn txn(cx: &mut Context<'_>, invocation: &Invocation, _args: &[&str]) -> CommandResult {
     let input = String::from_utf8_lossy(cx.stdin()).into_owned();
     let txn_request = match parse_txn(&input) {
         Ok(parsed) => parsed,
         Err(message) => return bad_args(cx, &message),
     };
-    let (response, header) = match request(cx, client, RequestOp::Txn(txn_request)) {
-        Ok(answer) => answer,
+    let response = match call(cx, invocation, |client| client.txn(txn_request)) {
+        Ok(response) => response,
         Err(status) => return status,
     };
-    let ResponseOp::Txn(txn) = response else { return Ok(EXIT_ERROR) };
-    let mut text = Vec::new();
-    if client.format == Format::Json {
-        text.extend_from_slice(format!("{{\"header\":{}", header_json(&header)).as_bytes());
-        if txn.succeeded {
-            text.extend_from_slice(b",\"succeeded\":true");
-        }
-        text.extend_from_slice(b"}\n");
-    } else {
-        text.extend_from_slice(if txn.succeeded { b"SUCCESS\n" } else { b"FAILURE\n" });
-        for response in &txn.responses {
-            text.push(b'\n');
-            match response {
-                ResponseOp::Put(_) => text.extend_from_slice(b"OK\n"),
-                ResponseOp::DeleteRange(d) => text.extend_from_slice(format!("{}\n", d.deleted).as_bytes()),
-                ResponseOp::Range(r) => {
-                    for kv in &r.kvs {
-                        print_kv(&mut text, kv, false, false);
-                    }
-                }
-                ResponseOp::Txn(_) => {}
-            }
-        }
-    }
-    cx.out(text)?;
+    let mut printed = Printed::default();
+    invocation.printer().txn(&mut printed, &response);
+    show(cx, printed)?;
     Ok(0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::etcdctl::command::prefix_end;
 
     #[test]
     fn txn_input_parses_as_etcdctl_reads_it() {

@@ -1,0 +1,174 @@
+//! The fields format (`printer_fields.go`): `"Name" : value` lines, strings quoted as Go's
+//! `%q` quotes them, one blank line after each listed item. A txn prints as simple does (its
+//! operations' headers in fields form are not modelled).
+
+use playground_mvcc::KeyValue;
+use playground_server::client::{
+    AlarmResponse, DeleteResponse, GetResponse, LeaseGrantResponse, MemberListResponse, PutResponse,
+};
+use playground_server::Header;
+
+use super::{EndpointHashKv, EndpointHealth, EndpointStatus, KvDisplay, Printed, Printer};
+
+pub(super) struct Fields;
+
+/// Go's `%q` of bytes as a string.
+pub(crate) fn quote(bytes: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `fmt.Println` of a `[]string`.
+fn go_strings(items: &[String]) -> String {
+    format!("[{}]", items.join(" "))
+}
+
+fn header(p: &mut Printed, h: &Header) {
+    p.line(format!("\"ClusterID\" : {}", h.cluster_id));
+    p.line(format!("\"MemberID\" : {}", h.member_id));
+    p.line(format!("\"Revision\" : {}", h.revision));
+    p.line(format!("\"RaftTerm\" : {}", h.raft_term));
+}
+
+/// A key-value, its names prefixed (`Prev` for the previous values of a put or delete).
+fn kv(p: &mut Printed, prefix: &str, kv: &KeyValue) {
+    p.line(format!("\"{prefix}Key\" : {}", quote(&kv.key)));
+    p.line(format!("\"{prefix}CreateRevision\" : {}", kv.create_revision));
+    p.line(format!("\"{prefix}ModRevision\" : {}", kv.mod_revision));
+    p.line(format!("\"{prefix}Version\" : {}", kv.version));
+    p.line(format!("\"{prefix}Value\" : {}", quote(&kv.value)));
+    p.line(format!("\"{prefix}Lease\" : {}", kv.lease));
+}
+
+fn get_fields(p: &mut Printed, h: &Header, kvs: &[KeyValue], more: bool, count: i64) {
+    header(p, h);
+    for item in kvs {
+        kv(p, "", item);
+    }
+    p.line(format!("\"More\" : {more}"));
+    p.line(format!("\"Count\" : {count}"));
+}
+
+fn del_fields(p: &mut Printed, h: &Header, deleted: i64, prev_kvs: &[KeyValue]) {
+    header(p, h);
+    p.line(format!("\"Deleted\" : {deleted}"));
+    for item in prev_kvs {
+        kv(p, "Prev", item);
+    }
+}
+
+impl Printer for Fields {
+    fn get(&self, p: &mut Printed, r: &GetResponse, _: KvDisplay) {
+        get_fields(p, &r.header, &r.kvs, r.more, r.count);
+    }
+
+    fn put(&self, p: &mut Printed, r: &PutResponse) {
+        header(p, &r.header);
+        if let Some(prev) = &r.prev_kv {
+            kv(p, "Prev", prev);
+        }
+    }
+
+    fn del(&self, p: &mut Printed, r: &DeleteResponse) {
+        del_fields(p, &r.header, r.deleted, &r.prev_kvs);
+    }
+
+    fn grant(&self, p: &mut Printed, r: &LeaseGrantResponse) {
+        header(p, &r.header);
+        p.line(format!("\"ID\" : {}", r.id));
+        p.line(format!("\"TTL\" : {}", r.ttl));
+    }
+
+    fn alarm(&self, p: &mut Printed, r: &AlarmResponse) {
+        header(p, &r.header);
+        for alarm in &r.alarms {
+            p.line(format!("\"MemberID\" : {}", alarm.member_id));
+            p.line(format!("\"AlarmType\" : {}", alarm.alarm.name()));
+            p.line("");
+        }
+    }
+
+    fn member_list(&self, p: &mut Printed, r: &MemberListResponse) {
+        header(p, &r.header);
+        for m in &r.members {
+            p.line(format!("\"ID\" : {}", m.id));
+            p.line(format!("\"Name\" : {}", quote(m.name.as_bytes())));
+            for url in &m.peer_urls {
+                p.line(format!("\"PeerURL\" : {}", quote(url.as_bytes())));
+            }
+            for url in &m.client_urls {
+                p.line(format!("\"ClientURL\" : {}", quote(url.as_bytes())));
+            }
+            p.line(format!("\"IsLearner\" : {}", m.is_learner));
+            p.line("");
+        }
+    }
+
+    /// In 3.5.1's order: the endpoint right after the header, the size in use last.
+    fn endpoint_status(&self, p: &mut Printed, rows: &[EndpointStatus]) {
+        for EndpointStatus { endpoint, status: s } in rows {
+            header(p, &s.header);
+            p.line(format!("\"Endpoint\" : {}", quote(endpoint.as_bytes())));
+            p.line(format!("\"Version\" : {}", quote(s.version.as_bytes())));
+            p.line(format!("\"DBSize\" : {}", s.db_size));
+            p.line(format!("\"Leader\" : {}", s.leader));
+            p.line(format!("\"IsLearner\" : {}", s.is_learner));
+            p.line(format!("\"RaftIndex\" : {}", s.raft_index));
+            p.line(format!("\"RaftTerm\" : {}", s.raft_term));
+            p.line(format!("\"RaftAppliedIndex\" : {}", s.raft_applied_index));
+            p.line(format!("\"Errors\" : {}", go_strings(&s.errors)));
+            p.line(format!("\"DBSizeInUse\" : {}", s.db_size_in_use));
+            p.line("");
+        }
+    }
+
+    fn endpoint_health(&self, p: &mut Printed, rows: &[EndpointHealth]) {
+        for row in rows {
+            p.line(format!("\"Endpoint\" : {}", quote(row.endpoint.as_bytes())));
+            p.line(format!("\"Health\" : {}", row.health));
+            p.line(format!("\"Took\" : {}", row.took));
+            p.line(format!("\"Error\" : {}", row.error));
+            p.line("");
+        }
+    }
+
+    fn endpoint_hashkv(&self, p: &mut Printed, rows: &[EndpointHashKv]) {
+        for row in rows {
+            header(p, &row.hash_kv.header);
+            p.line(format!("\"Endpoint\" : {}", quote(row.endpoint.as_bytes())));
+            p.line(format!("\"Hash\" : {}", row.hash_kv.hash));
+            p.line("");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_quoted_as_go_quotes_them() {
+        assert_eq!(quote(b"foo"), "\"foo\"");
+        assert_eq!(quote(b"a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+        assert_eq!(quote(b"\x01\xff"), "\"\\x01\\xff\"");
+        assert_eq!(go_strings(&[]), "[]");
+        assert_eq!(go_strings(&["a".into(), "b c".into()]), "[a b c]");
+    }
+}

@@ -1,0 +1,144 @@
+//! The simple format (`printer_simple.go`): raw keys and values, `OK`, counts, and
+//! comma-separated endpoint lines.
+
+use playground_mvcc::request::ResponseOp;
+use playground_mvcc::KeyValue;
+use playground_server::client::{
+    AlarmResponse, DeleteResponse, GetResponse, LeaseGrantResponse, MemberListResponse, PutResponse,
+    TxnResponse,
+};
+
+use super::{EndpointHashKv, EndpointHealth, EndpointStatus, KvDisplay, Printed, Printer};
+use crate::humanize;
+
+pub(super) struct Simple;
+
+impl Printer for Simple {}
+
+/// A key and its value as etcdctl prints them: raw bytes, a line each.
+fn kv(p: &mut Printed, kv: &KeyValue, display: KvDisplay) {
+    if !display.value_only {
+        p.out.extend_from_slice(&kv.key);
+        p.out.push(b'\n');
+    }
+    if !display.keys_only {
+        p.out.extend_from_slice(&kv.value);
+    }
+    p.out.push(b'\n');
+}
+
+pub(super) fn get(p: &mut Printed, r: &GetResponse, display: KvDisplay) {
+    for item in &r.kvs {
+        kv(p, item, display);
+    }
+}
+
+pub(super) fn put(p: &mut Printed, r: &PutResponse) {
+    p.line("OK");
+    if let Some(prev) = &r.prev_kv {
+        kv(p, prev, KvDisplay::default());
+    }
+}
+
+pub(super) fn del(p: &mut Printed, r: &DeleteResponse) {
+    p.line(r.deleted.to_string());
+    for prev in &r.prev_kvs {
+        kv(p, prev, KvDisplay::default());
+    }
+}
+
+pub(super) fn txn(p: &mut Printed, r: &TxnResponse) {
+    p.line(if r.succeeded { "SUCCESS" } else { "FAILURE" });
+    for response in &r.responses {
+        p.line("");
+        match response {
+            ResponseOp::Put(_) => p.line("OK"),
+            ResponseOp::DeleteRange(deleted) => p.line(deleted.deleted.to_string()),
+            ResponseOp::Range(range) => {
+                for item in &range.kvs {
+                    kv(p, item, KvDisplay::default());
+                }
+            }
+            ResponseOp::Txn(_) => {}
+        }
+    }
+}
+
+pub(super) fn grant(p: &mut Printed, r: &LeaseGrantResponse) {
+    p.line(format!("lease {:016x} granted with TTL({}s)", r.id, r.ttl));
+}
+
+pub(super) fn alarm(p: &mut Printed, r: &AlarmResponse) {
+    for alarm in &r.alarms {
+        p.line(format!("memberID:{} alarm:{} ", alarm.member_id, alarm.alarm.name()));
+    }
+}
+
+/// The member list's cells, shared with the table printer.
+pub(super) fn member_rows(r: &MemberListResponse) -> Vec<Vec<String>> {
+    r.members
+        .iter()
+        .map(|m| {
+            vec![
+                format!("{:x}", m.id),
+                "started".into(),
+                m.name.clone(),
+                m.peer_urls.join(","),
+                m.client_urls.join(","),
+                m.is_learner.to_string(),
+            ]
+        })
+        .collect()
+}
+
+pub(super) fn member_list(p: &mut Printed, r: &MemberListResponse) {
+    for row in member_rows(r) {
+        p.line(row.join(", "));
+    }
+}
+
+/// The status cells, shared with the table printer.
+pub(super) fn status_rows(rows: &[EndpointStatus]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|EndpointStatus { endpoint, status: s }| {
+            vec![
+                endpoint.clone(),
+                format!("{:x}", s.header.member_id),
+                s.version.clone(),
+                humanize::bytes(s.db_size),
+                (s.leader == s.header.member_id).to_string(),
+                s.is_learner.to_string(),
+                s.raft_term.to_string(),
+                s.raft_index.to_string(),
+                s.raft_applied_index.to_string(),
+                s.errors.join(", "),
+            ]
+        })
+        .collect()
+}
+
+pub(super) fn endpoint_status(p: &mut Printed, rows: &[EndpointStatus]) {
+    for row in status_rows(rows) {
+        p.line(row.join(", "));
+    }
+}
+
+/// Healthy endpoints on stdout, unhealthy ones on stderr.
+pub(super) fn endpoint_health(p: &mut Printed, rows: &[EndpointHealth]) {
+    for row in rows {
+        if row.health {
+            p.line(format!(
+                "{} is healthy: successfully committed proposal: took = {}",
+                row.endpoint, row.took
+            ));
+        } else {
+            p.err.extend_from_slice(format!("{} is unhealthy: {}\n", row.endpoint, row.error).as_bytes());
+        }
+    }
+}
+
+pub(super) fn endpoint_hashkv(p: &mut Printed, rows: &[EndpointHashKv]) {
+    for row in rows {
+        p.line(format!("{}, {}", row.endpoint, row.hash_kv.hash));
+    }
+}
