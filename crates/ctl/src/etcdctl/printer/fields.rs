@@ -121,11 +121,10 @@ impl Printer for Fields {
         }
     }
 
-    /// In 3.5.1's order: the endpoint right after the header, the size in use last.
+    /// As 3.5.1 prints it: the endpoint last, no size in use.
     fn endpoint_status(&self, p: &mut Printed, rows: &[EndpointStatus]) {
         for EndpointStatus { endpoint, status: s } in rows {
             header(p, &s.header);
-            p.line(format!("\"Endpoint\" : {}", quote(endpoint.as_bytes())));
             p.line(format!("\"Version\" : {}", quote(s.version.as_bytes())));
             p.line(format!("\"DBSize\" : {}", s.db_size));
             p.line(format!("\"Leader\" : {}", s.leader));
@@ -134,7 +133,7 @@ impl Printer for Fields {
             p.line(format!("\"RaftTerm\" : {}", s.raft_term));
             p.line(format!("\"RaftAppliedIndex\" : {}", s.raft_applied_index));
             p.line(format!("\"Errors\" : {}", go_strings(&s.errors)));
-            p.line(format!("\"DBSizeInUse\" : {}", s.db_size_in_use));
+            p.line(format!("\"Endpoint\" : {}", quote(endpoint.as_bytes())));
             p.line("");
         }
     }
