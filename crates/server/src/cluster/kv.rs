@@ -119,6 +119,34 @@ impl Cluster {
             .collect()
     }
 
+    /// Sends a write to `member` without waiting for it, as one of many clients would: the
+    /// answer is collected later with [`Cluster::kv_collect`] while virtual time runs on, so
+    /// requests on several members can be in flight at once (the linearizability tests).
+    pub fn kv_submit(&mut self, member: NodeId, op: RequestOp) -> Result<u64, Error> {
+        self.check_up(member)?;
+        if matches!(op, RequestOp::Range(_)) {
+            return Err(Error::Internal("kv_submit takes writes".into()));
+        }
+        self.check_size(&op)?;
+        let request = Request::Kv(op);
+        self.check_quota(member, &request)?;
+        let id = self.request_id();
+        self.propose(member, Envelope { id, origin: member, request });
+        Ok(id)
+    }
+
+    /// The answer to a write [`Cluster::kv_submit`] sent, once `member` applied it; `None`
+    /// while it has not (or never will: the member went down, the proposal was lost).
+    pub fn kv_collect(&mut self, member: NodeId, id: u64) -> Option<Result<(ResponseOp, Header), Error>> {
+        let (result, revision) = self.member_mut(member)?.take_result(id)?;
+        let header = self.header(member, revision);
+        Some(match result {
+            Ok(Response::Kv(response)) => Ok((response, header)),
+            Ok(_) => Err(Error::Internal("unexpected response".into())),
+            Err(error) => Err(error),
+        })
+    }
+
     fn range(
         &mut self,
         member: NodeId,
