@@ -87,7 +87,11 @@ fn check_key(ops: &[&Operation]) -> bool {
     let time = |e: usize| {
         let op = ops[(e - 1) / 2];
         // At one instant calls come before returns: ops that touch in time count as concurrent.
-        if e % 2 == 1 { (op.call, 0) } else { (op.ret.unwrap_or(u64::MAX), 1) }
+        if e % 2 == 1 {
+            (op.call, 0)
+        } else {
+            (op.ret.unwrap_or(u64::MAX), 1)
+        }
     };
     let mut order: Vec<usize> = (1..=2 * n).collect();
     order.sort_by_key(|&e| time(e));
@@ -173,7 +177,8 @@ mod tests {
         assert!(check(&[put("1", 0, 10), put("2", 20, 40), get(Some("1"), 25, 30)]).is_ok());
         assert!(check(&[put("1", 0, 10), put("2", 20, 40), get(Some("2"), 25, 30)]).is_ok());
         // Reads that order two concurrent puts 2-then-1.
-        assert!(check(&[put("1", 0, 50), put("2", 0, 50), get(Some("2"), 10, 20), get(Some("1"), 30, 40)]).is_ok());
+        assert!(check(&[put("1", 0, 50), put("2", 0, 50), get(Some("2"), 10, 20), get(Some("1"), 30, 40)])
+            .is_ok());
         let delete = op(Input::Delete, Output::Delete(1), 20, Some(30));
         assert!(check(&[put("1", 0, 10), delete, get(None, 40, 50)]).is_ok());
     }
