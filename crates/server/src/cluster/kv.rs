@@ -156,6 +156,10 @@ impl Cluster {
         if !serializable {
             let caught_up = self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
                 let Some(leader) = c.leader() else { return false };
+                // The leader's commit is the read index only once it covers its own term.
+                if !c.world.committed_in_current_term(leader) {
+                    return false;
+                }
                 let commit = c.world.raft_brief(leader).map_or(u64::MAX, |(_, _, commit)| commit);
                 c.world.raft_brief(member).is_some_and(|(leader, _, _)| leader != 0)
                     && c.world.app(member).is_some_and(|app| app.consistent_index() >= commit)
