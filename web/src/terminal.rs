@@ -66,12 +66,10 @@ pub fn Terminal(
     };
 
     let submit_lines = move |text: String| {
-        let mut lines: Vec<&str> = text.split('\n').collect();
+        let mut lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
         let last = lines.pop().unwrap_or_default().to_string();
-        for line in lines {
-            let line = line.trim_end_matches('\r').to_string();
-            act(&mut |s| s.submit(&line));
-        }
+        // One submission, one budget: a pasted loop gets no more than a typed one.
+        act(&mut |s| s.submit_paste(&lines));
         input.set(last);
     };
 

@@ -113,6 +113,12 @@ impl<W: World> Context<'_, W> {
         self.state.write(self.term, &sink, bytes.as_ref())
     }
 
+    /// Checks, before building it, that an output of `bytes` still fits this input's budget;
+    /// a command calls it ahead of a large allocation whose size the user chose.
+    pub fn reserve(&mut self, bytes: usize) -> Result<(), Stop> {
+        self.state.reserve(bytes)
+    }
+
     pub fn err(&mut self, bytes: impl AsRef<[u8]>) -> Result<(), Stop> {
         let sink = self.io.stderr.clone();
         self.state.write(self.term, &sink, bytes.as_ref())
@@ -183,8 +189,21 @@ impl<W: World> Context<'_, W> {
         self.state.fs.read(&resolve(&self.state.cwd, path))
     }
 
+    /// At most the first `max` bytes of a file named as the user typed it.
+    pub fn read_file_prefix(&self, path: &str, max: usize) -> Result<Vec<u8>, FsError> {
+        if path == "/dev/null" {
+            return Ok(Vec::new());
+        }
+        self.state.fs.read_prefix(&resolve(&self.state.cwd, path), max)
+    }
+
     pub fn rng(&mut self) -> &mut ChaCha8Rng {
         &mut self.state.rng
+    }
+
+    /// Lets virtual time pass within this input's budget (`sleep`, `dd`'s transfer time).
+    pub fn sleep(&mut self, duration: std::time::Duration) -> Result<(), Stop> {
+        self.state.sleep(duration)
     }
 
     pub fn world(&mut self) -> &mut W {

@@ -47,6 +47,14 @@ pub trait FileSystem {
     fn remove_file(&mut self, path: &str) -> Result<(), FsError>;
     fn remove_dir(&mut self, path: &str) -> Result<(), FsError>;
     fn create_dir(&mut self, path: &str) -> Result<(), FsError>;
+
+    /// At most the first `max` bytes of a file: `head -c` on a device that never ends
+    /// (`/dev/zero` natively) reads only what it shows.
+    fn read_prefix(&self, path: &str, max: usize) -> Result<Vec<u8>, FsError> {
+        let mut data = self.read(path)?;
+        data.truncate(max);
+        Ok(data)
+    }
 }
 
 /// An in-memory tree: files by absolute path, and the set of directories.

@@ -72,6 +72,8 @@ pub(crate) enum Sink {
     /// A file on the host filesystem (absolute path), appended to on each write.
     File(String),
     Null,
+    /// `/dev/full`: every write fails with ENOSPC.
+    Full,
 }
 
 /// The three standard descriptors of a running command.

@@ -18,6 +18,7 @@
 pub mod arith;
 pub mod ast;
 mod builtins;
+mod bytes;
 mod command;
 mod complete;
 mod fs;

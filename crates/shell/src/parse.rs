@@ -638,6 +638,13 @@ impl<'s> Parser<'s> {
 
     /// The inside of `"..."`, the opening quote already consumed.
     fn double_quoted(&mut self) -> Result<Vec<WordPart>> {
+        self.enter()?;
+        let parts = self.double_quoted_inner();
+        self.leave();
+        parts
+    }
+
+    fn double_quoted_inner(&mut self) -> Result<Vec<WordPart>> {
         let mut parts = Vec::new();
         let mut literal = Vec::new();
         loop {
@@ -865,7 +872,10 @@ impl<'s> Parser<'s> {
             Some(_) => return Err(bad(self)),
         };
         self.pos += op_at + 1;
-        let word = self.brace_word(in_double_quotes)?;
+        self.enter()?;
+        let word = self.brace_word(in_double_quotes);
+        self.leave();
+        let word = word?;
         let op = match op {
             b'-' => ParameterOp::Default(colon, word),
             b'=' => ParameterOp::Assign(colon, word),

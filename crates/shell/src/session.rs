@@ -133,6 +133,23 @@ impl<W: World> Session<W> {
         }
     }
 
+    /// A paste: each complete line is submitted as if typed, all under one budget (a loop
+    /// pasted as ten lines gets no more steps, bytes or virtual time than typed as one). Once
+    /// the budget is spent the remaining lines are dropped, with a note saying how many.
+    pub fn submit_paste(&mut self, lines: &[&str]) {
+        let held = self.shell.begin_budget();
+        for (i, line) in lines.iter().enumerate() {
+            if self.shell.budget_spent() {
+                let rest = lines.len() - i;
+                let noun = if rest == 1 { "line" } else { "lines" };
+                self.push(EntryKind::Stderr, format!("bash: {rest} more pasted {noun} not run\n"));
+                break;
+            }
+            self.submit(line);
+        }
+        self.shell.end_budget(held);
+    }
+
     /// Ctrl-C: shows the line with `^C` and abandons it, and any continuation in progress.
     pub fn cancel(&mut self, line: &str) {
         let echo = format!("{}{line}^C\n", self.prompt());

@@ -14,6 +14,10 @@ use crate::parse::{ParseError, Parser};
 use crate::state::{Limits, State, Variable};
 use crate::world::{IdleWorld, World};
 
+/// Commands bash runs itself, whose errors it prefixes with `bash: `.
+const BASH_BUILTINS: &[&str] =
+    &["echo", "printf", "pwd", "cd", "export", "unset", "read", "test", "[", "history", "help", "type"];
+
 /// What bash's `$$` shows; fixed, since a playground run must be reproducible.
 const SHELL_PID: &str = "4242";
 
@@ -131,7 +135,10 @@ impl<W: World> Shell<W> {
                 limits: options.limits,
                 steps: 0,
                 written: 0,
+                slept: std::time::Duration::ZERO,
+                held: false,
                 exhausted: None,
+                write_error: None,
                 captures: Vec::new(),
                 loop_depth: 0,
                 last_substitution: None,
@@ -161,11 +168,15 @@ impl<W: World> Shell<W> {
     /// Runs an input (a line, or a whole script) one complete command at a time, as bash does:
     /// commands before a syntax error run, the error stops the rest.
     pub fn run(&mut self, source: &str, term: &mut dyn Terminal) -> Outcome {
-        self.state.steps = 0;
-        self.state.written = 0;
-        self.state.exhausted = None;
+        if !self.state.held {
+            self.reset_budget();
+        }
         self.state.captures.clear();
         self.state.loop_depth = 0;
+        if self.state.exhausted.is_some() {
+            // An earlier input of the same budget spent it (a paste's lines run one by one).
+            return Outcome { status: self.state.last_status, exited: false };
+        }
         if source.len() > self.state.limits.max_input_bytes {
             let message = format!(
                 "bash: input of {} bytes is longer than the {} bytes accepted\n",
@@ -210,6 +221,38 @@ impl<W: World> Shell<W> {
             }
         }
         Outcome { status: self.state.last_status, exited: false }
+    }
+
+    fn reset_budget(&mut self) {
+        self.state.steps = 0;
+        self.state.written = 0;
+        self.state.slept = std::time::Duration::ZERO;
+        self.state.exhausted = None;
+    }
+
+    /// Runs `f` with every input it runs sharing one budget: a paste is one submission, however
+    /// many lines it has. Once the budget is spent, later inputs inside run nothing.
+    pub fn with_one_budget<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let held = self.begin_budget();
+        let result = f(self);
+        self.end_budget(held);
+        result
+    }
+
+    /// Starts one budget for the inputs that follow, until [`Shell::end_budget`] is given
+    /// what this returned.
+    pub fn begin_budget(&mut self) -> bool {
+        self.reset_budget();
+        std::mem::replace(&mut self.state.held, true)
+    }
+
+    pub fn end_budget(&mut self, held: bool) {
+        self.state.held = held;
+    }
+
+    /// Whether the current budget is spent (the rest of a paste is then not run).
+    pub fn budget_spent(&self) -> bool {
+        self.state.exhausted.is_some()
     }
 
     pub fn last_status(&self) -> Status {
@@ -455,6 +498,9 @@ impl<W: World> Exec<'_, W> {
             for (name, value) in assignments {
                 self.state.set_var(&name, &value);
             }
+            if self.state.exhausted.is_some() {
+                return Err(Interrupt::Exhausted);
+            }
             return Ok(self.state.last_substitution.unwrap_or(0));
         };
         match name.as_str() {
@@ -488,6 +534,19 @@ impl<W: World> Exec<'_, W> {
         env.extend(assignments);
         let mut cx = Context { state: self.state, term: self.term, io: &io, env, registry: self.registry };
         let status = builtin.run(&mut cx, &args);
+        if let Some(reason) = self.state.write_error.take() {
+            if self.state.exhausted.is_none() {
+                // bash's own builtins say `bash: echo: ...`; coreutils say `cat: ...`.
+                let prefix = if BASH_BUILTINS.contains(&name.as_str()) { "bash: " } else { "" };
+                let message = format!("{prefix}{name}: write error: {reason}\n");
+                let _ = self.state.write(self.term, &io.stderr, message.as_bytes());
+                self.state.write_error = None;
+                return match self.state.exhausted {
+                    None => Ok(1),
+                    Some(_) => Err(Interrupt::Exhausted),
+                };
+            }
+        }
         match status {
             Ok(status) if self.state.exhausted.is_none() => Ok(status),
             _ => Err(Interrupt::Exhausted),
@@ -554,10 +613,14 @@ impl<W: World> Exec<'_, W> {
                         Err(error) => return fail(self, error),
                     }
                 }
-                RedirectKind::HereString(_) => new.stdin = Rc::new(format!("{target}\n").into_bytes()),
+                RedirectKind::HereString(_) => {
+                    let text = format!("{target}\n");
+                    new.stdin = Rc::new(crate::bytes::encode(text.as_bytes()).into_owned());
+                }
                 RedirectKind::Write(_) | RedirectKind::Append(_) | RedirectKind::WriteBoth(_) => {
                     let sink = match target.as_str() {
                         "/dev/null" => Sink::Null,
+                        "/dev/full" => Sink::Full,
                         "/dev/stdout" => new.stdout.clone(),
                         "/dev/stderr" => new.stderr.clone(),
                         _ => {
@@ -741,7 +804,7 @@ impl<W: World> Exec<'_, W> {
         };
         self.state.last_status = status;
         self.state.last_substitution = Some(status);
-        let mut text = String::from_utf8_lossy(&output).into_owned();
+        let mut text = crate::bytes::decode(&output);
         while text.ends_with('\n') {
             text.pop();
         }

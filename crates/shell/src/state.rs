@@ -22,6 +22,10 @@ pub struct Limits {
     pub max_written_bytes: u64,
     /// Largest pipe, `$(...)` capture or file a command may fill.
     pub max_buffer_bytes: usize,
+    /// Bytes all shell variables together may hold (`x=$x$x` in a loop ends here).
+    pub max_variable_bytes: usize,
+    /// Virtual time `sleep` and `dd` may let pass in one input (`sleep 7d` in a loop ends here).
+    pub max_virtual_time: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -33,6 +37,8 @@ impl Default for Limits {
             // while keeping a runaway `seq` or `dd` to seconds in a browser tab.
             max_written_bytes: 256 << 20,
             max_buffer_bytes: 128 << 20,
+            max_variable_bytes: 64 << 20,
+            max_virtual_time: std::time::Duration::from_secs(7 * 24 * 3600),
         }
     }
 }
@@ -49,6 +55,8 @@ pub(crate) enum Exhausted {
     Steps(u64),
     Written(u64),
     Buffer(usize),
+    Variables(usize),
+    VirtualTime(std::time::Duration),
 }
 
 impl std::fmt::Display for Exhausted {
@@ -59,6 +67,10 @@ impl std::fmt::Display for Exhausted {
             }
             Exhausted::Written(n) => write!(f, "stopped after writing {n} bytes in one input"),
             Exhausted::Buffer(n) => write!(f, "stopped: a pipe or file grew past {n} bytes"),
+            Exhausted::VirtualTime(limit) => {
+                write!(f, "stopped: more than {} hours of virtual time in one input", limit.as_secs() / 3600)
+            }
+            Exhausted::Variables(n) => write!(f, "stopped: variables would hold more than {n} bytes"),
         }
     }
 }
@@ -74,7 +86,14 @@ pub(crate) struct State<W: World> {
     pub limits: Limits,
     pub steps: u64,
     pub written: u64,
+    /// Inputs run within [`crate::Shell::with_one_budget`] share one budget.
+    pub held: bool,
+    /// Virtual time let pass by this input's commands.
+    pub slept: std::time::Duration,
     pub exhausted: Option<Exhausted>,
+    /// A write of the running command failed (`echo x > /dev/full`): the command stops and
+    /// reports it as `NAME: write error: REASON`.
+    pub write_error: Option<String>,
     /// Buffers of the pipes and substitutions now running, innermost last.
     pub captures: Vec<Vec<u8>>,
     pub loop_depth: usize,
@@ -88,7 +107,19 @@ impl<W: World> State<W> {
         self.vars.get(name).map(|v| v.value.as_str())
     }
 
+    /// Sets a variable, unless all variables would then hold more than the budget allows:
+    /// the budget is then spent and the variable keeps its value.
     pub fn set_var(&mut self, name: &str, value: &str) {
+        // Short values cannot add up to much: their names come from the input, which is bounded.
+        if value.len() >= 64 {
+            let held: usize =
+                self.vars.iter().filter(|(k, _)| *k != name).map(|(k, v)| k.len() + v.value.len()).sum();
+            let limit = self.limits.max_variable_bytes;
+            if held + name.len() + value.len() > limit {
+                self.exhausted.get_or_insert(Exhausted::Variables(limit));
+                return;
+            }
+        }
         match self.vars.get_mut(name) {
             Some(var) => var.value = value.to_string(),
             None => {
@@ -135,6 +166,36 @@ impl<W: World> State<W> {
         self.exhausted.is_none()
     }
 
+    /// Lets `duration` of virtual time pass, unless the input would then have let more pass
+    /// than its budget: then nothing passes and the budget is spent.
+    pub fn sleep(&mut self, duration: std::time::Duration) -> Result<(), Stop> {
+        if self.exhausted.is_some() {
+            return Err(Stop);
+        }
+        let limit = self.limits.max_virtual_time;
+        let total = self.slept.saturating_add(duration);
+        if total > limit {
+            self.exhausted = Some(Exhausted::VirtualTime(limit));
+            return Err(Stop);
+        }
+        self.slept = total;
+        self.world.advance(duration);
+        Ok(())
+    }
+
+    /// Fails, and spends the budget, if `bytes` more would not fit in it.
+    pub fn reserve(&mut self, bytes: usize) -> Result<(), Stop> {
+        if self.exhausted.is_some() {
+            return Err(Stop);
+        }
+        let limit = self.limits.max_written_bytes;
+        if self.written.saturating_add(bytes as u64) > limit {
+            self.exhausted = Some(Exhausted::Written(limit));
+            return Err(Stop);
+        }
+        Ok(())
+    }
+
     pub fn write(&mut self, term: &mut dyn Terminal, sink: &Sink, bytes: &[u8]) -> Result<(), Stop> {
         if self.exhausted.is_some() {
             return Err(Stop);
@@ -145,14 +206,22 @@ impl<W: World> State<W> {
             return Err(Stop);
         }
         let max_buffer = self.limits.max_buffer_bytes;
+        let bytes = crate::bytes::encode(bytes);
+        let bytes = bytes.as_ref();
         match sink {
             Sink::Terminal(stream) => term.write(*stream, bytes),
             Sink::Null => {}
+            Sink::Full => {
+                self.write_error = Some("No space left on device".into());
+                return Err(Stop);
+            }
             Sink::Capture(index) => {
+                // The pipes and substitutions open at once share the bound (nested `$(...)`).
+                let held: usize = self.captures.iter().map(Vec::len).sum();
                 let Some(buffer) = self.captures.get_mut(*index) else {
                     return Ok(());
                 };
-                if buffer.len() + bytes.len() > max_buffer {
+                if held + bytes.len() > max_buffer {
                     self.exhausted = Some(Exhausted::Buffer(max_buffer));
                     return Err(Stop);
                 }
@@ -164,9 +233,10 @@ impl<W: World> State<W> {
                     self.exhausted = Some(Exhausted::Buffer(max_buffer));
                     return Err(Stop);
                 }
-                // The file was opened when the redirection was set up; a failure now (the file
-                // removed meanwhile) loses the write, as writing to an unlinked file would.
-                let _ = self.fs.write(path, bytes, true);
+                if let Err(error) = self.fs.write(path, bytes, true) {
+                    self.write_error = Some(error.to_string());
+                    return Err(Stop);
+                }
             }
         }
         Ok(())

@@ -28,4 +28,4 @@ macro_rules! scripts {
     };
 }
 
-scripts!(quoting, expansion, pipes, control, builtins, text_tools, grep, dd, files, errors,);
+scripts!(quoting, expansion, pipes, control, builtins, text_tools, grep, dd, files, errors, budgets,);

@@ -140,3 +140,44 @@ mod properties {
         }
     }
 }
+
+/// A paste is one submission: its lines share one budget, however they are split.
+#[test]
+fn a_paste_shares_one_budget() {
+    let limits = Limits { max_steps: 100, ..Limits::default() };
+    let session = |lines: &[&str], paste: bool| {
+        let mut session =
+            playground_shell::Session::new(Shell::with_options(Options { limits, ..Options::default() }));
+        if paste {
+            session.submit_paste(lines);
+        } else {
+            lines.iter().for_each(|line| session.submit(line));
+        }
+        session.submit("echo usable");
+        session.text()
+    };
+    let lines = [
+        "for i in $(seq 30); do :; done; echo one",
+        "for i in $(seq 30); do :; done; echo two",
+        "echo three",
+    ];
+    let printed = |text: &str, word: &str| text.lines().any(|line| line == word);
+    let typed = session(&lines, false);
+    assert!(["one", "two", "three"].iter().all(|w| printed(&typed, w)), "{typed}");
+    let pasted = session(&lines, true);
+    assert!(printed(&pasted, "one") && !printed(&pasted, "two"), "{pasted}");
+    assert!(pasted.contains("bash: stopped after 100 commands in one input"), "{pasted}");
+    assert!(pasted.contains("bash: 1 more pasted line not run\n"), "{pasted}");
+    assert!(pasted.ends_with("$ echo usable\nusable\n"), "{pasted}");
+}
+
+/// Virtual time is budgeted per input like steps and bytes: a loop of long sleeps ends.
+#[test]
+fn virtual_time_is_budgeted_per_input() {
+    let mut shell = Shell::new(1);
+    let (status, out) = run(&mut shell, "while true; do sleep 1d; done");
+    assert_eq!(status, 1);
+    assert_eq!(out.stderr(), "bash: stopped: more than 168 hours of virtual time in one input\n");
+    assert_eq!(run(&mut shell, "echo $SECONDS").1.stdout(), format!("{}\n", 7 * 86400));
+    assert_usable(&mut shell);
+}

@@ -160,7 +160,7 @@ pub fn dd<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult {
     }
 
     let seconds = STARTUP_SECONDS + total as f64 / rate;
-    cx.world().advance(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX));
+    cx.sleep(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX))?;
     if status == "none" {
         return Ok(0);
     }

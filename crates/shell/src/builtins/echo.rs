@@ -247,6 +247,14 @@ fn format_once<W: World>(
                     continue;
                 }
                 let arg = next(operands);
+                // Checked before anything is allocated: C's printf refuses a field past
+                // INT_MAX (bash then prints nothing for it), and the input's budget the rest.
+                let precision = if conversion == b's' { 0 } else { spec.precision.unwrap_or(0) };
+                let field = spec.width.unwrap_or(0).max(precision);
+                if field > i32::MAX as usize {
+                    continue;
+                }
+                cx.reserve(out.len() + field)?;
                 let text = match conversion {
                     b's' => {
                         let mut s = arg.unwrap_or_default();
@@ -394,7 +402,7 @@ fn format_float(value: f64, conversion: u8, spec: &Spec) -> String {
     let magnitude = value.abs();
     let mut body = match conversion.to_ascii_lowercase() {
         _ if !magnitude.is_finite() => if magnitude.is_nan() { "nan" } else { "inf" }.to_string(),
-        b'f' => format!("{magnitude:.precision$}"),
+        b'f' => fixed(magnitude, precision),
         b'e' => format_e(magnitude, precision),
         _ => format_g(magnitude, precision, spec.alternate),
     };
@@ -404,13 +412,29 @@ fn format_float(value: f64, conversion: u8, spec: &Spec) -> String {
     zero_pad(sign, "", body, spec, magnitude.is_finite())
 }
 
+/// Digits an `f64` can have after the point (its exact decimal expansion ends within 1,074);
+/// past them every digit is `0`, and Rust's formatter refuses precisions above 65,535.
+const EXACT_DIGITS: usize = 1_100;
+
+/// C's `%.*f`, for any precision.
+pub(crate) fn fixed(value: f64, decimals: usize) -> String {
+    if decimals <= EXACT_DIGITS || !value.is_finite() {
+        return format!("{value:.decimals$}");
+    }
+    let mut text = format!("{value:.EXACT_DIGITS$}");
+    text.push_str(&"0".repeat(decimals - EXACT_DIGITS));
+    text
+}
+
 /// C's `%.*e`: one digit, a point, `precision` digits, and an exponent of at least two digits.
 fn format_e(value: f64, precision: usize) -> String {
-    let rust = format!("{value:.precision$e}");
+    let exact = precision.min(EXACT_DIGITS);
+    let rust = format!("{value:.exact$e}");
     let (mantissa, exponent) = rust.split_once('e').unwrap_or((&rust, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let sign = if exponent < 0 { '-' } else { '+' };
-    format!("{mantissa}e{sign}{:02}", exponent.abs())
+    let zeros = "0".repeat(precision - exact);
+    format!("{mantissa}{zeros}e{sign}{:02}", exponent.abs())
 }
 
 /// C's `%.*g`: `%e` or `%f`, whichever suits the exponent, trailing zeros removed.
@@ -418,11 +442,11 @@ pub(crate) fn format_g(value: f64, precision: usize, keep_zeros: bool) -> String
     let p = precision.max(1);
     let e_form = format_e(value, p - 1);
     let exponent: i32 = e_form.rsplit_once('e').and_then(|(_, e)| e.parse().ok()).unwrap_or(0);
-    let mut text = if exponent < -4 || exponent >= p as i32 {
+    let mut text = if exponent < -4 || exponent as i64 >= p as i64 {
         e_form
     } else {
-        let decimals = (p as i32 - 1 - exponent).max(0) as usize;
-        format!("{value:.decimals$}")
+        let decimals = (p as i64 - 1 - exponent as i64).max(0) as usize;
+        fixed(value, decimals)
     };
     if !keep_zeros {
         let (number, exponent) = match text.find('e') {

@@ -190,17 +190,23 @@ pub fn find<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult
             continue;
         }
         // Depth first, entries in the order the filesystem lists them.
-        let mut stack = vec![(root, operand.trim_end_matches('/').to_string())];
-        while let Some((path, shown)) = stack.pop() {
+        let root_is_dir = cx.fs().metadata(&root).is_ok_and(|m| m.is_dir);
+        let mut stack = vec![(root, operand.trim_end_matches('/').to_string(), root_is_dir)];
+        while let Some((path, shown, is_dir)) = stack.pop() {
             out.push_str(&shown);
             out.push('\n');
-            let Ok(meta) = cx.fs().metadata(&path) else { continue };
-            if !meta.is_dir {
+            if out.len() >= 64 * 1024 {
+                cx.out(std::mem::take(&mut out))?;
+            }
+            if !is_dir {
                 continue;
             }
             let Ok(entries) = cx.fs().list(&path) else { continue };
-            for (name, _) in entries.into_iter().rev() {
-                stack.push((format!("{}/{name}", path.trim_end_matches('/')), format!("{shown}/{name}")));
+            // A listing describes a symbolic link itself, not its target: like GNU find
+            // (`-P`), links to directories are not followed, so a link cycle ends.
+            for (name, meta) in entries.into_iter().rev() {
+                let child = format!("{}/{name}", path.trim_end_matches('/'));
+                stack.push((child, format!("{shown}/{name}"), meta.is_dir));
             }
         }
     }

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use crate::command::{Context, FnCommand, Registry, Stop};
 use crate::world::World;
 
-pub(crate) use echo::format_g;
+pub(crate) use echo::{fixed, format_g};
 pub use shell::CLEAR_SEQUENCE;
 
 /// Every built-in: name, summary for `help`, flags for completion, function.
@@ -116,6 +116,16 @@ pub(crate) fn inputs<W: World>(
     files: &[String],
     report: impl Fn(&str, &crate::FsError) -> String,
 ) -> Result<Inputs, Stop> {
+    inputs_prefix(cx, files, None, report)
+}
+
+/// [`inputs`], reading at most `max` bytes of each named file when given.
+pub(crate) fn inputs_prefix<W: World>(
+    cx: &mut Context<'_, W>,
+    files: &[String],
+    max: Option<usize>,
+    report: impl Fn(&str, &crate::FsError) -> String,
+) -> Result<Inputs, Stop> {
     if files.is_empty() {
         return Ok((vec![("-".to_string(), cx.stdin().to_vec())], false));
     }
@@ -126,7 +136,11 @@ pub(crate) fn inputs<W: World>(
             contents.push((file.clone(), cx.stdin().to_vec()));
             continue;
         }
-        match cx.read_file(file) {
+        let data = match max {
+            Some(max) => cx.read_file_prefix(file, max),
+            None => cx.read_file(file),
+        };
+        match data {
             Ok(data) => contents.push((file.clone(), data)),
             Err(error) => {
                 let message = report(file, &error);

@@ -167,7 +167,7 @@ pub fn sleep<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResul
             }
         }
     }
-    cx.world().advance(total);
+    cx.sleep(total)?;
     Ok(0)
 }
 

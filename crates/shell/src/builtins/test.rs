@@ -20,7 +20,7 @@ pub fn bracket<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandRes
 
 fn evaluate<W: World>(cx: &mut Context<'_, W>, name: &str, args: &[String]) -> CommandResult {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut eval = Eval { cx, args: &args, pos: 0 };
+    let mut eval = Eval { cx, args: &args, pos: 0, depth: 0 };
     let result = match args.len() {
         0..=4 => eval.by_count(&args),
         _ => eval.expression().and_then(|value| match args.get(eval.pos) {
@@ -49,7 +49,12 @@ struct Eval<'c, 'a, 'x, W: World> {
     cx: &'c mut Context<'x, W>,
     args: &'a [&'a str],
     pos: usize,
+    /// Open parentheses: bounded, so `[ ( ( ( ...` cannot overflow the stack.
+    depth: usize,
 }
+
+/// Parentheses nest this deep at most, as the shell's parser does.
+const MAX_DEPTH: usize = crate::parse::MAX_NESTING;
 
 type Answer = Result<bool, String>;
 
@@ -109,12 +114,25 @@ impl<'a, W: World> Eval<'_, 'a, '_, W> {
     }
 
     fn term(&mut self) -> Answer {
-        let first = self.next()?;
-        if first == "!" {
-            return self.term().map(|v| !v);
+        let mut first = self.next()?;
+        // `! ! x`: counted rather than recursed, however many there are.
+        let mut negated = false;
+        while first == "!" && self.peek().is_some() {
+            negated = !negated;
+            first = self.next()?;
         }
+        self.term_after(first).map(|v| v != negated)
+    }
+
+    fn term_after(&mut self, first: &'a str) -> Answer {
         if first == "(" {
-            let value = self.expression()?;
+            if self.depth >= MAX_DEPTH {
+                return Err(format!("expression nested too deeply (more than {MAX_DEPTH} levels)"));
+            }
+            self.depth += 1;
+            let value = self.expression();
+            self.depth -= 1;
+            let value = value?;
             if self.next()? != ")" {
                 return Err("`)' expected".to_string());
             }

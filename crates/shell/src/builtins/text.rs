@@ -1,6 +1,6 @@
 //! Text utilities: `cat`, `head`, `tail`, `wc`, `seq`, `tee`, with GNU coreutils' behaviour.
 
-use super::{inputs, lines, try_help};
+use super::{inputs, inputs_prefix, lines, try_help};
 use crate::command::{CommandResult, Context};
 use crate::world::World;
 
@@ -169,7 +169,9 @@ fn head_tail<W: World>(
     }
     let quiet = parsed.flags.iter().any(|(f, _)| *f == 'q');
     let verbose = parsed.flags.iter().any(|(f, _)| *f == 'v');
-    let (contents, failed) = inputs(cx, &parsed.operands, |file, error| {
+    // `head -c N` needs only N bytes of each file (a device may never end).
+    let prefix = (name == "head" && bytes && count.0 != '-').then_some(count.1 as usize);
+    let (contents, failed) = inputs_prefix(cx, &parsed.operands, prefix, |file, error| {
         format!("{name}: cannot open '{file}' for reading: {error}")
     })?;
     let headers = verbose || (!quiet && parsed.operands.len() > 1);
@@ -322,15 +324,24 @@ pub fn seq<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult 
     if step == 0.0 {
         return usage_error(cx, "seq", &format!("invalid Zero increment value: ‘{}’", numbers[1]));
     }
-    let format = |v: f64| format!("{v:.decimals$}");
+    let format = |v: f64| super::fixed(v, decimals);
+    // Each line is at least `decimals` long: checked before the first is built.
+    cx.reserve(decimals)?;
     let width = if equal_width { format(first).len().max(format(last).len()) } else { 0 };
     let mut out = String::new();
     let mut i = 0u64;
+    let mut previous = None;
     loop {
         let value = first + step * i as f64;
         if (step > 0.0 && value > last) || (step < 0.0 && value < last) {
             break;
         }
+        // An increment too small to change the value (`seq 1e300 1e300`) ends the sequence
+        // after the value it cannot leave, as GNU seq does.
+        if previous == Some(value) {
+            break;
+        }
+        previous = Some(value);
         if i > 0 {
             out.push_str(&separator);
         }
@@ -342,7 +353,7 @@ pub fn seq<W: World>(cx: &mut Context<'_, W>, args: &[String]) -> CommandResult 
             out.push_str(&text);
         }
         i += 1;
-        if out.len() >= 64 * 1024 {
+        if out.len() >= 64 * 1024 || decimals > 64 * 1024 {
             cx.out(std::mem::take(&mut out))?;
         }
     }
