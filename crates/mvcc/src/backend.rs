@@ -42,6 +42,9 @@ pub struct Backend {
     db: Db,
     batch: Vec<Write>,
     overlay: Overlay,
+    /// Writes that go into every commit, after the batch (etcd's pre-commit hook, which writes
+    /// the consistent index): the last value set for each key.
+    on_commit: BTreeMap<(&'static [u8], Vec<u8>), Rc<Vec<u8>>>,
     pub batch_limit: usize,
 }
 
@@ -49,8 +52,13 @@ impl Backend {
     /// A new backend on an empty disk, with etcd's buckets.
     pub fn create(disk: Box<dyn Disk>) -> Result<Backend> {
         let db = Db::create(disk, Options::default())?;
-        let mut backend =
-            Backend { db, batch: Vec::new(), overlay: BTreeMap::new(), batch_limit: DEFAULT_BATCH_LIMIT };
+        let mut backend = Backend {
+            db,
+            batch: Vec::new(),
+            overlay: BTreeMap::new(),
+            on_commit: BTreeMap::new(),
+            batch_limit: DEFAULT_BATCH_LIMIT,
+        };
         let mut tx = backend.db.begin_write();
         for bucket in BUCKETS {
             tx.create_bucket_if_not_exists(ROOT_BUCKET, bucket)?;
@@ -62,7 +70,13 @@ impl Backend {
     /// Opens an existing backend db (a data directory's `member/snap/db`, a restored snapshot).
     pub fn open(disk: Box<dyn Disk>) -> Result<Backend> {
         let db = Db::open(disk)?;
-        Ok(Backend { db, batch: Vec::new(), overlay: BTreeMap::new(), batch_limit: DEFAULT_BATCH_LIMIT })
+        Ok(Backend {
+            db,
+            batch: Vec::new(),
+            overlay: BTreeMap::new(),
+            on_commit: BTreeMap::new(),
+            batch_limit: DEFAULT_BATCH_LIMIT,
+        })
     }
 
     pub fn db(&self) -> &Db {
@@ -84,6 +98,14 @@ impl Backend {
         self.commit_if_full()
     }
 
+    /// A put made with the next commit, whenever that happens (a batch that fills up, a
+    /// compaction's commit), not counted in the batch.
+    pub fn put_on_commit(&mut self, bucket: &'static [u8], key: Vec<u8>, value: Vec<u8>) {
+        let value = Rc::new(value);
+        self.overlay.insert((bucket, key.clone()), Some(Rc::clone(&value)));
+        self.on_commit.insert((bucket, key), value);
+    }
+
     pub fn delete(&mut self, bucket: &'static [u8], key: Vec<u8>) -> Result<()> {
         self.overlay.insert((bucket, key.clone()), None);
         self.batch.push(Write::Delete { bucket, key });
@@ -97,8 +119,9 @@ impl Backend {
         Ok(())
     }
 
+    /// Writes waiting for the next commit, those made with every commit included.
     pub fn pending_writes(&self) -> usize {
-        self.batch.len()
+        self.batch.len() + self.on_commit.len()
     }
 
     pub fn get(&self, bucket: &'static [u8], key: &[u8]) -> Result<Option<Vec<u8>>> {
@@ -178,8 +201,11 @@ impl Backend {
 
     /// Commits the batch as one bbolt transaction.
     pub fn commit(&mut self) -> Result<()> {
-        if self.batch.is_empty() {
+        if self.batch.is_empty() && self.on_commit.is_empty() {
             return Ok(());
+        }
+        for ((bucket, key), value) in std::mem::take(&mut self.on_commit) {
+            self.batch.push(Write::Put { bucket, key, value, sequential: false });
         }
         let mut tx = self.db.begin_write();
         let mut opened = BTreeMap::new();

@@ -158,12 +158,13 @@ impl Store {
         &mut self.backend
     }
 
-    /// Records the raft entry last applied (etcd keeps it in `meta` so a restart does not apply
-    /// an entry twice).
+    /// Records the raft entry being applied (etcd keeps it in `meta` so a restart does not apply
+    /// an entry twice). Written with whichever commit comes next, so no commit persists an
+    /// entry's writes with an older index.
     pub fn set_consistent_index(&mut self, index: u64, term: u64) -> Result<()> {
         let meta: &'static [u8] = schema::META;
-        self.backend.put(meta, schema::CONSISTENT_INDEX.to_vec(), index.to_be_bytes().to_vec(), false)?;
-        self.backend.put(meta, schema::TERM.to_vec(), term.to_be_bytes().to_vec(), false)?;
+        self.backend.put_on_commit(meta, schema::CONSISTENT_INDEX.to_vec(), index.to_be_bytes().to_vec());
+        self.backend.put_on_commit(meta, schema::TERM.to_vec(), term.to_be_bytes().to_vec());
         Ok(())
     }
 

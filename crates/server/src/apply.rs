@@ -290,6 +290,10 @@ impl Application for EtcdMember {
     fn apply(&mut self, entries: &[Entry], now_micros: u64) {
         let now_ms = now_micros / 1000;
         for entry in entries {
+            // Recorded before the entry applies, as etcd's applyEntryNormal sets it: a commit in
+            // the middle of a batch (a compaction commits at once) must not persist an entry's
+            // writes with an older consistent index, or a restart applies the entry again.
+            let _ = self.store.set_consistent_index(entry.index, entry.term);
             let Some(envelope) = Envelope::decode(&entry.data) else { continue };
             let result = self.apply_request(&envelope.request, now_ms);
             let applied = (result, self.store.current_revision());
@@ -312,8 +316,7 @@ impl Application for EtcdMember {
                 self.results.insert(envelope.id, applied);
             }
         }
-        if let Some(last) = entries.last() {
-            let _ = self.store.set_consistent_index(last.index, last.term);
+        if !entries.is_empty() {
             let (interval, limit) = {
                 let flags = self.flags.borrow();
                 (flags.backend_batch_interval_ms * 1000, flags.backend_batch_limit as usize)

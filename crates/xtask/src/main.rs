@@ -15,6 +15,7 @@ Usage: cargo xtask <command>
   serve [--port N]   build the page with Trunk and serve it on http://127.0.0.1:8080
   test               run every test: native, wasm in Node, wasm in headless Chromium, Playwright
   bench              print performance figures
+  linearizability    run 10,000 seeded fault schedules through the linearizability checker
 ";
 
 fn main() -> ExitCode {
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::serve_command(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench(),
+        Some("linearizability") => linearizability(),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -126,6 +128,25 @@ fn test() -> Result<(), String> {
     )?;
     println!("\nxtask test: everything passed in {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The fault schedules of `cargo xtask test` (1,000 there), ten times as many, in release:
+/// prints schedules run, operations checked and violations, and each failing seed's shrunk script.
+fn linearizability() -> Result<(), String> {
+    let mut command = step::cargo(&[
+        "test",
+        "--release",
+        "--locked",
+        "-p",
+        "playground-server",
+        "--test",
+        "linearizable",
+        "fault_schedules_keep_the_history_linearizable",
+        "--",
+        "--nocapture",
+    ]);
+    command.env("LINEARIZABILITY_SCHEDULES", "10000");
+    step::run("10,000 seeded fault schedules, histories checked for linearizability (release)", command)
 }
 
 fn bench() -> Result<(), String> {

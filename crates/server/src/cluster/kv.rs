@@ -119,6 +119,34 @@ impl Cluster {
             .collect()
     }
 
+    /// Sends a write to `member` without waiting for it, as one of many clients would: the
+    /// answer is collected later with [`Cluster::kv_collect`] while virtual time runs on, so
+    /// requests on several members can be in flight at once (the linearizability tests).
+    pub fn kv_submit(&mut self, member: NodeId, op: RequestOp) -> Result<u64, Error> {
+        self.check_up(member)?;
+        if matches!(op, RequestOp::Range(_)) {
+            return Err(Error::Internal("kv_submit takes writes".into()));
+        }
+        self.check_size(&op)?;
+        let request = Request::Kv(op);
+        self.check_quota(member, &request)?;
+        let id = self.request_id();
+        self.propose(member, Envelope { id, origin: member, request });
+        Ok(id)
+    }
+
+    /// The answer to a write [`Cluster::kv_submit`] sent, once `member` applied it; `None`
+    /// while it has not (or never will: the member went down, the proposal was lost).
+    pub fn kv_collect(&mut self, member: NodeId, id: u64) -> Option<Result<(ResponseOp, Header), Error>> {
+        let (result, revision) = self.member_mut(member)?.take_result(id)?;
+        let header = self.header(member, revision);
+        Some(match result {
+            Ok(Response::Kv(response)) => Ok((response, header)),
+            Ok(_) => Err(Error::Internal("unexpected response".into())),
+            Err(error) => Err(error),
+        })
+    }
+
     fn range(
         &mut self,
         member: NodeId,
@@ -128,6 +156,10 @@ impl Cluster {
         if !serializable {
             let caught_up = self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
                 let Some(leader) = c.leader() else { return false };
+                // The leader's commit is the read index only once it covers its own term.
+                if !c.world.committed_in_current_term(leader) {
+                    return false;
+                }
                 let commit = c.world.raft_brief(leader).map_or(u64::MAX, |(_, _, commit)| commit);
                 c.world.raft_brief(member).is_some_and(|(leader, _, _)| leader != 0)
                     && c.world.app(member).is_some_and(|app| app.consistent_index() >= commit)

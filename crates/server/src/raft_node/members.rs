@@ -200,6 +200,11 @@ impl<A: Application> RaftWorld<A> {
         self.world.host(id)?.raft_brief()
     }
 
+    /// Whether a member has committed an entry of its current term (false while it is down).
+    pub fn committed_in_current_term(&self, id: NodeId) -> bool {
+        self.world.host(id).is_some_and(RaftNode::committed_in_current_term)
+    }
+
     /// Entries and bytes a member's raft log holds in memory (0 while it is down).
     pub fn log_memory(&self, id: NodeId) -> (u64, u64) {
         self.world.host(id).map_or((0, 0), RaftNode::log_memory)

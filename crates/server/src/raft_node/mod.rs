@@ -367,6 +367,13 @@ impl<A: Application> RaftNode<A> {
         Some((raft.leader, raft.term, raft.log.committed))
     }
 
+    /// Whether the member's commit index covers an entry of its current term: a new leader's
+    /// commit may lag what its predecessor acknowledged until then, so raft serves no
+    /// ReadIndex before it (etcd-raft's `committedEntryInCurrentTerm`).
+    pub fn committed_in_current_term(&self) -> bool {
+        self.raft.as_ref().is_some_and(|raft| raft.log.term(raft.log.committed) == Some(raft.term))
+    }
+
     /// Entries and bytes the raft log holds in memory (0 while the member is down).
     pub fn log_memory(&self) -> (u64, u64) {
         self.raft.as_ref().map_or((0, 0), |raft| (raft.log.len() as u64, raft.log.memory_bytes()))
