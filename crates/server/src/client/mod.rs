@@ -35,7 +35,8 @@ pub const DEFAULT_ENDPOINT: &str = "127.0.0.1:2379";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub endpoints: Vec<String>,
-    /// How long a request waits for an endpoint that does not answer (`--command-timeout`).
+    /// How long a request waits for an endpoint that does not answer (`--command-timeout`);
+    /// see [`RetryWarning::timed_out`].
     pub command_timeout_micros: u64,
 }
 
@@ -63,6 +64,10 @@ pub struct RetryWarning {
     pub at_micros: u64,
     pub endpoint: String,
     pub error: String,
+    /// No endpoint answered: the call waits out the command timeout before it fails, and the
+    /// warning is logged after that wait. The caller lets the time pass (a shell does, within
+    /// its input's budget of virtual time), so `at_micros` is when the call was made.
+    pub timed_out: bool,
 }
 
 /// A client of one cluster.
@@ -97,23 +102,21 @@ impl<'c> Client<'c> {
         select(self.cluster, &self.config.endpoints)
     }
 
-    /// One unary call on the selected member. With no endpoint up it waits out the command
-    /// timeout; either way a failure is logged as the retry interceptor logs it.
+    /// One unary call on the selected member; a failure is logged as the retry interceptor
+    /// logs it. With no endpoint up the call fails at once, its warning marked `timed_out`
+    /// for the caller to let the command timeout pass.
     fn call<T>(&mut self, rpc: impl FnOnce(&mut Cluster, NodeId) -> Result<T, Error>) -> Result<T, Status> {
-        let result = match self.select() {
-            Some(selected) => rpc(self.cluster, selected.member),
-            None => {
-                self.cluster.advance(self.config.command_timeout_micros);
-                Err(Error::Unavailable)
-            }
+        let (result, timed_out) = match self.select() {
+            Some(selected) => (rpc(self.cluster, selected.member), false),
+            None => (Err(Error::Unavailable), true),
         };
         result.map_err(|error| {
-            self.warn(&error);
+            self.warn(&error, timed_out);
             Status::from(error)
         })
     }
 
-    fn warn(&mut self, error: &Error) {
+    fn warn(&mut self, error: &Error, timed_out: bool) {
         let endpoint = self.config.endpoints.first().cloned().unwrap_or_default();
         let error = match error {
             // What grpc-go's balancer reports for an endpoint nothing listens on.
@@ -123,7 +126,7 @@ impl<'c> Client<'c> {
             ),
             other => Status::from(other.clone()).to_string(),
         };
-        self.warnings.push(RetryWarning { at_micros: self.cluster.now_micros(), endpoint, error });
+        self.warnings.push(RetryWarning { at_micros: self.cluster.now_micros(), endpoint, error, timed_out });
     }
 }
 
