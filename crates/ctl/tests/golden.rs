@@ -27,4 +27,13 @@ macro_rules! scripts {
     };
 }
 
-scripts!(maintenance_guide, etcdutl, bbolt, raft_snapshot, metrics, membership, lost_write,);
+scripts!(
+    maintenance_guide,
+    etcdutl,
+    bbolt,
+    raft_snapshot,
+    metrics,
+    membership,
+    lost_write,
+    restart_after_snapshots,
+);

@@ -373,12 +373,8 @@ fn shrink(seed: u64, mut steps: Vec<Step>) -> Vec<Step> {
     steps
 }
 
-/// Seeds left out, with the reason (reported, not yet fixed). 2015: `etcd --snapshot-count=2`,
-/// `compact 1`, four restarts with `--snapshot-count=1`, two with `--snapshot-count=5`: after the
-/// last no member starts again, the same through `etcd-playground run` and before this file's
-/// fixes; the cause is not yet found. 9116: infra3 does not start again after the schedule (same
-/// class: a restart refused).
-const EXCLUDED: [u64; 2] = [2015, 9116];
+/// Seeds left out, with the reason (reported, not yet fixed). None today.
+const EXCLUDED: [u64; 0] = [];
 
 #[test]
 fn fault_schedules_keep_the_history_linearizable() {

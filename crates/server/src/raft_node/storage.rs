@@ -63,14 +63,17 @@ impl Wal {
         self.crc = encoder.crc();
     }
 
-    /// Appends a snapshot mark for a snapshot saved from the apply loop; durable with the next
-    /// sync (a crash before then restarts from the previous mark, whose later entries the WAL
-    /// still holds).
+    /// Appends and syncs a snapshot mark for a snapshot saved from the apply loop, as etcd's
+    /// `WAL.SaveSnapshot` does. The mark must be durable before the snapshotter purges older
+    /// snap files: a restart reads the WAL from the newest snap file it marks, and with only
+    /// unsynced marks for the files kept, none would be found.
     pub(crate) fn mark_snapshot(&mut self, snapshot: &Snapshot) {
         let mut encoder = wal::Encoder::continuing(self.crc);
         raftlog::append_snapshot(&mut encoder, snapshot.index, snapshot.term, &snapshot.voters);
         let _ = self.disk.write_at(self.len, &encoder.bytes);
+        let _ = self.disk.sync();
         self.len += encoder.bytes.len() as u64;
+        self.synced_len = self.len;
         self.crc = encoder.crc();
     }
 
