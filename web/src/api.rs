@@ -88,3 +88,14 @@ impl Playground {
         self.shared.update(|p| p.driver.playing = playing);
     }
 }
+
+/// Makes the engine fail as a bug would, inside a change of the page's playground (which then
+/// stays borrowed, as after a real trap): for tests of the page's recovery, which must reload
+/// into a fresh playground with the scrollback and history kept.
+#[wasm_bindgen(js_name = simulateEngineFailure)]
+pub fn simulate_engine_failure() {
+    if let Some(shared) = page_playground() {
+        shared.with(|_| panic!("simulated engine failure"));
+    }
+    panic!("simulated engine failure");
+}

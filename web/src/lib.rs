@@ -8,6 +8,7 @@ pub mod app;
 pub mod context;
 pub mod members;
 pub mod playground;
+pub mod recovery;
 pub mod storage;
 pub mod terminal;
 

@@ -10,6 +10,7 @@ use playground_shell::{Entry, EntryKind};
 use crate::Session;
 
 use crate::playground::{Playground, SharedPlayground};
+use crate::recovery;
 use crate::storage::{load_history, save_history};
 
 const BANNER: &str = "etcd playground: a virtual etcd in your browser. Type `help` to see the commands.\n";
@@ -31,11 +32,23 @@ pub fn Terminal(
     let session = StoredValue::new_local(playground);
     let with_session =
         move |f: &mut dyn FnMut(&mut Session)| session.with_value(|p| p.with(|p| f(p.session_mut())));
+    // After an engine failure the page reloaded: the old scrollback comes back with a notice.
+    let recovered = if persist { recovery::take() } else { None };
     with_session(&mut |session| {
         if persist {
-            session.shell_mut().set_history(load_history());
+            let mut history = load_history();
+            history.extend(recovered.as_ref().and_then(|r| r.running.clone()));
+            session.shell_mut().set_history(history);
         }
-        session.print(EntryKind::Stdout, BANNER);
+        match &recovered {
+            Some(recovered) => {
+                for (kind, text) in &recovered.entries {
+                    session.print(*kind, text);
+                }
+                session.print(EntryKind::Stderr, &recovered.notice());
+            }
+            None => session.print(EntryKind::Stdout, BANNER),
+        }
     });
     let mut first = (Vec::new(), "");
     with_session(&mut |s| first = (s.entries().cloned().collect::<Vec<Entry>>(), s.prompt()));
@@ -58,17 +71,22 @@ pub fn Terminal(
                 (s.entries().cloned().collect::<Vec<Entry>>(), s.prompt(), history)
             })
         });
-        entries.set(list);
-        prompt.set(now_prompt);
         if persist {
             save_history(&history);
+            recovery::save_scrollback(&list);
+            recovery::save_running(None);
         }
+        entries.set(list);
+        prompt.set(now_prompt);
     };
 
     let submit_lines = move |text: String| {
         let mut lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
         let last = lines.pop().unwrap_or_default().to_string();
         // One submission, one budget: a pasted loop gets no more than a typed one.
+        if persist {
+            recovery::save_running(Some(&lines.join("\n")));
+        }
         act(&mut |s| s.submit_paste(&lines));
         input.set(last);
     };
@@ -81,6 +99,9 @@ pub fn Terminal(
                 ev.prevent_default();
                 let line = input.get_untracked();
                 input.set(String::new());
+                if persist {
+                    recovery::save_running(Some(&line));
+                }
                 act(&mut |s| s.submit(&line));
             }
             "ArrowUp" => {
