@@ -61,7 +61,8 @@ pub fn etcdutl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         ["defrag", rest @ ..] => defrag(cx, rest),
         ["version", ..] => text(cx, "etcdutl version: 3.5.1\nAPI version: 3.5\n"),
         [] | ["help", ..] | ["--help"] | ["-h"] => text(cx, USAGE),
-        ["snapshot", "restore", rest @ ..] => snapshot_restore(cx, rest),
+        // etcdctl's deprecated `snapshot restore` hands on here without requiring --data-dir.
+        ["snapshot", "restore", rest @ ..] => snapshot_restore(cx, rest, args[0] != "etcdctl"),
         [other, ..] => {
             cx.err(format!(
                 "Error: unknown command \"{other}\" for \"etcdutl\"\nRun 'etcdutl --help' for usage.\n"
@@ -131,10 +132,14 @@ Global Flags:
   -w, --write-out string   set the output format (fields, json, protobuf, simple, table) (default \"simple\")
 ";
 
+/// The usage cobra prints above a restore without `--data-dir` (on stderr).
+const RESTORE_USAGE: &str = include_str!("etcdutl-restore-usage.txt");
+
 /// `etcdutl snapshot restore FILE --data-dir DIR`: a new member data directory on the host
 /// filesystem, which `etcd --data-dir DIR` starts from (real etcd 3.5.1 too).
-fn snapshot_restore(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
+fn snapshot_restore(cx: &mut Context<'_>, args: &[&str], data_dir_required: bool) -> CommandResult {
     let mut options = RestoreOptions::default();
+    let mut data_dir_given = false;
     let mut files = Vec::new();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -146,6 +151,7 @@ fn snapshot_restore(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
             options.skip_hash_check = inline.as_deref() != Some("false");
             continue;
         }
+        data_dir_given |= flag == "--data-dir";
         let target = match flag {
             "--data-dir" => &mut options.data_dir,
             "--name" => &mut options.name,
@@ -168,6 +174,12 @@ fn snapshot_restore(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
                 return Ok(EXIT_ERROR);
             }
         }
+    }
+    if data_dir_required && !data_dir_given {
+        // cobra checks required flags first, and prints the usage between its error and etcdutl's.
+        let error = "Error: required flag(s) \"data-dir\" not set\n";
+        cx.err(format!("{error}{RESTORE_USAGE}{error}"))?;
+        return Ok(EXIT_ERROR);
     }
     let [file] = files.as_slice() else {
         cx.err("Error: snapshot restore requires exactly one argument\n")?;

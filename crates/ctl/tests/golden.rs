@@ -27,4 +27,16 @@ macro_rules! scripts {
     };
 }
 
-scripts!(maintenance_guide, etcdutl, bbolt, raft_snapshot, metrics, membership, lost_write,);
+scripts!(
+    maintenance_guide,
+    etcdutl,
+    bbolt,
+    raft_snapshot,
+    metrics,
+    membership,
+    lost_write,
+    bad_flags,
+    bad_args,
+    bad_txn,
+    output_formats,
+);

@@ -107,6 +107,8 @@ impl<'c> Client<'c> {
     /// for the caller to let the command timeout pass.
     fn call<T>(&mut self, rpc: impl FnOnce(&mut Cluster, NodeId) -> Result<T, Error>) -> Result<T, Status> {
         let (result, timed_out) = match self.select() {
+            // A timeout of zero (or less) has passed before the call is made.
+            Some(_) if self.config.command_timeout_micros == 0 => (Err(Error::DeadlineExceeded), false),
             Some(selected) => (rpc(self.cluster, selected.member), false),
             None => (Err(Error::Unavailable), true),
         };

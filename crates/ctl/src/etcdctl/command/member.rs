@@ -1,7 +1,6 @@
 //! `etcdctl member list | add | remove | promote`.
 
 use super::super::*;
-use crate::etcdctl::printer::Printed;
 use crate::{CommandResult, Context};
 
 pub fn member_list(cx: &mut Context<'_>, invocation: &Invocation) -> CommandResult {
@@ -9,10 +8,9 @@ pub fn member_list(cx: &mut Context<'_>, invocation: &Invocation) -> CommandResu
         Ok(response) => response,
         Err(status) => return status,
     };
-    let mut printed = Printed::default();
+    let mut printed = invocation.printed();
     invocation.printer().member_list(&mut printed, &response);
-    show(cx, printed)?;
-    Ok(0)
+    show(cx, printed)
 }
 
 /// A member id argument in hex, as etcdctl reads it.
