@@ -252,13 +252,11 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
             return Ok(EXIT_BAD_FEATURE);
         }
     };
-    let endpoints = args
-        .get("endpoints")
-        .unwrap_or("127.0.0.1:2379")
-        .split(',')
-        .filter(|e| !e.is_empty())
-        .map(String::from)
-        .collect();
+    // pflag's string slice: `--endpoints=` is none, `--endpoints=,` two empty ones.
+    let endpoints = match args.get("endpoints").unwrap_or("127.0.0.1:2379") {
+        "" => Vec::new(),
+        list => list.split(',').map(String::from).collect(),
+    };
     let client = Invocation { args, format, endpoints };
     let words: Vec<&str> = client.args.words.iter().map(String::as_str).collect();
     // `--endpoints=` is an empty list: clientv3 refuses to make a client of it.
