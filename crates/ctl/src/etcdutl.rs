@@ -132,6 +132,9 @@ Global Flags:
   -w, --write-out string   set the output format (fields, json, protobuf, simple, table) (default \"simple\")
 ";
 
+/// The usage cobra prints above a defrag without `--data-dir` (on stderr).
+const DEFRAG_REQUIRED_USAGE: &str = include_str!("etcdutl-defrag-usage.txt");
+
 /// The usage cobra prints above a restore without `--data-dir` (on stderr).
 const RESTORE_USAGE: &str = include_str!("etcdutl-restore-usage.txt");
 
@@ -248,7 +251,9 @@ fn defrag(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
         }
     }
     let Some(data_dir) = data_dir.filter(|d| !d.is_empty()) else {
-        cx.err("Error: required flag(s) \"data-dir\" not set\n")?;
+        // cobra's error, the usage, then etcdutl's error.
+        let error = "Error: required flag(s) \"data-dir\" not set\n";
+        cx.err(format!("{error}{DEFRAG_REQUIRED_USAGE}{error}"))?;
         return Ok(EXIT_ERROR);
     };
     let db_path = format!("{}/member/snap/db", data_dir.trim_end_matches('/'));

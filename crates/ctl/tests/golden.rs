@@ -39,4 +39,5 @@ scripts!(
     bad_args,
     bad_txn,
     output_formats,
+    bad_usage,
 );
