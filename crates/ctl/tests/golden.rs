@@ -40,4 +40,5 @@ scripts!(
     bad_txn,
     output_formats,
     bad_usage,
+    bad_commands,
 );
