@@ -8,7 +8,8 @@ use playground_mvcc::Backend;
 
 use super::humanize;
 use crate::{CommandResult, Context};
-use playground_shell::FsError;
+use playground_server::log::{zap_console_line, ZapValue, ZapValue::Str, ZapValue::Strs};
+use playground_shell::{FsError, World};
 
 /// etcd's exit codes (cobrautl): an error, and bad arguments.
 const EXIT_ERROR: i32 = 1;
@@ -133,10 +134,14 @@ Global Flags:
 ";
 
 /// The usage cobra prints above a defrag without `--data-dir` (on stderr).
-const DEFRAG_REQUIRED_USAGE: &str = include_str!("etcdutl-defrag-usage.txt");
+const DEFRAG_REQUIRED_USAGE: &str = include_str!("etcdutl/defrag-usage.txt");
+
+/// The stack zap records with "restoring snapshot", as etcd 3.5.1's build prints it.
+const RESTORE_STACK: &str = include_str!("etcdutl/restore-stack.txt");
+const RESTORE_STACK_ETCDCTL: &str = include_str!("etcdutl/restore-stack-etcdctl.txt");
 
 /// The usage cobra prints above a restore without `--data-dir` (on stderr).
-const RESTORE_USAGE: &str = include_str!("etcdutl-restore-usage.txt");
+const RESTORE_USAGE: &str = include_str!("etcdutl/restore-usage.txt");
 
 /// `etcdutl snapshot restore FILE --data-dir DIR`: a new member data directory on the host
 /// filesystem, which `etcd --data-dir DIR` starts from (real etcd 3.5.1 too).
@@ -199,6 +204,26 @@ fn snapshot_restore(cx: &mut Context<'_>, args: &[&str], data_dir_required: bool
         cx.err(format!("Error: data-dir \"{data_dir}\" not empty or could not be read\n"))?;
         return Ok(EXIT_ERROR);
     }
+    let (cluster_id, members) = match playground_datadir::restore_members(&options) {
+        Ok(members) => members,
+        Err(error) => {
+            cx.err(format!("Error: {error}\n"))?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let (wal_dir, snap_dir) =
+        (clean_path(&format!("{data_dir}/member/wal")), clean_path(&format!("{data_dir}/member/snap")));
+    let dirs = [
+        ("path", Str(file)),
+        ("wal-dir", Str(&wal_dir)),
+        ("data-dir", Str(&data_dir)),
+        ("snap-dir", Str(&snap_dir)),
+    ];
+    // The restore's stack as zap records it: etcdutl's, or etcdctl's deprecated command's.
+    let stack = if data_dir_required { RESTORE_STACK } else { RESTORE_STACK_ETCDCTL };
+    let mut restoring = dirs.to_vec();
+    restoring.push(("stack", Str(stack)));
+    restore_log(cx, "snapshot/v3_snapshot.go:251", "restoring snapshot", &restoring)?;
     let bytes = match cx.read_file(file) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -232,7 +257,51 @@ fn snapshot_restore(cx: &mut Context<'_>, args: &[&str], data_dir_required: bool
             return Ok(EXIT_ERROR);
         }
     }
+    restore_log(cx, "membership/store.go:141", "Trimming membership information from the backend...", &[])?;
+    let cluster = format!("{cluster_id:x}");
+    for member in &members {
+        let id = format!("{:x}", member.id);
+        let fields = [
+            ("cluster-id", Str(&cluster)),
+            ("local-member-id", Str("0")),
+            ("added-peer-id", Str(&id)),
+            ("added-peer-peer-urls", Strs(&member.peer_urls)),
+        ];
+        restore_log(cx, "membership/cluster.go:421", "added member", &fields)?;
+    }
+    restore_log(cx, "snapshot/v3_snapshot.go:272", "restored snapshot", &dirs)?;
     Ok(0)
+}
+
+/// One of the restore's info lines on stderr, in zap's console format.
+fn restore_log(
+    cx: &mut Context<'_>,
+    caller: &str,
+    msg: &str,
+    fields: &[(&str, ZapValue<'_>)],
+) -> Result<(), crate::Stop> {
+    let now = cx.world().now().as_micros() as u64;
+    cx.err(zap_console_line(now, "info", caller, msg, fields) + "\n")
+}
+
+/// Go's `filepath.Clean` of a joined path: no empty or `.` parts, `..` taking the one before.
+fn clean_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    match (path.starts_with('/'), joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
+    }
 }
 
 /// `etcdutl defrag --data-dir DIR`: defragments `DIR/member/snap/db` on the host filesystem,
