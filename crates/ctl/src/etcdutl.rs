@@ -8,7 +8,8 @@ use playground_mvcc::Backend;
 
 use super::humanize;
 use crate::{CommandResult, Context};
-use playground_shell::FsError;
+use playground_server::log::{zap_console_line, ZapValue, ZapValue::Str, ZapValue::Strs};
+use playground_shell::{FsError, World};
 
 /// etcd's exit codes (cobrautl): an error, and bad arguments.
 const EXIT_ERROR: i32 = 1;
@@ -61,7 +62,8 @@ pub fn etcdutl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         ["defrag", rest @ ..] => defrag(cx, rest),
         ["version", ..] => text(cx, "etcdutl version: 3.5.1\nAPI version: 3.5\n"),
         [] | ["help", ..] | ["--help"] | ["-h"] => text(cx, USAGE),
-        ["snapshot", "restore", rest @ ..] => snapshot_restore(cx, rest),
+        // etcdctl's deprecated `snapshot restore` hands on here without requiring --data-dir.
+        ["snapshot", "restore", rest @ ..] => snapshot_restore(cx, rest, args[0] != "etcdctl"),
         [other, ..] => {
             cx.err(format!(
                 "Error: unknown command \"{other}\" for \"etcdutl\"\nRun 'etcdutl --help' for usage.\n"
@@ -131,10 +133,21 @@ Global Flags:
   -w, --write-out string   set the output format (fields, json, protobuf, simple, table) (default \"simple\")
 ";
 
+/// The usage cobra prints above a defrag without `--data-dir` (on stderr).
+const DEFRAG_REQUIRED_USAGE: &str = include_str!("etcdutl/defrag-usage.txt");
+
+/// The stack zap records with "restoring snapshot", as etcd 3.5.1's build prints it.
+const RESTORE_STACK: &str = include_str!("etcdutl/restore-stack.txt");
+const RESTORE_STACK_ETCDCTL: &str = include_str!("etcdutl/restore-stack-etcdctl.txt");
+
+/// The usage cobra prints above a restore without `--data-dir` (on stderr).
+const RESTORE_USAGE: &str = include_str!("etcdutl/restore-usage.txt");
+
 /// `etcdutl snapshot restore FILE --data-dir DIR`: a new member data directory on the host
 /// filesystem, which `etcd --data-dir DIR` starts from (real etcd 3.5.1 too).
-fn snapshot_restore(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
+fn snapshot_restore(cx: &mut Context<'_>, args: &[&str], data_dir_required: bool) -> CommandResult {
     let mut options = RestoreOptions::default();
+    let mut data_dir_given = false;
     let mut files = Vec::new();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -146,6 +159,7 @@ fn snapshot_restore(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
             options.skip_hash_check = inline.as_deref() != Some("false");
             continue;
         }
+        data_dir_given |= flag == "--data-dir";
         let target = match flag {
             "--data-dir" => &mut options.data_dir,
             "--name" => &mut options.name,
@@ -169,6 +183,12 @@ fn snapshot_restore(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
             }
         }
     }
+    if data_dir_required && !data_dir_given {
+        // cobra checks required flags first, and prints the usage between its error and etcdutl's.
+        let error = "Error: required flag(s) \"data-dir\" not set\n";
+        cx.err(format!("{error}{RESTORE_USAGE}{error}"))?;
+        return Ok(EXIT_ERROR);
+    }
     let [file] = files.as_slice() else {
         cx.err("Error: snapshot restore requires exactly one argument\n")?;
         return Ok(EXIT_BAD_ARGS);
@@ -184,6 +204,26 @@ fn snapshot_restore(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
         cx.err(format!("Error: data-dir \"{data_dir}\" not empty or could not be read\n"))?;
         return Ok(EXIT_ERROR);
     }
+    let (cluster_id, members) = match playground_datadir::restore_members(&options) {
+        Ok(members) => members,
+        Err(error) => {
+            cx.err(format!("Error: {error}\n"))?;
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let (wal_dir, snap_dir) =
+        (clean_path(&format!("{data_dir}/member/wal")), clean_path(&format!("{data_dir}/member/snap")));
+    let dirs = [
+        ("path", Str(file)),
+        ("wal-dir", Str(&wal_dir)),
+        ("data-dir", Str(&data_dir)),
+        ("snap-dir", Str(&snap_dir)),
+    ];
+    // The restore's stack as zap records it: etcdutl's, or etcdctl's deprecated command's.
+    let stack = if data_dir_required { RESTORE_STACK } else { RESTORE_STACK_ETCDCTL };
+    let mut restoring = dirs.to_vec();
+    restoring.push(("stack", Str(stack)));
+    restore_log(cx, "snapshot/v3_snapshot.go:251", "restoring snapshot", &restoring)?;
     let bytes = match cx.read_file(file) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -217,7 +257,51 @@ fn snapshot_restore(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
             return Ok(EXIT_ERROR);
         }
     }
+    restore_log(cx, "membership/store.go:141", "Trimming membership information from the backend...", &[])?;
+    let cluster = format!("{cluster_id:x}");
+    for member in &members {
+        let id = format!("{:x}", member.id);
+        let fields = [
+            ("cluster-id", Str(&cluster)),
+            ("local-member-id", Str("0")),
+            ("added-peer-id", Str(&id)),
+            ("added-peer-peer-urls", Strs(&member.peer_urls)),
+        ];
+        restore_log(cx, "membership/cluster.go:421", "added member", &fields)?;
+    }
+    restore_log(cx, "snapshot/v3_snapshot.go:272", "restored snapshot", &dirs)?;
     Ok(0)
+}
+
+/// One of the restore's info lines on stderr, in zap's console format.
+fn restore_log(
+    cx: &mut Context<'_>,
+    caller: &str,
+    msg: &str,
+    fields: &[(&str, ZapValue<'_>)],
+) -> Result<(), crate::Stop> {
+    let now = cx.world().now().as_micros() as u64;
+    cx.err(zap_console_line(now, "info", caller, msg, fields) + "\n")
+}
+
+/// Go's `filepath.Clean` of a joined path: no empty or `.` parts, `..` taking the one before.
+fn clean_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    match (path.starts_with('/'), joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
+    }
 }
 
 /// `etcdutl defrag --data-dir DIR`: defragments `DIR/member/snap/db` on the host filesystem,
@@ -236,7 +320,9 @@ fn defrag(cx: &mut Context<'_>, args: &[&str]) -> CommandResult {
         }
     }
     let Some(data_dir) = data_dir.filter(|d| !d.is_empty()) else {
-        cx.err("Error: required flag(s) \"data-dir\" not set\n")?;
+        // cobra's error, the usage, then etcdutl's error.
+        let error = "Error: required flag(s) \"data-dir\" not set\n";
+        cx.err(format!("{error}{DEFRAG_REQUIRED_USAGE}{error}"))?;
         return Ok(EXIT_ERROR);
     };
     let db_path = format!("{}/member/snap/db", data_dir.trim_end_matches('/'));

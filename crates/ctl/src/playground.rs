@@ -43,8 +43,14 @@ pub fn playground(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         ["slow-disk", name, factor] => {
             let mut faults = Faults::new(cluster);
             faults.member(name).map_err(fault).and_then(|_| {
-                let factor: u64 =
-                    factor.parse().map_err(|_| format!("playground: bad factor {factor:?}\n"))?;
+                // A number too large for u64 is out of range, not malformed.
+                let factor: u64 = match factor.parse() {
+                    Ok(n) => n,
+                    Err(_) if !factor.is_empty() && factor.bytes().all(|b| b.is_ascii_digit()) => {
+                        return Err(fault(FaultError::FactorOutOfRange(factor.to_string())))
+                    }
+                    Err(_) => return Err(format!("playground: bad factor {factor:?}\n")),
+                };
                 faults.slow_disk(name, factor).map(|()| String::new()).map_err(fault)
             })
         }

@@ -36,4 +36,10 @@ scripts!(
     membership,
     lost_write,
     restart_after_snapshots,
+    bad_flags,
+    bad_args,
+    bad_txn,
+    output_formats,
+    bad_usage,
+    bad_commands,
 );

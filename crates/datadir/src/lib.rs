@@ -12,4 +12,4 @@ pub mod restore;
 pub mod snap;
 pub mod wal;
 
-pub use restore::{restore, RestoreError, RestoreOptions};
+pub use restore::{restore, restore_members, RestoreError, RestoreOptions};

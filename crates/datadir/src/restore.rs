@@ -58,6 +58,15 @@ fn go_bytes(bytes: &[u8]) -> String {
     format!("[{}]", bytes.iter().map(u8::to_string).collect::<Vec<_>>().join(" "))
 }
 
+/// The restored cluster's id and members, ordered by id as etcd's restore adds them; `Err` as
+/// [`restore`] would fail on these options.
+pub fn restore_members(options: &RestoreOptions) -> Result<(u64, Vec<Member>), RestoreError> {
+    let mut members = cluster_members(options)?;
+    members.sort_by_key(|m| m.id);
+    let ids: Vec<u64> = members.iter().map(|m| m.id).collect();
+    Ok((membership::cluster_id(&ids), members))
+}
+
 /// The members `--initial-cluster` names, each with its URLs, in the order first named.
 fn cluster_members(options: &RestoreOptions) -> Result<Vec<Member>, RestoreError> {
     let mut members: Vec<Member> = Vec::new();

@@ -31,6 +31,8 @@ pub enum Error {
     ActiveAlarms(String),
     /// Nothing listens at the endpoint (the member is down or never existed).
     Unavailable,
+    /// The client's context expired before the call was made (`--command-timeout=0s`).
+    DeadlineExceeded,
     /// A store failure with its own text.
     Internal(String),
 }
@@ -55,6 +57,7 @@ impl Error {
             Error::MemberNotFound => "NotFound",
             Error::LeaseTtlTooLarge => "OutOfRange",
             Error::NoLeader | Error::Timeout | Error::Unavailable => "Unavailable",
+            Error::DeadlineExceeded => "DeadlineExceeded",
             Error::ActiveAlarms(_) => "Unknown",
             Error::Internal(_) => "Unknown",
         }
@@ -85,7 +88,7 @@ impl fmt::Display for Error {
             Error::BadLeaderTransferee => "etcdserver: bad leader transferee",
             Error::Timeout => "etcdserver: request timed out",
             Error::ActiveAlarms(alarms) => return write!(f, "Active Alarm(s): {alarms}"),
-            Error::Unavailable => "context deadline exceeded",
+            Error::Unavailable | Error::DeadlineExceeded => "context deadline exceeded",
             Error::Internal(text) => text,
         })
     }

@@ -104,6 +104,8 @@ pub fn json_string(text: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -118,6 +120,52 @@ pub enum ZapValue<'a> {
     Str(&'a str),
     /// A number, written as given (zap's epoch-float timestamps, counts).
     Number(&'a str),
+    /// A list of strings (`["http://localhost:2380"]`).
+    Strs(&'a [String]),
+}
+
+fn zap_value(out: &mut String, value: &ZapValue<'_>, separator: &str) {
+    match value {
+        ZapValue::Str(text) => out.push_str(&json_string(text)),
+        ZapValue::Number(number) => out.push_str(number),
+        ZapValue::Strs(items) => {
+            out.push('[');
+            for (at, item) in items.iter().enumerate() {
+                if at > 0 {
+                    out.push_str(separator);
+                }
+                out.push_str(&json_string(item));
+            }
+            out.push(']');
+        }
+    }
+}
+
+/// One line of zap's console encoder, as etcdutl logs (no newline): the time to the second,
+/// level, caller and message tab-separated, then the fields as JSON with spaces after `:` and
+/// `,` (left out when there are none).
+pub fn zap_console_line(
+    at_micros: u64,
+    level: &str,
+    caller: &str,
+    msg: &str,
+    fields: &[(&str, ZapValue<'_>)],
+) -> String {
+    let ts = timestamp(at_micros);
+    let mut out = format!("{}Z\t{level}\t{caller}\t{msg}", &ts[..19]);
+    if !fields.is_empty() {
+        out.push_str("\t{");
+        for (at, (name, value)) in fields.iter().enumerate() {
+            if at > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&json_string(name));
+            out.push_str(": ");
+            zap_value(&mut out, value, ", ");
+        }
+        out.push('}');
+    }
+    out
 }
 
 /// One zap JSON line (no newline), its fields in the order given.
@@ -129,10 +177,7 @@ pub fn zap_line(fields: &[(&str, ZapValue<'_>)]) -> String {
         }
         out.push_str(&json_string(name));
         out.push(':');
-        match value {
-            ZapValue::Str(text) => out.push_str(&json_string(text)),
-            ZapValue::Number(number) => out.push_str(number),
-        }
+        zap_value(&mut out, value, ",");
     }
     out.push('}');
     out

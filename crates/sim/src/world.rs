@@ -372,9 +372,9 @@ impl<H: Host> World<H> {
         if let Some(slot) = self.slots.get_mut(&id) {
             let base = DiskCosts::default();
             slot.device.costs = DiskCosts {
-                read_micros: base.read_micros * factor,
-                write_micros: base.write_micros * factor,
-                sync_micros: base.sync_micros * factor,
+                read_micros: base.read_micros.saturating_mul(factor),
+                write_micros: base.write_micros.saturating_mul(factor),
+                sync_micros: base.sync_micros.saturating_mul(factor),
                 bytes_per_milli: (base.bytes_per_milli / factor.max(1)).max(1),
             };
         }

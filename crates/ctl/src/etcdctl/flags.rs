@@ -6,64 +6,83 @@
 pub(super) struct Flag {
     pub name: &'static str,
     pub shorthand: Option<char>,
-    /// Takes a value (`--rev=3`, `--rev 3`); otherwise boolean (`--prefix`, `--prefix=false`).
-    pub value: bool,
+    pub kind: Kind,
+}
+
+/// The type pflag parses a flag's value as; the parser reports a value that does not parse as
+/// pflag does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// `--prefix`, `--prefix=false` (`strconv.ParseBool`).
+    Bool,
+    /// `--rev=3`, `--rev 3` (`strconv.ParseInt`, base 0).
+    Int,
+    /// `--command-timeout=5s` (`time.ParseDuration`).
+    Duration,
+    String,
+}
+
+impl Flag {
+    /// Takes a value (`--rev=3`, `--rev 3`); a boolean one only inline (`--prefix=false`).
+    pub fn value(&self) -> bool {
+        self.kind != Kind::Bool
+    }
 }
 
 /// Every flag etcdctl accepts here: the global ones, each command's, and snapshot restore's
 /// (handed on to etcdutl).
 pub(super) const FLAGS: &[Flag] = &[
-    Flag { name: "endpoints", shorthand: None, value: true },
-    Flag { name: "write-out", shorthand: Some('w'), value: true },
-    Flag { name: "command-timeout", shorthand: None, value: true },
-    Flag { name: "dial-timeout", shorthand: None, value: true },
-    Flag { name: "keepalive-time", shorthand: None, value: true },
-    Flag { name: "keepalive-timeout", shorthand: None, value: true },
-    Flag { name: "rev", shorthand: None, value: true },
-    Flag { name: "limit", shorthand: None, value: true },
-    Flag { name: "sort-by", shorthand: None, value: true },
-    Flag { name: "order", shorthand: None, value: true },
-    Flag { name: "consistency", shorthand: None, value: true },
-    Flag { name: "lease", shorthand: None, value: true },
-    Flag { name: "user", shorthand: None, value: true },
-    Flag { name: "password", shorthand: None, value: true },
-    Flag { name: "cacert", shorthand: None, value: true },
-    Flag { name: "cert", shorthand: None, value: true },
-    Flag { name: "key", shorthand: None, value: true },
-    Flag { name: "data-dir", shorthand: None, value: true },
-    Flag { name: "load", shorthand: None, value: true },
-    Flag { name: "prefix-range-end", shorthand: None, value: true },
-    Flag { name: "discovery-srv", shorthand: None, value: true },
-    Flag { name: "discovery-srv-name", shorthand: None, value: true },
-    Flag { name: "peer-urls", shorthand: None, value: true },
-    Flag { name: "learner-promote", shorthand: None, value: true },
-    Flag { name: "name", shorthand: None, value: true },
-    Flag { name: "initial-cluster", shorthand: None, value: true },
-    Flag { name: "initial-cluster-token", shorthand: None, value: true },
-    Flag { name: "initial-advertise-peer-urls", shorthand: None, value: true },
-    Flag { name: "wal-dir", shorthand: None, value: true },
-    Flag { name: "cluster", shorthand: None, value: false },
-    Flag { name: "prefix", shorthand: None, value: false },
-    Flag { name: "from-key", shorthand: None, value: false },
-    Flag { name: "keys-only", shorthand: None, value: false },
-    Flag { name: "count-only", shorthand: None, value: false },
-    Flag { name: "print-value-only", shorthand: None, value: false },
-    Flag { name: "prev-kv", shorthand: None, value: false },
-    Flag { name: "ignore-value", shorthand: None, value: false },
-    Flag { name: "ignore-lease", shorthand: None, value: false },
-    Flag { name: "physical", shorthand: None, value: false },
-    Flag { name: "hex", shorthand: None, value: false },
-    Flag { name: "debug", shorthand: None, value: false },
-    Flag { name: "help", shorthand: Some('h'), value: false },
-    Flag { name: "insecure-transport", shorthand: None, value: false },
-    Flag { name: "insecure-skip-tls-verify", shorthand: None, value: false },
-    Flag { name: "insecure-discovery", shorthand: None, value: false },
-    Flag { name: "interactive", shorthand: None, value: false },
-    Flag { name: "learner", shorthand: None, value: false },
-    Flag { name: "keys", shorthand: None, value: false },
-    Flag { name: "auto-compact", shorthand: None, value: false },
-    Flag { name: "auto-defrag", shorthand: None, value: false },
-    Flag { name: "skip-hash-check", shorthand: None, value: false },
+    Flag { name: "endpoints", shorthand: None, kind: Kind::String },
+    Flag { name: "write-out", shorthand: Some('w'), kind: Kind::String },
+    Flag { name: "command-timeout", shorthand: None, kind: Kind::Duration },
+    Flag { name: "dial-timeout", shorthand: None, kind: Kind::Duration },
+    Flag { name: "keepalive-time", shorthand: None, kind: Kind::Duration },
+    Flag { name: "keepalive-timeout", shorthand: None, kind: Kind::Duration },
+    Flag { name: "rev", shorthand: None, kind: Kind::Int },
+    Flag { name: "limit", shorthand: None, kind: Kind::Int },
+    Flag { name: "sort-by", shorthand: None, kind: Kind::String },
+    Flag { name: "order", shorthand: None, kind: Kind::String },
+    Flag { name: "consistency", shorthand: None, kind: Kind::String },
+    Flag { name: "lease", shorthand: None, kind: Kind::String },
+    Flag { name: "user", shorthand: None, kind: Kind::String },
+    Flag { name: "password", shorthand: None, kind: Kind::String },
+    Flag { name: "cacert", shorthand: None, kind: Kind::String },
+    Flag { name: "cert", shorthand: None, kind: Kind::String },
+    Flag { name: "key", shorthand: None, kind: Kind::String },
+    Flag { name: "data-dir", shorthand: None, kind: Kind::String },
+    Flag { name: "load", shorthand: None, kind: Kind::String },
+    Flag { name: "prefix-range-end", shorthand: None, kind: Kind::String },
+    Flag { name: "discovery-srv", shorthand: None, kind: Kind::String },
+    Flag { name: "discovery-srv-name", shorthand: None, kind: Kind::String },
+    Flag { name: "peer-urls", shorthand: None, kind: Kind::String },
+    Flag { name: "learner-promote", shorthand: None, kind: Kind::String },
+    Flag { name: "name", shorthand: None, kind: Kind::String },
+    Flag { name: "initial-cluster", shorthand: None, kind: Kind::String },
+    Flag { name: "initial-cluster-token", shorthand: None, kind: Kind::String },
+    Flag { name: "initial-advertise-peer-urls", shorthand: None, kind: Kind::String },
+    Flag { name: "wal-dir", shorthand: None, kind: Kind::String },
+    Flag { name: "cluster", shorthand: None, kind: Kind::Bool },
+    Flag { name: "prefix", shorthand: None, kind: Kind::Bool },
+    Flag { name: "from-key", shorthand: None, kind: Kind::Bool },
+    Flag { name: "keys-only", shorthand: None, kind: Kind::Bool },
+    Flag { name: "count-only", shorthand: None, kind: Kind::Bool },
+    Flag { name: "print-value-only", shorthand: None, kind: Kind::Bool },
+    Flag { name: "prev-kv", shorthand: None, kind: Kind::Bool },
+    Flag { name: "ignore-value", shorthand: None, kind: Kind::Bool },
+    Flag { name: "ignore-lease", shorthand: None, kind: Kind::Bool },
+    Flag { name: "physical", shorthand: None, kind: Kind::Bool },
+    Flag { name: "hex", shorthand: None, kind: Kind::Bool },
+    Flag { name: "debug", shorthand: None, kind: Kind::Bool },
+    Flag { name: "help", shorthand: Some('h'), kind: Kind::Bool },
+    Flag { name: "insecure-transport", shorthand: None, kind: Kind::Bool },
+    Flag { name: "insecure-skip-tls-verify", shorthand: None, kind: Kind::Bool },
+    Flag { name: "insecure-discovery", shorthand: None, kind: Kind::Bool },
+    Flag { name: "interactive", shorthand: None, kind: Kind::Bool },
+    Flag { name: "learner", shorthand: None, kind: Kind::Bool },
+    Flag { name: "keys", shorthand: None, kind: Kind::Bool },
+    Flag { name: "auto-compact", shorthand: None, kind: Kind::Bool },
+    Flag { name: "auto-defrag", shorthand: None, kind: Kind::Bool },
+    Flag { name: "skip-hash-check", shorthand: None, kind: Kind::Bool },
 ];
 
 /// The commands and subcommands, offered first by Tab completion.
@@ -108,7 +127,7 @@ pub(super) fn short(letter: &str) -> Option<&'static Flag> {
 /// a boolean one.
 pub(crate) fn completions() -> Vec<String> {
     let flags =
-        FLAGS.iter().map(|f| if f.value { format!("--{}=", f.name) } else { format!("--{}", f.name) });
+        FLAGS.iter().map(|f| if f.value() { format!("--{}=", f.name) } else { format!("--{}", f.name) });
     WORDS.iter().map(|w| w.to_string()).chain(flags).collect()
 }
 

@@ -5,6 +5,10 @@
 const ETCDCTL: &str = include_str!("help/etcdctl.txt");
 const PUT: &str = include_str!("help/put.txt");
 const GET: &str = include_str!("help/get.txt");
+const DEL: &str = include_str!("help/del.txt");
+const ENDPOINT_HASHKV: &str = include_str!("help/endpoint-hashkv.txt");
+const LEASE_GRANT: &str = include_str!("help/lease-grant.txt");
+const LEASE_REVOKE: &str = include_str!("help/lease-revoke.txt");
 const COMPACTION: &str = include_str!("help/compaction.txt");
 const DEFRAG: &str = include_str!("help/defrag.txt");
 const ALARM: &str = include_str!("help/alarm.txt");
@@ -16,8 +20,23 @@ const CHECK_PERF: &str = include_str!("help/check-perf.txt");
 
 /// Every page, for the test that their flags are all in the flag set.
 #[cfg(test)]
-pub(super) const PAGES: &[&str] =
-    &[ETCDCTL, PUT, GET, COMPACTION, DEFRAG, ALARM, SNAPSHOT, ENDPOINT, ENDPOINT_STATUS, CHECK, CHECK_PERF];
+pub(super) const PAGES: &[&str] = &[
+    ETCDCTL,
+    PUT,
+    GET,
+    DEL,
+    COMPACTION,
+    DEFRAG,
+    ALARM,
+    SNAPSHOT,
+    ENDPOINT,
+    ENDPOINT_STATUS,
+    ENDPOINT_HASHKV,
+    LEASE_GRANT,
+    LEASE_REVOKE,
+    CHECK,
+    CHECK_PERF,
+];
 
 /// The help page for a command line's words (the command and its subcommand), if recorded.
 pub fn page(words: &[&str]) -> Option<&'static str> {
@@ -25,12 +44,16 @@ pub fn page(words: &[&str]) -> Option<&'static str> {
         [] => ETCDCTL,
         ["put", ..] => PUT,
         ["get", ..] => GET,
+        ["del", ..] => DEL,
         ["compact" | "compaction", ..] => COMPACTION,
         ["defrag", ..] => DEFRAG,
         ["alarm"] => ALARM,
         ["snapshot"] => SNAPSHOT,
         ["endpoint"] => ENDPOINT,
         ["endpoint", "status", ..] => ENDPOINT_STATUS,
+        ["endpoint", "hashkv", ..] => ENDPOINT_HASHKV,
+        ["lease", "grant", ..] => LEASE_GRANT,
+        ["lease", "revoke", ..] => LEASE_REVOKE,
         ["check"] => CHECK,
         ["check", "perf", ..] => CHECK_PERF,
         _ => return None,

@@ -5,6 +5,7 @@
 
 mod command;
 pub(crate) mod flags;
+pub(crate) mod go;
 mod help;
 mod printer;
 
@@ -20,6 +21,9 @@ use crate::{CommandResult, Context};
 
 /// etcdctl's exit codes (cobrautl).
 pub(super) const EXIT_ERROR: i32 = 1;
+pub(super) const EXIT_BAD_CONNECTION: i32 = 2;
+/// etcdctl's `ExitInvalidInput`: a txn it cannot read.
+pub(super) const EXIT_INVALID_INPUT: i32 = 3;
 pub(super) const EXIT_BAD_FEATURE: i32 = 4;
 /// etcdctl's `ExitInterrupted`: a snapshot save that failed.
 pub(super) const EXIT_INTERRUPTED: i32 = 5;
@@ -53,7 +57,74 @@ impl Args {
     }
 }
 
-fn parse(args: &[String]) -> Result<Args, String> {
+/// A command line pflag refuses, in pflag's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FlagError {
+    Unknown(String),
+    UnknownShorthand {
+        letter: String,
+        arg: String,
+    },
+    NeedsArgument(String),
+    NeedsArgumentShorthand(String),
+    /// A value its flag's type does not parse: the flag as pflag names it (`--rev`,
+    /// `-w, --write-out`), and the parser's error.
+    InvalidValue {
+        value: String,
+        flag: String,
+        cause: String,
+    },
+}
+
+impl std::fmt::Display for FlagError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FlagError::Unknown(name) => write!(f, "unknown flag: --{name}"),
+            FlagError::UnknownShorthand { letter, arg } => {
+                write!(f, "unknown shorthand flag: '{letter}' in {arg}")
+            }
+            FlagError::NeedsArgument(name) => write!(f, "flag needs an argument: --{name}"),
+            FlagError::NeedsArgumentShorthand(letter) => {
+                write!(f, "flag needs an argument: '{letter}' in -{letter}")
+            }
+            FlagError::InvalidValue { value, flag, cause } => {
+                write!(
+                    f,
+                    "invalid argument {} for {} flag: {cause}",
+                    go::quote(value.as_bytes()),
+                    go::quote(flag.as_bytes())
+                )
+            }
+        }
+    }
+}
+
+/// A flag's value as its type parses it; booleans and numbers kept in one spelling (`true`,
+/// `16`) for the commands to read.
+fn typed_value(flag: &flags::Flag, value: String) -> Result<String, FlagError> {
+    let invalid = |cause: String| {
+        let name = match flag.shorthand {
+            Some(letter) => format!("-{letter}, --{}", flag.name),
+            None => format!("--{}", flag.name),
+        };
+        FlagError::InvalidValue { value: value.clone(), flag: name, cause }
+    };
+    match flag.kind {
+        flags::Kind::Bool => {
+            go::parse_bool(&value).map(|b| b.to_string()).map_err(|e| invalid(e.to_string()))
+        }
+        flags::Kind::Int => {
+            go::parse_int(&value, 0).map(|n| n.to_string()).map_err(|e| invalid(e.to_string()))
+        }
+        flags::Kind::Duration => match go::parse_duration(&value) {
+            Ok(_) => Ok(value),
+            Err(e) => Err(invalid(e.to_string())),
+        },
+        flags::Kind::String => Ok(value),
+    }
+}
+
+fn parse(args: &[String]) -> Result<Args, FlagError> {
     let mut parsed = Args::default();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -66,36 +137,28 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 Some((name, value)) => (name, Some(value.to_string())),
                 None => (body, None),
             };
-            let flag = flags::long(name).ok_or_else(|| format!("unknown flag: --{name}"))?;
-            if flag.value {
-                let value = match inline {
-                    Some(value) => value,
-                    None => {
-                        iter.next().cloned().ok_or_else(|| format!("flag needs an argument: --{name}"))?
-                    }
-                };
-                parsed.flags.push((name.into(), value));
-            } else {
-                parsed.flags.push((name.into(), inline.unwrap_or_else(|| "true".into())));
-            }
+            let flag = flags::long(name).ok_or_else(|| FlagError::Unknown(name.into()))?;
+            let value = match inline {
+                Some(value) => value,
+                None if !flag.value() => "true".into(),
+                None => iter.next().cloned().ok_or_else(|| FlagError::NeedsArgument(name.into()))?,
+            };
+            parsed.flags.push((name.into(), typed_value(flag, value)?));
         } else if let Some(short) = arg.strip_prefix('-').filter(|s| !s.is_empty()) {
-            let (letter, rest) = short.split_at(1);
+            let (letter, rest) = short.split_at(short.chars().next().map_or(1, char::len_utf8));
             let Some(flag) = flags::short(letter) else {
-                return Err(format!("unknown shorthand flag: '{letter}' in {arg}"));
+                return Err(FlagError::UnknownShorthand { letter: letter.into(), arg: arg.clone() });
             };
             let name = flag.name;
-            if !flag.value {
+            if !flag.value() {
                 parsed.flags.push((name.into(), "true".into()));
                 continue;
             }
             let value = match rest.strip_prefix('=').unwrap_or(rest) {
-                "" => iter
-                    .next()
-                    .cloned()
-                    .ok_or_else(|| format!("flag needs an argument: '{letter}' in -{letter}"))?,
+                "" => iter.next().cloned().ok_or_else(|| FlagError::NeedsArgumentShorthand(letter.into()))?,
                 value => value.to_string(),
             };
-            parsed.flags.push((name.into(), value));
+            parsed.flags.push((name.into(), typed_value(flag, value)?));
         } else {
             parsed.words.push(arg.clone());
         }
@@ -116,10 +179,18 @@ impl Invocation {
         printer::printer(self.format)
     }
 
-    /// `--command-timeout`, 5 s unless given.
+    /// An empty output for the printer, with `--hex`.
+    pub fn printed(&self) -> printer::Printed {
+        printer::Printed { hex: self.args.flag("hex"), ..Default::default() }
+    }
+
+    /// `--command-timeout`, 5 s unless given; a negative one has passed already.
     pub fn command_timeout_micros(&self) -> u64 {
-        let millis = self.args.get("command-timeout").and_then(playground_server::parse_duration_ms);
-        millis.unwrap_or(5000).saturating_mul(1000)
+        let nanos = self.args.get("command-timeout").map(go::parse_duration);
+        match nanos {
+            Some(Ok(nanos)) => nanos.max(0) as u64 / 1000,
+            _ => 5_000_000,
+        }
     }
 }
 
@@ -181,20 +252,25 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
             return Ok(EXIT_BAD_FEATURE);
         }
     };
-    let endpoints = args
-        .get("endpoints")
-        .unwrap_or("127.0.0.1:2379")
-        .split(',')
-        .filter(|e| !e.is_empty())
-        .map(String::from)
-        .collect();
+    // pflag's string slice: `--endpoints=` is none, `--endpoints=,` two empty ones.
+    let endpoints = match args.get("endpoints").unwrap_or("127.0.0.1:2379") {
+        "" => Vec::new(),
+        list => list.split(',').map(String::from).collect(),
+    };
     let client = Invocation { args, format, endpoints };
+    let words: Vec<&str> = client.args.words.iter().map(String::as_str).collect();
+    // `--endpoints=` is an empty list: clientv3 refuses to make a client of it.
+    let needs_client =
+        !matches!(words.as_slice(), [] | ["version", ..] | ["snapshot", "status" | "restore", ..]);
+    if client.endpoints.is_empty() && needs_client {
+        cx.err("Error: etcdclient: no available endpoints\n")?;
+        return Ok(EXIT_BAD_CONNECTION);
+    }
     // Starting the client and dialling take time: real etcdctl 3.5.1 runs back to back in a
     // bash loop take 17-19 ms each on the reference machine (the transcripts' 45-50 ms between
     // records include the recorder's own process starts). Backend batches see commands that
     // far apart, so about three of the guide's 1 MiB puts share a 100 ms commit, as in 02.
     cx.world().advance(std::time::Duration::from_millis(CLIENT_START_MILLIS));
-    let words: Vec<&str> = client.args.words.iter().map(String::as_str).collect();
     match words.as_slice() {
         [] => {
             cx.out(help::page(&[]).unwrap_or_default())?;
@@ -210,8 +286,8 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
         ["endpoint", "status", ..] => command::endpoint::endpoint_status(cx, &client),
         ["endpoint", "health", ..] => command::endpoint::endpoint_health(cx, &client),
         ["endpoint", "hashkv", ..] => command::endpoint::endpoint_hashkv(cx, &client),
-        ["alarm", "list", ..] => command::alarm::alarm(cx, &client, false),
-        ["alarm", "disarm", ..] => command::alarm::alarm(cx, &client, true),
+        ["alarm", "list", rest @ ..] => command::alarm::alarm(cx, &client, rest, false),
+        ["alarm", "disarm", rest @ ..] => command::alarm::alarm(cx, &client, rest, true),
         ["member", "list", ..] => command::member::member_list(cx, &client),
         ["member", "add", rest @ ..] => command::member::member_add(cx, &client, rest),
         ["member", "remove", rest @ ..] => command::member::member_remove(cx, &client, rest),
@@ -226,7 +302,7 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
                 "Deprecated: Use `etcdutl snapshot status` instead.\n\n"
                     .replace("status", if words[1] == "restore" { "restore" } else { "status" }),
             )?;
-            let mut forwarded = vec!["etcdutl".to_string()];
+            let mut forwarded = vec!["etcdctl".to_string()];
             if let Some(format) = client.args.get("write-out") {
                 forwarded.push(format!("--write-out={format}"));
             }
@@ -325,10 +401,11 @@ pub(super) fn fail(cx: &mut Context<'_>, error: &Error) -> CommandResult {
     Ok(EXIT_ERROR)
 }
 
-/// What a printer wrote, onto the command's stdout and stderr.
-pub(super) fn show(cx: &mut Context<'_>, printed: printer::Printed) -> Result<(), crate::Stop> {
+/// What a printer wrote, onto the command's stdout and stderr; its exit status.
+pub(super) fn show(cx: &mut Context<'_>, printed: printer::Printed) -> CommandResult {
     cx.out(printed.out)?;
-    cx.err(printed.err)
+    cx.err(printed.err)?;
+    Ok(printed.exit)
 }
 
 /// A usage error (exit 128).

@@ -13,13 +13,22 @@ pub enum FaultError {
     NoMember(String),
     /// `restart` of a member that runs.
     AlreadyRunning(String),
+    /// A disk slow-down outside `1..=MAX_SLOW_DISK_FACTOR`.
+    FactorOutOfRange(String),
 }
+
+/// The largest disk slow-down: a 2 s fsync becomes about 33 minutes, and every latency stays far
+/// from overflowing the virtual clock.
+pub const MAX_SLOW_DISK_FACTOR: u64 = 1_000_000;
 
 impl fmt::Display for FaultError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FaultError::NoMember(name) => write!(f, "no member {name:?}"),
             FaultError::AlreadyRunning(name) => write!(f, "{name} is already running"),
+            FaultError::FactorOutOfRange(factor) => {
+                write!(f, "slow-disk factor {factor} out of range (1 to {MAX_SLOW_DISK_FACTOR})")
+            }
         }
     }
 }
@@ -85,7 +94,10 @@ impl<'c> Faults<'c> {
     /// Multiplies the member's disk latencies by `factor` (at least 1: normal).
     pub fn slow_disk(&mut self, which: &str, factor: u64) -> Result<(), FaultError> {
         let id = self.member(which)?;
-        self.cluster.world_mut().slow_disk(id, factor.max(1));
+        if !(1..=MAX_SLOW_DISK_FACTOR).contains(&factor) {
+            return Err(FaultError::FactorOutOfRange(factor.to_string()));
+        }
+        self.cluster.world_mut().slow_disk(id, factor);
         Ok(())
     }
 

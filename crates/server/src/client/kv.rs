@@ -42,15 +42,63 @@ pub struct DeleteResponse {
     pub prev_kvs: Vec<KeyValue>,
 }
 
-/// `TxnResponse`. The per-operation responses are not serialized: the playground's JSON of a
-/// txn has always been its header and outcome.
+/// `TxnResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TxnResponse {
     pub header: Header,
     #[serde(skip_serializing_if = "is_false")]
     pub succeeded: bool,
-    #[serde(skip)]
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "response_ops")]
     pub responses: Vec<ResponseOp>,
+}
+
+/// `ResponseOp` as Go's `encoding/json` writes the oneof: `{"Response":{"response_put":{..}}}`,
+/// each response under a header that carries only the revision.
+#[derive(Serialize)]
+struct ResponseOpJson {
+    #[serde(rename = "Response")]
+    response: OneOf,
+}
+
+#[derive(Serialize)]
+enum OneOf {
+    #[serde(rename = "response_range")]
+    Range(GetResponse),
+    #[serde(rename = "response_put")]
+    Put(PutResponse),
+    #[serde(rename = "response_delete_range")]
+    DeleteRange(DeleteResponse),
+    #[serde(rename = "response_txn")]
+    Txn(TxnResponse),
+}
+
+fn one_of(op: &ResponseOp) -> OneOf {
+    let header = |revision| Header { revision, ..Header::default() };
+    match op {
+        ResponseOp::Range(r) => OneOf::Range(GetResponse {
+            header: header(r.revision),
+            kvs: r.kvs.clone(),
+            more: r.more,
+            count: r.count,
+        }),
+        ResponseOp::Put(r) => {
+            OneOf::Put(PutResponse { header: header(r.revision), prev_kv: r.prev_kv.clone() })
+        }
+        ResponseOp::DeleteRange(r) => OneOf::DeleteRange(DeleteResponse {
+            header: header(r.revision),
+            deleted: r.deleted,
+            prev_kvs: r.prev_kvs.clone(),
+        }),
+        ResponseOp::Txn(r) => OneOf::Txn(TxnResponse {
+            header: header(r.revision),
+            succeeded: r.succeeded,
+            responses: r.responses.clone(),
+        }),
+    }
+}
+
+fn response_ops<S: serde::Serializer>(ops: &[ResponseOp], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(ops.iter().map(|op| ResponseOpJson { response: one_of(op) }))
 }
 
 /// `CompactionResponse`.

@@ -107,6 +107,8 @@ impl<'c> Client<'c> {
     /// for the caller to let the command timeout pass.
     fn call<T>(&mut self, rpc: impl FnOnce(&mut Cluster, NodeId) -> Result<T, Error>) -> Result<T, Status> {
         let (result, timed_out) = match self.select() {
+            // A timeout of zero (or less) has passed before the call is made.
+            Some(_) if self.config.command_timeout_micros == 0 => (Err(Error::DeadlineExceeded), false),
             Some(selected) => (rpc(self.cluster, selected.member), false),
             None => (Err(Error::Unavailable), true),
         };
@@ -119,6 +121,8 @@ impl<'c> Client<'c> {
     fn warn(&mut self, error: &Error, timed_out: bool) {
         let endpoint = self.config.endpoints.first().cloned().unwrap_or_default();
         let error = match error {
+            // What grpc-go's balancer reports for an empty endpoint (`--endpoints=,`).
+            Error::Unavailable if endpoint.is_empty() => "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp: missing address\"".to_string(),
             // What grpc-go's balancer reports for an endpoint nothing listens on.
             Error::Unavailable => format!(
                 "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"",

@@ -32,6 +32,20 @@ fn request_size(op: &RequestOp) -> u64 {
     }
 }
 
+/// etcd's gRPC checks: every range, put and delete (in a txn too) names a key.
+fn check_keys(op: &RequestOp) -> Result<(), Error> {
+    let key = match op {
+        RequestOp::Range(range) => &range.key,
+        RequestOp::Put(put) => &put.key,
+        RequestOp::DeleteRange(delete) => &delete.key,
+        RequestOp::Txn(txn) => return txn.success.iter().chain(&txn.failure).try_for_each(check_keys),
+    };
+    if key.is_empty() {
+        return Err(Error::EmptyKey);
+    }
+    Ok(())
+}
+
 impl Cluster {
     fn check_size(&self, op: &RequestOp) -> Result<(), Error> {
         let flags = self.flags.borrow();
@@ -45,12 +59,7 @@ impl Cluster {
                 return Err(Error::TooManyOps);
             }
         }
-        if let RequestOp::Put(put) = op {
-            if put.key.is_empty() {
-                return Err(Error::EmptyKey);
-            }
-        }
-        Ok(())
+        check_keys(op)
     }
 
     /// A KV request: reads are served by the member (linearizable ones after it caught up with
@@ -63,6 +72,7 @@ impl Cluster {
     ) -> Result<(ResponseOp, Header), Error> {
         self.check_up(member)?;
         if let RequestOp::Range(range) = &op {
+            check_keys(&op)?;
             return self.range(member, range, serializable);
         }
         self.check_size(&op)?;

@@ -14,7 +14,7 @@ pub fn check_perf(cx: &mut Context<'_>, invocation: &Invocation) -> CommandResul
         "xl" => 15000,
         other => {
             cx.err(format!("Error: unknown load option {other}\n"))?;
-            return Ok(EXIT_BAD_ARGS);
+            return Ok(EXIT_BAD_FEATURE);
         }
     };
     const SECONDS: u64 = 60;

@@ -6,7 +6,7 @@ use playground_server::Error;
 
 use super::super::*;
 use super::*;
-use crate::etcdctl::printer::{EndpointHashKv, EndpointHealth, EndpointStatus, Printed};
+use crate::etcdctl::printer::{EndpointHashKv, EndpointHealth, EndpointStatus};
 use crate::{CommandResult, Context};
 
 pub fn endpoint_status(cx: &mut Context<'_>, invocation: &Invocation) -> CommandResult {
@@ -26,7 +26,7 @@ pub fn endpoint_status(cx: &mut Context<'_>, invocation: &Invocation) -> Command
             }
         }
     }
-    let mut printed = Printed::default();
+    let mut printed = invocation.printed();
     invocation.printer().endpoint_status(&mut printed, &rows);
     show(cx, printed)?;
     Ok(exit)
@@ -57,7 +57,7 @@ pub fn endpoint_health(cx: &mut Context<'_>, invocation: &Invocation) -> Command
         };
         rows.push(EndpointHealth { endpoint, health: error.is_empty(), took, error });
     }
-    let mut printed = Printed::default();
+    let mut printed = invocation.printed();
     invocation.printer().endpoint_health(&mut printed, &rows);
     show(cx, printed)?;
     if rows.iter().all(|row| row.health) {
@@ -88,7 +88,7 @@ pub fn endpoint_hashkv(cx: &mut Context<'_>, invocation: &Invocation) -> Command
             }
         }
     }
-    let mut printed = Printed::default();
+    let mut printed = invocation.printed();
     invocation.printer().endpoint_hashkv(&mut printed, &rows);
     show(cx, printed)?;
     Ok(exit)

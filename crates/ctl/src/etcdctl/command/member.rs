@@ -1,7 +1,6 @@
 //! `etcdctl member list | add | remove | promote`.
 
 use super::super::*;
-use crate::etcdctl::printer::Printed;
 use crate::{CommandResult, Context};
 
 pub fn member_list(cx: &mut Context<'_>, invocation: &Invocation) -> CommandResult {
@@ -9,10 +8,9 @@ pub fn member_list(cx: &mut Context<'_>, invocation: &Invocation) -> CommandResu
         Ok(response) => response,
         Err(status) => return status,
     };
-    let mut printed = Printed::default();
+    let mut printed = invocation.printed();
     invocation.printer().member_list(&mut printed, &response);
-    show(cx, printed)?;
-    Ok(0)
+    show(cx, printed)
 }
 
 /// A member id argument in hex, as etcdctl reads it.
@@ -32,11 +30,13 @@ fn member_id_arg(cx: &mut Context<'_>, args: &[&str]) -> Result<u64, CommandResu
 /// `member add NAME --peer-urls=URL [--learner]`, and the environment for starting it.
 pub fn member_add(cx: &mut Context<'_>, invocation: &Invocation, args: &[&str]) -> CommandResult {
     let [name] = args else { return bad_args(cx, "member name not provided") };
-    let Some(peer) = invocation.args.get("peer-urls").map(str::to_string) else {
+    let Some(peer) = invocation.args.get("peer-urls").filter(|p| !p.is_empty()).map(str::to_string) else {
         return bad_args(cx, "member peer urls not provided");
     };
     if !peer.starts_with("http://") && !peer.starts_with("https://") {
-        return bad_args(cx, &format!("URL scheme must be http, https, unix, or unixs: {peer}"));
+        // etcdctl exits with ExitError here, not ExitBadArgs.
+        cx.err(format!("Error: URL scheme must be http, https, unix, or unixs: {peer}\n"))?;
+        return Ok(EXIT_ERROR);
     }
     let learner = invocation.args.flag("learner");
     let added = match call(cx, invocation, |client| client.member_add(name, &peer, learner)) {

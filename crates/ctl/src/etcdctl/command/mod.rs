@@ -43,16 +43,53 @@ pub(super) fn go_duration(micros: u64) -> String {
     }
 }
 
+/// The key and range end of `get` or `del`, checked as etcdctl checks them: a key, with
+/// `--prefix` or `--from-key` (not both) nothing after it. `get` ignores words past the range end;
+/// `del` refuses them (`max_words`).
+pub(super) fn range_args<'a>(
+    cx: &mut Context<'_>,
+    invocation: &Invocation,
+    args: &[&'a str],
+    command: &str,
+    max_words: usize,
+) -> Result<(&'a str, Option<&'a str>), CommandResult> {
+    range_words(&invocation.args, args, command, max_words).map_err(|message| bad_args(cx, &message))
+}
+
+/// [`range_args`]' checks; `Err` is etcdctl's message (a usage error).
+pub(super) fn range_words<'a>(
+    flags: &Args,
+    args: &[&'a str],
+    command: &str,
+    max_words: usize,
+) -> Result<(&'a str, Option<&'a str>), String> {
+    if args.is_empty() || args.len() > max_words {
+        return Err(format!(
+            "{command} command needs one argument as key and an optional argument as range_end"
+        ));
+    }
+    let (prefix, from_key) = (flags.flag("prefix"), flags.flag("from-key"));
+    if prefix && from_key {
+        return Err("`--prefix` and `--from-key` cannot be set at the same time, choose one".into());
+    }
+    if args.len() > 1 && (prefix || from_key) {
+        return Err(
+            "too many arguments, only accept one argument when `--prefix` or `--from-key` is set".into()
+        );
+    }
+    Ok((args[0], args.get(1).copied()))
+}
+
 /// `[key, range_end)` from the arguments and `--prefix` / `--from-key`.
-pub(super) fn key_range(invocation: &Invocation, key: &str, end: Option<&str>) -> (Vec<u8>, Vec<u8>) {
+pub(super) fn key_range(flags: &Args, key: &str, end: Option<&str>) -> (Vec<u8>, Vec<u8>) {
     let mut key = key.as_bytes().to_vec();
-    if invocation.args.flag("prefix") {
+    if flags.flag("prefix") {
         if key.is_empty() {
             return (vec![0], vec![0]);
         }
         return (key.clone(), prefix_end(&key));
     }
-    if invocation.args.flag("from-key") {
+    if flags.flag("from-key") {
         if key.is_empty() {
             key = vec![0];
         }

@@ -3,7 +3,6 @@
 use playground_mvcc::request::PutRequest;
 
 use super::super::*;
-use crate::etcdctl::printer::Printed;
 use crate::{CommandResult, Context};
 
 pub fn put(cx: &mut Context<'_>, invocation: &Invocation, args: &[&str]) -> CommandResult {
@@ -17,10 +16,9 @@ pub fn put(cx: &mut Context<'_>, invocation: &Invocation, args: &[&str]) -> Comm
         [key] if !cx.stdin().is_empty() => (key.to_string(), cx.stdin().to_vec()),
         _ => return bad_args(cx, "put command needs 1 argument and input from stdin or 2 arguments"),
     };
-    let lease = match invocation.args.get("lease") {
-        None => 0,
-        // An id that does not parse names no lease: the server answers "lease not found".
-        Some(text) => i64::from_str_radix(text, 16).unwrap_or(0x7fff_ffff_ffff_ffff),
+    let lease = match invocation.args.get("lease").map(|text| go::parse_int(text, 16)).transpose() {
+        Ok(lease) => lease.unwrap_or(0),
+        Err(error) => return bad_args(cx, &format!("bad lease ID ({error}), expecting ID in Hex")),
     };
     let request = PutRequest {
         key: key.into_bytes(),
@@ -34,8 +32,7 @@ pub fn put(cx: &mut Context<'_>, invocation: &Invocation, args: &[&str]) -> Comm
         Ok(response) => response,
         Err(status) => return status,
     };
-    let mut printed = Printed::default();
+    let mut printed = invocation.printed();
     invocation.printer().put(&mut printed, &response);
-    show(cx, printed)?;
-    Ok(0)
+    show(cx, printed)
 }

@@ -1,39 +1,19 @@
 //! The fields format (`printer_fields.go`): `"Name" : value` lines, strings quoted as Go's
-//! `%q` quotes them, one blank line after each listed item. A txn prints as simple does (its
-//! operations' headers in fields form are not modelled).
+//! `%q` quotes them, one blank line after each listed item.
 
+use playground_mvcc::request::ResponseOp;
 use playground_mvcc::KeyValue;
 use playground_server::client::{
-    AlarmResponse, DeleteResponse, GetResponse, LeaseGrantResponse, MemberListResponse, PutResponse,
+    AlarmResponse, DeleteResponse, GetResponse, LeaseGrantResponse, LeaseRevokeResponse, MemberListResponse,
+    PutResponse, TxnResponse,
 };
 use playground_server::Header;
+
+use crate::etcdctl::go::quote;
 
 use super::{EndpointHashKv, EndpointHealth, EndpointStatus, KvDisplay, Printed, Printer};
 
 pub(super) struct Fields;
-
-/// Go's `%q` of bytes as a string.
-pub(crate) fn quote(bytes: &[u8]) -> String {
-    let mut out = String::from("\"");
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\t' => out.push_str("\\t"),
-                '\r' => out.push_str("\\r"),
-                c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out.push('"');
-    out
-}
 
 /// Go's `fmt.Println` of a `[]string`.
 fn go_strings(items: &[String]) -> String {
@@ -88,6 +68,35 @@ impl Printer for Fields {
 
     fn del(&self, p: &mut Printed, r: &DeleteResponse) {
         del_fields(p, &r.header, r.deleted, &r.prev_kvs);
+    }
+
+    /// The txn's header and outcome, then each response as its own command prints it, under a
+    /// header that carries only the revision.
+    fn txn(&self, p: &mut Printed, r: &TxnResponse) {
+        header(p, &r.header);
+        p.line(format!("\"Succeeded\" : {}", r.succeeded));
+        for response in &r.responses {
+            let revision = |revision| Header { revision, ..Header::default() };
+            match response {
+                ResponseOp::Put(put) => {
+                    header(p, &revision(put.revision));
+                    if let Some(prev) = &put.prev_kv {
+                        kv(p, "Prev", prev);
+                    }
+                }
+                ResponseOp::Range(range) => {
+                    get_fields(p, &revision(range.revision), &range.kvs, range.more, range.count)
+                }
+                ResponseOp::DeleteRange(deleted) => {
+                    del_fields(p, &revision(deleted.revision), deleted.deleted, &deleted.prev_kvs)
+                }
+                ResponseOp::Txn(_) => {}
+            }
+        }
+    }
+
+    fn revoke(&self, p: &mut Printed, _: i64, r: &LeaseRevokeResponse) {
+        header(p, &r.header);
     }
 
     fn grant(&self, p: &mut Printed, r: &LeaseGrantResponse) {
@@ -163,10 +172,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strings_quoted_as_go_quotes_them() {
-        assert_eq!(quote(b"foo"), "\"foo\"");
-        assert_eq!(quote(b"a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
-        assert_eq!(quote(b"\x01\xff"), "\"\\x01\\xff\"");
+    fn string_lists_as_go_prints_them() {
         assert_eq!(go_strings(&[]), "[]");
         assert_eq!(go_strings(&["a".into(), "b c".into()]), "[a b c]");
     }

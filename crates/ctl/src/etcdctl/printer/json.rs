@@ -3,8 +3,8 @@
 
 use playground_datadir::json::marshal;
 use playground_server::client::{
-    AlarmResponse, DeleteResponse, GetResponse, LeaseGrantResponse, MemberListResponse, PutResponse,
-    TxnResponse,
+    AlarmResponse, DeleteResponse, GetResponse, LeaseGrantResponse, LeaseRevokeResponse, MemberListResponse,
+    PutResponse, TxnResponse,
 };
 use serde::Serialize;
 
@@ -30,6 +30,9 @@ impl Printer for Json {
         print(p, r)
     }
     fn grant(&self, p: &mut Printed, r: &LeaseGrantResponse) {
+        print(p, r)
+    }
+    fn revoke(&self, p: &mut Printed, _: i64, r: &LeaseRevokeResponse) {
         print(p, r)
     }
     fn alarm(&self, p: &mut Printed, r: &AlarmResponse) {

@@ -10,22 +10,31 @@ mod simple;
 mod table;
 
 use playground_server::client::{
-    AlarmResponse, DeleteResponse, GetResponse, HashKvResponse, LeaseGrantResponse, MemberListResponse,
-    PutResponse, TxnResponse,
+    AlarmResponse, DeleteResponse, GetResponse, HashKvResponse, LeaseGrantResponse, LeaseRevokeResponse,
+    MemberListResponse, PutResponse, TxnResponse,
 };
 use playground_server::StatusResponse;
 use serde::Serialize;
 
 use super::Format;
 
-/// What a printer writes: etcdctl's stdout and stderr.
+/// What a printer writes: etcdctl's stdout and stderr, and the exit status.
 #[derive(Debug, Default)]
 pub(crate) struct Printed {
     pub out: Vec<u8>,
     pub err: Vec<u8>,
+    pub exit: i32,
+    /// `--hex`: the simple format writes keys and values as `\xNN` escapes.
+    pub hex: bool,
 }
 
 impl Printed {
+    /// A response the format has no layout for: etcdctl fails after the request was made.
+    pub fn unsupported(&mut self, format: &str) {
+        self.err.extend_from_slice(format!("Error: {format} not supported as output format\n").as_bytes());
+        self.exit = super::EXIT_BAD_FEATURE;
+    }
+
     pub fn line(&mut self, text: impl AsRef<str>) {
         self.out.extend_from_slice(text.as_ref().as_bytes());
         self.out.push(b'\n');
@@ -83,6 +92,9 @@ pub(crate) trait Printer {
     }
     fn grant(&self, p: &mut Printed, r: &LeaseGrantResponse) {
         simple::grant(p, r)
+    }
+    fn revoke(&self, p: &mut Printed, id: i64, r: &LeaseRevokeResponse) {
+        simple::revoke(p, id, r)
     }
     fn alarm(&self, p: &mut Printed, r: &AlarmResponse) {
         simple::alarm(p, r)

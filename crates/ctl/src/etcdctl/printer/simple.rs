@@ -4,8 +4,8 @@
 use playground_mvcc::request::ResponseOp;
 use playground_mvcc::KeyValue;
 use playground_server::client::{
-    AlarmResponse, DeleteResponse, GetResponse, LeaseGrantResponse, MemberListResponse, PutResponse,
-    TxnResponse,
+    AlarmResponse, DeleteResponse, GetResponse, LeaseGrantResponse, LeaseRevokeResponse, MemberListResponse,
+    PutResponse, TxnResponse,
 };
 
 use super::{EndpointHashKv, EndpointHealth, EndpointStatus, KvDisplay, Printed, Printer};
@@ -15,14 +15,25 @@ pub(super) struct Simple;
 
 impl Printer for Simple {}
 
-/// A key and its value as etcdctl prints them: raw bytes, a line each.
+/// Bytes as the simple format writes them: raw, or with `--hex` each byte as `\xNN`.
+fn bytes(p: &mut Printed, bytes: &[u8]) {
+    if p.hex {
+        for b in bytes {
+            p.out.extend_from_slice(format!("\\x{b:02x}").as_bytes());
+        }
+    } else {
+        p.out.extend_from_slice(bytes);
+    }
+}
+
+/// A key and its value as etcdctl prints them, a line each.
 fn kv(p: &mut Printed, kv: &KeyValue, display: KvDisplay) {
     if !display.value_only {
-        p.out.extend_from_slice(&kv.key);
+        bytes(p, &kv.key);
         p.out.push(b'\n');
     }
     if !display.keys_only {
-        p.out.extend_from_slice(&kv.value);
+        bytes(p, &kv.value);
     }
     p.out.push(b'\n');
 }
@@ -66,6 +77,10 @@ pub(super) fn txn(p: &mut Printed, r: &TxnResponse) {
 
 pub(super) fn grant(p: &mut Printed, r: &LeaseGrantResponse) {
     p.line(format!("lease {:016x} granted with TTL({}s)", r.id, r.ttl));
+}
+
+pub(super) fn revoke(p: &mut Printed, id: i64, _: &LeaseRevokeResponse) {
+    p.line(format!("lease {id:016x} revoked"));
 }
 
 pub(super) fn alarm(p: &mut Printed, r: &AlarmResponse) {

@@ -1,15 +1,41 @@
 //! The table format (`printer_table.go`): the member list and the endpoint listings as
-//! tables; everything else as the simple format prints it.
+//! tables; the other responses etcdctl prints through its printer fail ("table not supported as
+//! output format", exit 4) after the request was made.
 
-use playground_server::client::MemberListResponse;
+use playground_server::client::{
+    AlarmResponse, DeleteResponse, GetResponse, LeaseGrantResponse, LeaseRevokeResponse, MemberListResponse,
+    PutResponse, TxnResponse,
+};
 
 use super::simple::{member_rows, status_rows};
-use super::{EndpointHashKv, EndpointHealth, EndpointStatus, Printed, Printer};
+use super::{EndpointHashKv, EndpointHealth, EndpointStatus, KvDisplay, Printed, Printer};
 use crate::table::render;
 
 pub(super) struct Table;
 
 impl Printer for Table {
+    fn get(&self, p: &mut Printed, _: &GetResponse, _: KvDisplay) {
+        p.unsupported("table")
+    }
+    fn put(&self, p: &mut Printed, _: &PutResponse) {
+        p.unsupported("table")
+    }
+    fn del(&self, p: &mut Printed, _: &DeleteResponse) {
+        p.unsupported("table")
+    }
+    fn txn(&self, p: &mut Printed, _: &TxnResponse) {
+        p.unsupported("table")
+    }
+    fn grant(&self, p: &mut Printed, _: &LeaseGrantResponse) {
+        p.unsupported("table")
+    }
+    fn revoke(&self, p: &mut Printed, _: i64, _: &LeaseRevokeResponse) {
+        p.unsupported("table")
+    }
+    fn alarm(&self, p: &mut Printed, _: &AlarmResponse) {
+        p.unsupported("table")
+    }
+
     fn member_list(&self, p: &mut Printed, r: &MemberListResponse) {
         let headers = ["ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"];
         p.out.extend_from_slice(render(&headers, &member_rows(r)).as_bytes());
