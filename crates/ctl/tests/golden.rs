@@ -36,6 +36,7 @@ scripts!(
     membership,
     lost_write,
     restart_after_snapshots,
+    quorum_loss,
     bad_flags,
     bad_args,
     bad_txn,

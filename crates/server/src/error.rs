@@ -21,7 +21,10 @@ pub enum Error {
     LeaseExist,
     LeaseTtlTooLarge,
     NoLeader,
-    Timeout,
+    /// `move-leader`: leadership did not move within the request's time.
+    LeaderTransferTimeout,
+    /// A membership change on a member not connected to a quorum (etcd's strict reconfig check).
+    Unhealthy,
     MemberNotFound,
     MemberNotLearner,
     LearnerNotReady,
@@ -56,7 +59,9 @@ impl Error {
             | Error::BadLeaderTransferee => "FailedPrecondition",
             Error::MemberNotFound => "NotFound",
             Error::LeaseTtlTooLarge => "OutOfRange",
-            Error::NoLeader | Error::Timeout | Error::Unavailable => "Unavailable",
+            Error::NoLeader | Error::LeaderTransferTimeout | Error::Unhealthy | Error::Unavailable => {
+                "Unavailable"
+            }
             Error::DeadlineExceeded => "DeadlineExceeded",
             Error::ActiveAlarms(_) => "Unknown",
             Error::Internal(_) => "Unknown",
@@ -86,7 +91,8 @@ impl fmt::Display for Error {
             }
             Error::PeerUrlExists => "etcdserver: Peer URLs already exists",
             Error::BadLeaderTransferee => "etcdserver: bad leader transferee",
-            Error::Timeout => "etcdserver: request timed out",
+            Error::LeaderTransferTimeout => "etcdserver: request timed out, leader transfer took too long",
+            Error::Unhealthy => "etcdserver: unhealthy cluster",
             Error::ActiveAlarms(alarms) => return write!(f, "Active Alarm(s): {alarms}"),
             Error::Unavailable | Error::DeadlineExceeded => "context deadline exceeded",
             Error::Internal(text) => text,

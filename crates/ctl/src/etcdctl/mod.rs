@@ -387,7 +387,18 @@ pub(super) fn call<T>(
     invocation: &Invocation,
     rpc: impl FnOnce(&mut client::Client<'_>) -> Result<T, Status>,
 ) -> Result<T, CommandResult> {
-    match with_client(cx, invocation, invocation.endpoints.clone(), Logger::EtcdClient, rpc) {
+    call_on(cx, invocation, invocation.endpoints.clone(), rpc)
+}
+
+/// [`call`] through a client of `endpoints` only (etcdctl makes one per endpoint where it asks
+/// each in turn).
+pub(super) fn call_on<T>(
+    cx: &mut Context<'_>,
+    invocation: &Invocation,
+    endpoints: Vec<String>,
+    rpc: impl FnOnce(&mut client::Client<'_>) -> Result<T, Status>,
+) -> Result<T, CommandResult> {
+    match with_client(cx, invocation, endpoints, Logger::EtcdClient, rpc) {
         Err(stop) => Err(Err(stop)),
         Ok(None) => Err(Ok(EXIT_ERROR)),
         Ok(Some(Ok(answer))) => Ok(answer),

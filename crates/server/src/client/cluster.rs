@@ -63,6 +63,8 @@ impl Client<'_> {
     /// The member list; its header carries the answering member's raft term.
     pub fn member_list(&mut self) -> Result<MemberListResponse, Status> {
         self.call(|cluster, via| {
+            // etcdctl 3.5 asks for a linearizable member list.
+            cluster.linearizable_read_wait(via)?;
             let raft_term = cluster.status(via).map_or(0, |s| s.raft_term);
             let header = Header { cluster_id: cluster.cluster_id(), member_id: via, revision: 0, raft_term };
             Ok(MemberListResponse { header, members: members(cluster) })

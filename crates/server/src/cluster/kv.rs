@@ -119,7 +119,7 @@ impl Cluster {
             .map(|p| {
                 let id = p?;
                 let (result, revision) =
-                    self.member_mut(member).and_then(|m| m.take_result(id)).ok_or(Error::Timeout)?;
+                    self.member_mut(member).and_then(|m| m.take_result(id)).ok_or(Error::DeadlineExceeded)?;
                 let header = self.header(member, revision);
                 match result? {
                     Response::Kv(response) => Ok((response, header)),
@@ -157,6 +157,27 @@ impl Cluster {
         })
     }
 
+    /// etcd's `linearizableReadNotify`: waits until `member` applied the leader's commit index
+    /// (the read index), or fails as the client's deadline does.
+    pub(crate) fn linearizable_read_wait(&mut self, member: NodeId) -> Result<(), Error> {
+        let caught_up = self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
+            let Some(leader) = c.leader() else { return false };
+            // The leader's commit is the read index only once it covers its own term.
+            if !c.world.committed_in_current_term(leader) {
+                return false;
+            }
+            let commit = c.world.raft_brief(leader).map_or(u64::MAX, |(_, _, commit)| commit);
+            c.world.raft_brief(member).is_some_and(|(leader, _, _)| leader != 0)
+                && c.world.app(member).is_some_and(|app| app.consistent_index() >= commit)
+                && !c.world.apply_stalled(member)
+        });
+        match (caught_up, self.member(member).is_some()) {
+            (true, _) => Ok(()),
+            (false, true) => Err(Error::DeadlineExceeded),
+            (false, false) => Err(Error::Unavailable),
+        }
+    }
+
     fn range(
         &mut self,
         member: NodeId,
@@ -164,20 +185,7 @@ impl Cluster {
         serializable: bool,
     ) -> Result<(ResponseOp, Header), Error> {
         if !serializable {
-            let caught_up = self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
-                let Some(leader) = c.leader() else { return false };
-                // The leader's commit is the read index only once it covers its own term.
-                if !c.world.committed_in_current_term(leader) {
-                    return false;
-                }
-                let commit = c.world.raft_brief(leader).map_or(u64::MAX, |(_, _, commit)| commit);
-                c.world.raft_brief(member).is_some_and(|(leader, _, _)| leader != 0)
-                    && c.world.app(member).is_some_and(|app| app.consistent_index() >= commit)
-                    && !c.world.apply_stalled(member)
-            });
-            if !caught_up {
-                return Err(if self.member(member).is_some() { Error::Timeout } else { Error::Unavailable });
-            }
+            self.linearizable_read_wait(member)?;
         }
         let state = self.member(member).ok_or(Error::Unavailable)?;
         let response = state.store.range_request(range)?;

@@ -82,8 +82,9 @@ impl Cluster {
     pub fn status(&mut self, member: NodeId) -> Result<StatusResponse, Error> {
         let state = self.member(member).ok_or(Error::Unavailable)?;
         let raft = self.world.status(member).ok_or(Error::Unavailable)?;
-        let errors =
-            state.alarms.iter().map(|(id, alarm)| format!("memberID:{id} alarm:{} ", alarm.name())).collect();
+        let no_leader = (raft.leader == 0).then(|| Error::NoLeader.to_string());
+        let alarms = state.alarms.iter().map(|(id, alarm)| format!("memberID:{id} alarm:{} ", alarm.name()));
+        let errors = no_leader.into_iter().chain(alarms).collect();
         Ok(StatusResponse {
             header: self.header(member, state.store.current_revision()),
             version: VERSION.into(),
@@ -147,7 +148,7 @@ impl Cluster {
         self.world.transfer_leader(leader, target);
         self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.leader() == Some(target));
         if self.leader() != Some(target) {
-            return Err(Error::Timeout);
+            return Err(Error::LeaderTransferTimeout);
         }
         let revision = self.member(member).map_or(0, |m| m.store.current_revision());
         Ok(self.header(member, revision))

@@ -6,6 +6,23 @@ use super::{Cluster, Header, MemberConfig, COMMAND_TIMEOUT_MICROS};
 use crate::error::Error;
 
 impl Cluster {
+    /// Whether `member` and the voting members it reaches (up, no cut link either way) make a
+    /// quorum of the voting members.
+    fn connected_to_quorum(&self, member: NodeId) -> bool {
+        let Some(status) = self.world.status(member) else { return false };
+        let reached = status
+            .voters
+            .iter()
+            .filter(|&&voter| {
+                voter == member
+                    || (self.is_up(voter)
+                        && !self.world.network.is_cut(member, voter)
+                        && !self.world.network.is_cut(voter, member))
+            })
+            .count();
+        reached > status.voters.len() / 2
+    }
+
     /// The learners, as the leader (or any member up) knows them.
     pub fn learners(&self) -> Vec<NodeId> {
         let source = self.leader().or_else(|| self.members.iter().map(|m| m.id).find(|&id| self.is_up(id)));
@@ -21,14 +38,14 @@ impl Cluster {
         let accepted = self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
             c.leader().is_some_and(|leader| c.world.status(leader).is_some_and(|s| s.applied >= s.commit))
         });
-        let leader = self.leader().filter(|_| accepted).ok_or(Error::NoLeader)?;
+        let leader = self.leader().filter(|_| accepted).ok_or(Error::DeadlineExceeded)?;
         if !self.world.propose_conf_change(leader, &change) {
-            return Err(Error::Internal("etcdserver: unhealthy cluster".into()));
+            return Err(Error::Unhealthy);
         }
         if !self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
             c.leader().and_then(|l| c.world.status(l)).is_some_and(|s| applied(&s))
         }) {
-            return Err(Error::Timeout);
+            return Err(Error::DeadlineExceeded);
         }
         Ok(())
     }
@@ -43,6 +60,11 @@ impl Cluster {
         learner: bool,
     ) -> Result<(MemberConfig, Header), Error> {
         self.check_up(via)?;
+        // etcd's strict reconfiguration check: the member asked must reach a quorum of the
+        // voting members, or the new member would count against a quorum that is not there.
+        if !self.connected_to_quorum(via) {
+            return Err(Error::Unhealthy);
+        }
         if self.members.iter().any(|m| m.peer_url == peer_url) {
             return Err(Error::PeerUrlExists);
         }

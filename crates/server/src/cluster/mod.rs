@@ -32,7 +32,9 @@ pub use view::MemberState;
 pub const VERSION: &str = "3.5.1";
 pub const API_VERSION: &str = "3.5";
 
-/// etcdctl's default `--command-timeout`.
+/// etcdctl's default `--command-timeout`. A request the cluster cannot serve within it fails
+/// as the client's deadline does (`context deadline exceeded`): etcd's own request timeout
+/// (5 s and two election timeouts) is longer.
 pub const COMMAND_TIMEOUT_MICROS: u64 = 5_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,14 +297,18 @@ impl Cluster {
         if !self.run_until(COMMAND_TIMEOUT_MICROS, |c| {
             c.world.raft_brief(member).is_some_and(|(leader, _, _)| leader != 0)
         }) {
-            return Err(if self.member(member).is_some() { Error::NoLeader } else { Error::Unavailable });
+            return Err(if self.member(member).is_some() {
+                Error::DeadlineExceeded
+            } else {
+                Error::Unavailable
+            });
         }
         let id = self.request_id();
         self.propose(member, Envelope { id, origin: member, request });
         let done =
             self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.member(member).is_none_or(|m| m.has_result(id)));
         let Some(applied) = self.member_mut(member).and_then(|m| m.take_result(id)) else {
-            return Err(if done { Error::Unavailable } else { Error::Timeout });
+            return Err(if done { Error::Unavailable } else { Error::DeadlineExceeded });
         };
         let (result, revision) = applied;
         let header = self.header(member, revision);
