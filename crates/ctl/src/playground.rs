@@ -15,6 +15,7 @@ const PLAYGROUND_USAGE: &str = "usage: playground <verb>\n\
   status                 members: role, term, indexes, revisions, db size, alarms\n\
   kill MEMBER            the member's host goes down (unsynced writes are lost)\n\
   restart MEMBER         the member starts again from its data directory\n\
+  start MEMBER           a member added with `etcdctl member add` starts for the first time\n\
   partition A B          cut the link between two members\n\
   isolate MEMBER         cut a member off from every other\n\
   heal                   restore every link\n\
@@ -33,7 +34,9 @@ pub fn playground(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let result: Result<String, String> = match words.as_slice() {
         ["status"] => Ok(status_text(cluster)),
         ["kill", name] => Faults::new(cluster).kill(name).map(|()| String::new()).map_err(fault),
-        ["restart", name] => Faults::new(cluster).restart(name).map(|()| String::new()).map_err(fault),
+        ["restart" | "start", name] => {
+            Faults::new(cluster).restart(name).map(|()| String::new()).map_err(fault)
+        }
         ["partition", a, b] => Faults::new(cluster).partition(a, b).map(|()| String::new()).map_err(fault),
         ["isolate", name] => Faults::new(cluster).isolate(name).map(|()| String::new()).map_err(fault),
         ["heal"] => {

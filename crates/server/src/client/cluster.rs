@@ -45,9 +45,9 @@ pub struct MemberRemoveResponse {
 fn member(config: &MemberConfig, learners: &[NodeId]) -> Member {
     Member {
         id: config.id,
-        name: config.name.clone(),
+        name: if config.started { config.name.clone() } else { String::new() },
         peer_urls: vec![config.peer_url.clone()],
-        client_urls: vec![config.client_url.clone()],
+        client_urls: if config.started { vec![config.client_url.clone()] } else { Vec::new() },
         is_learner: learners.contains(&config.id),
     }
 }

@@ -75,12 +75,17 @@ impl Cluster {
             &[peer_url.to_string()],
             &self.world.now_micros().to_string(),
         );
-        let member =
-            MemberConfig { name: name.to_string(), id, peer_url: peer_url.to_string(), client_url: client };
+        let member = MemberConfig {
+            name: name.to_string(),
+            id,
+            peer_url: peer_url.to_string(),
+            client_url: client,
+            started: false,
+        };
         let kind = if learner { ConfChangeType::AddLearnerNode } else { ConfChangeType::AddNode };
         let change = ConfChange { kind, node_id: id, context: Vec::new() };
         self.change_membership(change, |s| s.voters.contains(&id) || s.learners.contains(&id))?;
-        self.world.add_member(id);
+        // Its process starts when the operator starts it (`playground start NAME`).
         self.members.push(member.clone());
         self.log.info(
             via,

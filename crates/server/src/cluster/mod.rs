@@ -43,6 +43,10 @@ pub struct MemberConfig {
     pub id: NodeId,
     pub peer_url: String,
     pub client_url: String,
+    /// Whether its process has started. A member added with `member add` counts in the quorum
+    /// at once but is unstarted until its operator starts it; until then etcd knows neither
+    /// its name nor its client URLs.
+    pub started: bool,
 }
 
 impl MemberConfig {
@@ -52,6 +56,7 @@ impl MemberConfig {
             id: playground_datadir::membership::member_id(&[peer_url.to_string()], token),
             peer_url: peer_url.into(),
             client_url: client_url.into(),
+            started: true,
         }
     }
 
@@ -333,8 +338,17 @@ impl Cluster {
         self.log.set_now(self.world.now_micros());
     }
 
+    /// Starts the member again from its data directory, or for the first time if it was added
+    /// and never started.
     pub fn restart(&mut self, member: NodeId) -> bool {
-        let restarted = self.world.restart(member);
+        let unstarted = self.members.iter().position(|m| m.id == member && !m.started);
+        let restarted = match unstarted {
+            Some(index) => {
+                self.members[index].started = true;
+                self.world.add_member(member)
+            }
+            None => self.world.restart(member),
+        };
         self.advance(100_000);
         restarted
     }

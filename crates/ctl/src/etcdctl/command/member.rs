@@ -43,10 +43,15 @@ pub fn member_add(cx: &mut Context<'_>, invocation: &Invocation, args: &[&str]) 
         Ok(added) => added,
         Err(status) => return status,
     };
+    // The new member has no name in the list until it starts: etcdctl writes the one given.
+    let new_id = added.member.id;
     let initial: Vec<String> = added
         .members
         .iter()
-        .flat_map(|m| m.peer_urls.iter().map(move |url| format!("{}={url}", m.name)))
+        .flat_map(|m| {
+            let member_name = if m.id == new_id { name } else { m.name.as_str() };
+            m.peer_urls.iter().map(move |url| format!("{member_name}={url}"))
+        })
         .collect();
     cx.out(format!(
         "Member {:16x} added to cluster {:16x}\n\nETCD_NAME=\"{name}\"\nETCD_INITIAL_CLUSTER=\"{}\"\nETCD_INITIAL_ADVERTISE_PEER_URLS=\"{peer}\"\nETCD_INITIAL_CLUSTER_STATE=\"existing\"\n",

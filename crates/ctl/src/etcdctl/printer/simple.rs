@@ -96,7 +96,8 @@ pub(super) fn member_rows(r: &MemberListResponse) -> Vec<Vec<String>> {
         .map(|m| {
             vec![
                 format!("{:x}", m.id),
-                "started".into(),
+                // etcdctl's rule: a member that never published a name is unstarted.
+                if m.name.is_empty() { "unstarted" } else { "started" }.into(),
                 m.name.clone(),
                 m.peer_urls.join(","),
                 m.client_urls.join(","),
