@@ -14,6 +14,40 @@ use crate::{CommandResult, Context};
 const EXIT_ERROR: i32 = 1;
 /// Go's flag package exits 2 on a bad flag.
 const EXIT_BAD_ARGS: i32 = 2;
+/// A Go panic's exit status.
+const EXIT_PANIC: i32 = 2;
+
+/// What etcd 3.5.1 writes when bbolt refuses its db (`backend.newBackend`), and the goroutine
+/// trace of the panic as it printed it here (the addresses vary from run to run).
+fn open_database_panic(ts: &str, path: &str, error: &str) -> String {
+    const STACK: &str = "go.etcd.io/etcd/server/v3/mvcc/backend.newBackend\n\t/tmp/etcd-release-3.5.1/etcd/release/etcd/server/mvcc/backend/backend.go:182\ngo.etcd.io/etcd/server/v3/mvcc/backend.New\n\t/tmp/etcd-release-3.5.1/etcd/release/etcd/server/mvcc/backend/backend.go:156\ngo.etcd.io/etcd/server/v3/etcdserver.newBackend\n\t/tmp/etcd-release-3.5.1/etcd/release/etcd/server/etcdserver/backend.go:55\ngo.etcd.io/etcd/server/v3/etcdserver.openBackend.func1\n\t/tmp/etcd-release-3.5.1/etcd/release/etcd/server/etcdserver/backend.go:76";
+    const GOROUTINE: &str = "goroutine 119 [running]:
+go.uber.org/zap/zapcore.(*CheckedEntry).Write(0xc0000ec480, 0xc0004a6300, 0x2, 0x2)
+	/home/remote/sbatsche/.gvm/pkgsets/go1.16.3/global/pkg/mod/go.uber.org/zap@v1.17.0/zapcore/entry.go:234 +0x58d
+go.uber.org/zap.(*Logger).Panic(0xc00013aaf0, 0x1215344, 0x17, 0xc0004a6300, 0x2, 0x2)
+	/home/remote/sbatsche/.gvm/pkgsets/go1.16.3/global/pkg/mod/go.uber.org/zap@v1.17.0/logger.go:227 +0x85
+go.etcd.io/etcd/server/v3/mvcc/backend.newBackend(0xc000151500, 0x11, 0x5f5e100, 0x2710, 0x1204d14, 0x7, 0x280000000, 0xc00013aaf0, 0x0, 0x1380280, ...)
+	/tmp/etcd-release-3.5.1/etcd/release/etcd/server/mvcc/backend/backend.go:182 +0x3db
+go.etcd.io/etcd/server/v3/mvcc/backend.New(...)
+	/tmp/etcd-release-3.5.1/etcd/release/etcd/server/mvcc/backend/backend.go:156
+go.etcd.io/etcd/server/v3/etcdserver.newBackend(0x7ffc02a8c9d8, 0x2, 0x0, 0x0, 0x0, 0x0, 0xc0000aaa20, 0x1, 0x1, 0xc0000aaea0, ...)
+	/tmp/etcd-release-3.5.1/etcd/release/etcd/server/etcdserver/backend.go:55 +0x1f8
+go.etcd.io/etcd/server/v3/etcdserver.openBackend.func1(0xc0001001e0, 0xc00014c600, 0x1380280, 0xc0000ab200)
+	/tmp/etcd-release-3.5.1/etcd/release/etcd/server/etcdserver/backend.go:76 +0x98
+created by go.etcd.io/etcd/server/v3/etcdserver.openBackend
+	/tmp/etcd-release-3.5.1/etcd/release/etcd/server/etcdserver/backend.go:75 +0x12b
+";
+    let line = zap_line(&[
+        ("level", Str("panic")),
+        ("ts", Str(ts)),
+        ("caller", Str("backend/backend.go:182")),
+        ("msg", Str("failed to open database")),
+        ("path", Str(path)),
+        ("error", Str(error)),
+        ("stacktrace", Str(STACK)),
+    ]);
+    format!("{line}\npanic: failed to open database\n\n{GOROUTINE}")
+}
 
 pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let args = &args[1..];
@@ -46,6 +80,22 @@ pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
             return Ok(EXIT_BAD_ARGS);
         }
     };
+    // A db that bbolt cannot open: etcd's backend panics before the server starts, and the
+    // playground keeps the cluster it had.
+    if let Some((_, Some(db), data_dir)) = &topology {
+        if let Err(error) =
+            playground_bolt::Db::open(Box::new(playground_bolt::MemDisk::from_bytes(db.clone())))
+        {
+            let now = cx.world().cluster().map_or(0, |c| c.now_micros());
+            cx.err(open_database_panic(
+                &playground_server::timestamp(now),
+                &format!("{data_dir}/member/snap/db"),
+                &error.to_string(),
+            ))?;
+            return Ok(EXIT_PANIC);
+        }
+    }
+    let topology = topology.map(|(members, db, _)| (members, db));
     // Only a new cluster draws from the shell's RNG: a restart leaves its stream alone.
     let seed = if topology.is_some() { cx.rng().next_u64() } else { 0 };
     let Some(cluster) = cx.world().cluster() else {
@@ -110,7 +160,7 @@ fn flag_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
 fn new_topology(
     cx: &mut Context<'_>,
     args: &[String],
-) -> Result<Option<(Vec<MemberConfig>, Option<Vec<u8>>)>, String> {
+) -> Result<Option<(Vec<MemberConfig>, Option<Vec<u8>>, String)>, String> {
     let (Some(name), initial) = (flag_value(args, "name"), flag_value(args, "initial-cluster")) else {
         return Ok(None);
     };
@@ -131,6 +181,7 @@ fn new_topology(
         };
         members.push(MemberConfig::new(member, peer_url, &client, token));
     }
+    let data_dir = flag_value(args, "data-dir").unwrap_or("default.etcd").to_string();
     let db = flag_value(args, "data-dir").and_then(|dir| cx.read_file(&format!("{dir}/member/snap/db")).ok());
-    Ok(Some((members, db)))
+    Ok(Some((members, db, data_dir)))
 }

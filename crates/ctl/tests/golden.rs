@@ -37,6 +37,7 @@ scripts!(
     lost_write,
     restart_after_snapshots,
     quorum_loss,
+    corrupt_db,
     bad_flags,
     bad_args,
     bad_txn,
