@@ -38,6 +38,7 @@ scripts!(
     restart_after_snapshots,
     quorum_loss,
     corrupt_db,
+    compact_tombstone,
     bad_flags,
     bad_args,
     bad_txn,

@@ -127,10 +127,19 @@ impl KeyIndex {
         if self.generations.is_empty() {
             return;
         }
-        let (gen_index, rev_index) = self.do_compact(at_rev, available);
+        let (mut gen_index, rev_index) = self.do_compact(at_rev, available);
+        let last = self.generations.len() - 1;
         let g = &mut self.generations[gen_index];
-        if let (false, Some(rev_index)) = (g.is_empty(), rev_index) {
-            g.revs.drain(..rev_index);
+        if !g.is_empty() {
+            if let Some(rev_index) = rev_index {
+                g.revs.drain(..rev_index);
+            }
+            // A generation left with only its tombstone (deleted at the compact revision) goes,
+            // and the tombstone with it.
+            if g.revs.len() == 1 && gen_index != last {
+                available.remove(&g.revs[0]);
+                gen_index += 1;
+            }
         }
         self.generations.drain(..gen_index);
     }
@@ -224,6 +233,14 @@ mod tests {
         deleted.tombstone(rev(3)).unwrap();
         deleted.compact(5, &mut BTreeSet::new());
         assert!(deleted.is_empty());
+        // Compacted at the delete's own revision: the tombstone goes too, as in etcd.
+        let mut at_delete = KeyIndex::default();
+        at_delete.put(rev(2));
+        at_delete.tombstone(rev(3)).unwrap();
+        let mut available = BTreeSet::new();
+        at_delete.compact(3, &mut available);
+        assert!(available.is_empty(), "{available:?}");
+        assert!(at_delete.is_empty());
         assert_eq!(deleted.tombstone(rev(6)), Err(RevisionNotFound));
     }
 }
