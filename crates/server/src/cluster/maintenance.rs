@@ -129,7 +129,7 @@ impl Cluster {
     /// `hashkv`: the hash of the keyspace up to `revision` (0: the current one).
     pub fn hash_kv(&mut self, member: NodeId, revision: i64) -> Result<(u32, i64, Header), Error> {
         let state = self.member(member).ok_or(Error::Unavailable)?;
-        let (hash, compact_revision, current) = state.store.hash_kv(revision)?;
+        let (hash, current, compact_revision) = state.store.hash_kv(revision)?;
         Ok((hash, compact_revision, self.header(member, current)))
     }
 
