@@ -3,8 +3,10 @@
 //! healing: every member's hashkv is equal and every put a client was told succeeded is on
 //! every member. Each put has its own key, so an acknowledged one must be there as written.
 
+mod support;
 use playground_mvcc::request::{PutRequest, RangeRequest, RequestOp, ResponseOp};
 use playground_server::{Cluster, Flags};
+use support::rng::Rng;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -12,23 +14,6 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 /// snapshots; 300 pass) and steps in each.
 const SCHEDULES: u64 = 60;
 const STEPS: usize = 24;
-
-/// splitmix64: the schedule's own stream, apart from the cluster's.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn value(cluster: &mut Cluster, member: u64, key: &str) -> Option<Vec<u8>> {
     let range = RequestOp::Range(RangeRequest { key: key.into(), ..Default::default() });

@@ -21,27 +21,11 @@ mod support;
 use playground_mvcc::request::{DeleteRangeRequest, PutRequest, RangeRequest, RequestOp, ResponseOp};
 use playground_server::{Cluster, Flags, COMMAND_TIMEOUT_MICROS};
 use support::linearizability::{check, Input, Operation, Output};
+use support::rng::Rng;
 
 const DEFAULT_SCHEDULES: u64 = 1_000;
 const STEPS: usize = 40;
 const KEYS: [&str; 3] = ["a", "b", "c"];
-
-/// splitmix64: the schedule's own stream, apart from the cluster's.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// One step of a schedule; members are indices into the cluster's three.
 #[derive(Debug, Clone)]
