@@ -154,8 +154,16 @@ impl Db {
 
     /// A new, empty db on an empty `disk`: two meta pages, a freelist page and an empty root
     /// leaf, as bbolt initialises a file.
-    pub fn create(mut disk: Box<dyn Disk>, options: Options) -> Result<Db> {
-        let page_size = DEFAULT_PAGE_SIZE;
+    pub fn create(disk: Box<dyn Disk>, options: Options) -> Result<Db> {
+        Self::create_with_page_size(disk, options, DEFAULT_PAGE_SIZE)
+    }
+
+    /// [`Db::create`] with pages of `page_size` bytes (bbolt's `Options.PageSize`; a power of
+    /// two from 512 to 64 KiB): small files for tests and the fuzz seeds.
+    pub fn create_with_page_size(mut disk: Box<dyn Disk>, options: Options, page_size: usize) -> Result<Db> {
+        if !(MIN_PAGE_SIZE..=MAX_PAGE_SIZE).contains(&page_size) || !page_size.is_power_of_two() {
+            return Err(Error::Invalid);
+        }
         let mut file = vec![0u8; 4 * page_size];
         for txid in [0u64, 1] {
             let meta = Meta {
