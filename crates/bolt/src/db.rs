@@ -236,6 +236,16 @@ impl Db {
                 meta.txid, meta.pgid
             )));
         }
+        // Every page below the high water mark is in the file (bbolt grows the file before it
+        // writes a meta). One past the end would have the freelist rebuild, check and the page
+        // map walk pages that are not there: hours and gigabytes for a damaged pgid.
+        let pages_in_file = len / page_size as u64;
+        if meta.pgid > pages_in_file {
+            return Err(Error::Corrupt(format!(
+                "meta of txid {} has high water mark {} past the end of the file ({pages_in_file} pages of {page_size} bytes)",
+                meta.txid, meta.pgid
+            )));
+        }
         let mut db =
             Db { disk, page_size, meta, freelist: Freelist::default(), options, readers: BTreeMap::new() };
         db.freelist = Freelist::from_free(db.view().free_pages()?);
