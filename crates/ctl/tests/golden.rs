@@ -27,4 +27,4 @@ macro_rules! scripts {
     };
 }
 
-scripts!(maintenance_guide, etcdutl, bbolt, raft_snapshot, metrics, membership, lost_write,);
+scripts!(maintenance_guide, etcdutl, bbolt, raft_snapshot, metrics, membership, lost_write, flags,);

@@ -79,6 +79,12 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 parsed.flags.push((name.into(), inline.unwrap_or_else(|| "true".into())));
             }
         } else if let Some(short) = arg.strip_prefix('-').filter(|s| !s.is_empty()) {
+            // pflag reads the shorthand as the first byte: a multi-byte character names no flag,
+            // and shows as that byte's Latin-1 character (`-ӏ` gives 'Ó', as etcdctl 3.5.1 prints).
+            let first = short.as_bytes()[0];
+            if !first.is_ascii() {
+                return Err(format!("unknown shorthand flag: '{}' in {arg}", char::from(first)));
+            }
             let (letter, rest) = short.split_at(1);
             let Some(flag) = flags::short(letter) else {
                 return Err(format!("unknown shorthand flag: '{letter}' in {arg}"));
