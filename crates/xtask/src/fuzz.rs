@@ -4,17 +4,46 @@
 //! and libFuzzer leaves the input in fuzz/artifacts/TARGET/.
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::{root, tools};
 
 /// The targets of fuzz/Cargo.toml.
-pub const TARGETS: [&str; 4] = ["shell_input", "db_file", "wal_file", "wire_decode"];
+pub const TARGETS: [&str; 5] = ["shell_input", "etcd_tools", "db_file", "wal_file", "wire_decode"];
 
 /// Seconds per target in `cargo xtask test`, and by default in `cargo xtask fuzz`.
 pub const TEST_SECONDS: u64 = 25;
 pub const LONG_SECONDS: u64 = 600;
+
+/// Seconds one input may take before libFuzzer calls it a hang.
+const INPUT_TIMEOUT: u64 = 10;
+/// Seconds past the run's end (loading the corpus, writing a report) before the watchdog ends it.
+const GRACE: u64 = 120;
+
+/// Kills process group `group` after `seconds` unless the returned flag is set first. The
+/// caller sets it (`swap(true)`) once the process has ended: true back means the watchdog
+/// killed it.
+fn watchdog(group: u32, seconds: u64) -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let watched = Arc::clone(&flag);
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        while Instant::now() < deadline {
+            if watched.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        if !watched.swap(true, Ordering::SeqCst) {
+            let _ = Command::new("kill").args(["-KILL", &format!("-{group}")]).status();
+        }
+    });
+    flag
+}
 
 /// `cargo +nightly fuzz ARGS` in the repository root. No sanitizer: the engine has no unsafe
 /// code, so AddressSanitizer would find nothing the bounds and overflow checks (on in these
@@ -62,13 +91,18 @@ fn run_target(target: &str, seconds: u64) -> Result<(u64, f64), String> {
     let name = format!("fuzz {target} for {seconds} s");
     println!("\n==> {name}");
     let started = Instant::now();
-    let mut child = cargo_fuzz(&["run", "--sanitizer", "none", target])
+    let mut command = cargo_fuzz(&["run", "--sanitizer", "none", target]);
+    command
         .arg(&corpus)
         .arg(root.join("fuzz/seeds").join(target))
-        .args(["--", &format!("-max_total_time={seconds}"), "-timeout=10", "-print_final_stats=1"])
+        .args(["--", &format!("-max_total_time={seconds}"), &format!("-timeout={INPUT_TIMEOUT}")])
+        .arg("-print_final_stats=1")
         .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("{name}: could not start cargo +nightly fuzz: {e}"))?;
+        // Its own process group, so that the watchdog can end cargo-fuzz and the target.
+        .process_group(0);
+    let mut child =
+        command.spawn().map_err(|e| format!("{name}: could not start cargo +nightly fuzz: {e}"))?;
+    let hung = watchdog(child.id(), seconds + INPUT_TIMEOUT + GRACE);
     let mut runs = None;
     if let Some(stderr) = child.stderr.take() {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -88,6 +122,13 @@ fn run_target(target: &str, seconds: u64) -> Result<(u64, f64), String> {
     }
     let status = child.wait().map_err(|e| format!("{name}: {e}"))?;
     let elapsed = started.elapsed().as_secs_f64();
+    if hung.swap(true, Ordering::SeqCst) {
+        return Err(format!(
+            "{name}: still running after {elapsed:.0}s, killed: an input hangs (without a sanitizer \
+             libFuzzer's timeout report can deadlock); `cargo +nightly fuzz run {target} -- -timeout=5` \
+             (AddressSanitizer) writes it to fuzz/artifacts/{target}/"
+        ));
+    }
     match runs {
         Some(runs) if status.success() => {
             println!("<== {name}: {runs} executions, done in {elapsed:.1}s");
