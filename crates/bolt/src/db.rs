@@ -154,8 +154,16 @@ impl Db {
 
     /// A new, empty db on an empty `disk`: two meta pages, a freelist page and an empty root
     /// leaf, as bbolt initialises a file.
-    pub fn create(mut disk: Box<dyn Disk>, options: Options) -> Result<Db> {
-        let page_size = DEFAULT_PAGE_SIZE;
+    pub fn create(disk: Box<dyn Disk>, options: Options) -> Result<Db> {
+        Self::create_with_page_size(disk, options, DEFAULT_PAGE_SIZE)
+    }
+
+    /// [`Db::create`] with pages of `page_size` bytes (bbolt's `Options.PageSize`; a power of
+    /// two from 512 to 64 KiB): small files for tests and the fuzz seeds.
+    pub fn create_with_page_size(mut disk: Box<dyn Disk>, options: Options, page_size: usize) -> Result<Db> {
+        if !(MIN_PAGE_SIZE..=MAX_PAGE_SIZE).contains(&page_size) || !page_size.is_power_of_two() {
+            return Err(Error::Invalid);
+        }
         let mut file = vec![0u8; 4 * page_size];
         for txid in [0u64, 1] {
             let meta = Meta {
@@ -229,6 +237,16 @@ impl Db {
         if meta.root >= meta.pgid || (meta.freelist != PGID_NO_FREELIST && meta.freelist >= meta.pgid) {
             return Err(Error::Corrupt(format!(
                 "meta of txid {} points past its high water mark {}",
+                meta.txid, meta.pgid
+            )));
+        }
+        // Every page below the high water mark is in the file (bbolt grows the file before it
+        // writes a meta). One past the end would have the freelist rebuild, check and the page
+        // map walk pages that are not there: hours and gigabytes for a damaged pgid.
+        let pages_in_file = len / page_size as u64;
+        if meta.pgid > pages_in_file {
+            return Err(Error::Corrupt(format!(
+                "meta of txid {} has high water mark {} past the end of the file ({pages_in_file} pages of {page_size} bytes)",
                 meta.txid, meta.pgid
             )));
         }

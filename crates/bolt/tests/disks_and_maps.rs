@@ -67,3 +67,16 @@ fn a_real_file_is_a_disk_too() {
     assert_eq!(tx.get(&bucket, &499u64.to_be_bytes()).unwrap().map(|(v, _)| v.len()), Some(300));
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn a_db_in_small_pages_splits_reopens_and_checks_clean() {
+    let disk = SharedDisk::new();
+    let mut db = Db::create_with_page_size(Box::new(disk.clone()), Options::default(), 512).unwrap();
+    fill(&mut db, b"key", 100, 40);
+    assert_eq!(db.stats().page_size, 512);
+    drop(db);
+    let db = Db::open(Box::new(disk)).unwrap();
+    assert_eq!(db.stats().page_size, 512);
+    assert!(db.view().check().is_empty(), "{:?}", db.view().check());
+    assert!(Db::create_with_page_size(Box::new(MemDisk::new()), Options::default(), 1000).is_err());
+}

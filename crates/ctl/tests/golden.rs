@@ -39,6 +39,7 @@ scripts!(
     quorum_loss,
     corrupt_db,
     compact_tombstone,
+    flags,
     bad_flags,
     bad_args,
     bad_txn,

@@ -144,11 +144,13 @@ pub fn recover(bytes: &[u8], start: u64) -> Result<Recovered, DecodeError> {
                 if entry.index <= start {
                     continue;
                 }
-                let offset = (entry.index - start - 1) as usize;
-                if offset > recovered.entries.len() {
+                // Compared as u64: on wasm32 an index 2^32 past the start must not wrap to a
+                // position inside the log.
+                let offset = entry.index - start - 1;
+                if offset > recovered.entries.len() as u64 {
                     return Err(DecodeError::SliceOutOfRange { index: entry.index });
                 }
-                recovered.entries.truncate(offset);
+                recovered.entries.truncate(offset as usize);
                 recovered.entries.push(entry);
             }
             wal::STATE_TYPE => {
@@ -226,6 +228,14 @@ mod tests {
             Err(DecodeError::SliceOutOfRange { index: 5 }),
             "read from before the mark, the log has a hole at the snapshot"
         );
+    }
+
+    #[test]
+    fn an_entry_2_pow_32_past_the_log_is_a_hole_not_a_position_in_it() {
+        // On wasm32 the position once wrapped to 0 and replaced the first entry.
+        let mut encoder = Encoder::new(0);
+        append(&mut encoder, &[entry(1, 1, "a"), entry(1, (1 << 32) + 1, "far")], None);
+        assert_eq!(recover(&encoder.bytes, 0), Err(DecodeError::SliceOutOfRange { index: (1 << 32) + 1 }));
     }
 
     #[test]

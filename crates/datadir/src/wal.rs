@@ -113,7 +113,8 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Record>, DecodeError> {
         if len_field == 0 {
             break;
         }
-        let len = (len_field & 0x00FF_FFFF_FFFF_FFFF) as usize;
+        // A length past usize (wasm32) runs past the segment as surely as one past its end.
+        let len = usize::try_from(len_field & 0x00FF_FFFF_FFFF_FFFF).unwrap_or(usize::MAX);
         let pad = if len_field >> 63 == 1 { ((len_field >> 56) & 0x7) as usize } else { 0 };
         let start = at + 8;
         let Some(end) = start.checked_add(len).and_then(|e| e.checked_add(pad)).filter(|&e| e <= bytes.len())
@@ -168,6 +169,19 @@ mod tests {
         let last = flipped.len() - 10;
         flipped[last] ^= 0x20;
         assert!(decode(&flipped).is_err());
+    }
+
+    #[test]
+    fn a_length_of_2_pow_32_and_more_is_a_torn_record_not_a_short_one() {
+        // On wasm32 the length once wrapped to its low 32 bits and read a record of 8 bytes.
+        let mut encoder = Encoder::new(0);
+        encoder.record(ENTRY_TYPE, b"eight by");
+        let at = encoder.bytes.len();
+        encoder.record(ENTRY_TYPE, b"tail");
+        let mut bytes = encoder.bytes.clone();
+        let len = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+        bytes[at..at + 8].copy_from_slice(&(len | 1 << 32).to_le_bytes());
+        assert_eq!(decode(&bytes), Err(DecodeError::Torn { offset: at }));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! installs what it needs and is missing (and only that), builds, and runs, printing every step
 //! and how long it took.
 
+mod fuzz;
 mod serve;
 mod step;
 mod tools;
@@ -16,6 +17,7 @@ Usage: cargo xtask <command>
   test               run every test: native, wasm in Node, wasm in headless Chromium, Playwright
   bench              print performance figures
   linearizability    run 10,000 seeded fault schedules through the linearizability checker
+  fuzz [--seconds N] run every fuzz target for N seconds each (default 600)
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench(),
         Some("linearizability") => linearizability(),
+        Some("fuzz") => fuzz_command(&args[1..]),
         Some("-h" | "--help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -56,6 +59,7 @@ fn test() -> Result<(), String> {
             .env("ETCD_BIN_DIR", tools::real_etcd_dir())
             .env("ETCD_ORACLE_REQUIRED", "1"),
     )?;
+    fuzz::run(fuzz::TEST_SECONDS)?;
     step::run(
         "the page's view-model and driver, natively (cargo test -p playground-web --lib)",
         step::cargo(&["test", "--locked", "-p", "playground-web", "--lib"]),
@@ -128,6 +132,16 @@ fn test() -> Result<(), String> {
     )?;
     println!("\nxtask test: everything passed in {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// `cargo xtask fuzz [--seconds N]`: the fuzz step of `test`, N seconds per target.
+fn fuzz_command(args: &[String]) -> Result<(), String> {
+    let seconds = match args {
+        [] => fuzz::LONG_SECONDS,
+        [flag, n] if flag == "--seconds" => n.parse().map_err(|_| format!("--seconds: not a number: {n}"))?,
+        _ => return Err(format!("usage: cargo xtask fuzz [--seconds N]\n{USAGE}")),
+    };
+    fuzz::run(seconds)
 }
 
 /// The fault schedules of `cargo xtask test` (1,000 there), ten times as many, in release:

