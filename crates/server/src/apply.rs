@@ -152,7 +152,8 @@ impl EtcdMember {
     /// etcd's defrag: the db copied into a fresh file, which replaces it.
     pub fn defrag(&mut self) -> Result<(), Error> {
         let _ = self.store.backend_mut().commit();
-        let scratch = SharedDisk::new();
+        // etcd's `db.tmp`, beside the db.
+        let scratch = self.disk.sibling();
         self.store
             .backend_mut()
             .defrag(Box::new(scratch.clone()))

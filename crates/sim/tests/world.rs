@@ -100,7 +100,12 @@ fn world(seed: u64, ids: &[u64]) -> World<Pinger> {
     let mut world = World::new(seed);
     for &id in ids {
         let peers = ids.iter().copied().filter(|&p| p != id).collect();
-        assert!(world.add_host(id, |_| Pinger { peers, up: true, ..Pinger::default() }));
+        assert!(world.add_host(id, |cx| Pinger {
+            peers,
+            up: true,
+            file: cx.new_file(),
+            ..Pinger::default()
+        }));
     }
     assert!(!world.add_host(ids[0], |_| Pinger::default()), "an id is taken once");
     world
@@ -187,6 +192,37 @@ fn a_crash_drops_what_had_not_left_the_host() {
     world.crash(1);
     world.advance(2 * SECOND);
     assert!(world.host(2).unwrap().heard.is_empty());
+}
+
+#[test]
+fn a_crash_armed_at_a_disk_operation_keeps_what_was_synced_before_it() {
+    let mut world = world(6, &[1, 2]);
+    world.with_host(1, |host, cx| host.ping(cx, 0));
+    world.advance(SECOND);
+    assert_eq!((world.disk_ops(2), world.host(2).unwrap().synced.clone()), (2, vec![1]), "a write, an fsync");
+
+    // At the second operation from now: the next ping's fsync, which never completes.
+    world.crash_at_disk_op(2, 2);
+    world.with_host(1, |host, cx| host.ping(cx, 0));
+    world.advance(SECOND);
+    assert!(!world.is_up(2));
+    assert_eq!((world.host(2).unwrap().file.len(), world.disk_ops(2)), (1, 4));
+    assert!(world.restart(2));
+
+    // At a write: what the host sends after it never leaves, and it is down once it returns.
+    world.crash_at_disk_op(2, 1);
+    let sent = world.with_host(2, |host, cx| {
+        let _ = host.file.write_at(1, &[9]);
+        let _ = host.file.sync();
+        host.ping(cx, 0)
+    });
+    assert_eq!(sent, Some(vec![false]));
+    assert!(!world.is_up(2));
+    assert_eq!(world.host(2).unwrap().file.len(), 1, "the write and what follows are lost");
+    assert!(world.restart(2));
+    world.with_host(1, |host, cx| host.ping(cx, 0));
+    world.advance(SECOND);
+    assert_eq!(world.host(2).unwrap().file.len(), 2, "disarmed once it crashed");
 }
 
 #[test]

@@ -121,13 +121,13 @@ impl<A: Application> RaftNode<A> {
         events: EventLog,
     ) -> RaftNode<A> {
         let id = cx.id();
-        let db = SharedDisk::new();
+        let db = cx.new_file();
         let app = open(id, db.clone(), true);
         let node = RaftNode {
             id,
             config,
             raft: Some(raft),
-            wal: Wal::create(),
+            wal: Wal::create(cx.new_file()),
             snapshotter: Snapshotter::default(),
             process_pending: false,
             db,
@@ -169,8 +169,8 @@ impl<A: Application> RaftNode<A> {
             // the entries and hard state that follow it: the WAL replays from the mark, so the
             // entries after it land at their indexes (etcd's `wal.ReadAll`). Its db is kept
             // beside until applied.
-            self.snapshotter.save_snap(received);
-            let mut db = SharedDisk::new();
+            self.snapshotter.save_snap(cx.new_file(), received);
+            let mut db = cx.new_file();
             let _ = db.write_at(0, &received.data);
             let _ = db.sync();
             self.snap_db = Some((received.index, db));
@@ -274,7 +274,7 @@ impl<A: Application> RaftNode<A> {
                     let snapshot = Snapshot { index, term, voters, learners: Vec::new(), data };
                     // etcd commits the backend before saving the snapshot (the db's consistent
                     // index is never behind a snapshot the WAL marks), then writes the mark.
-                    self.snapshotter.save_snap(&snapshot);
+                    self.snapshotter.save_snap(cx.new_file(), &snapshot);
                     self.wal.mark_snapshot(&snapshot);
                     self.snapshot_index = index;
                     raft.compact_log(compact);
@@ -460,6 +460,9 @@ impl<A: Application> Host for RaftNode<A> {
         self.wal.crash();
         self.snapshotter.crash();
         self.db.crash();
+        if let Some((_, db)) = &self.snap_db {
+            db.crash();
+        }
     }
 
     /// The member replays its WAL over the newest snapshot and its db, and rejoins.
