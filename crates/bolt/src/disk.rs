@@ -75,6 +75,8 @@ impl DiskCosts {
 pub struct Volume {
     ops: std::cell::Cell<u64>,
     fail_at: std::cell::Cell<Option<u64>>,
+    /// A write failing there is torn: its first half lands.
+    tears: std::cell::Cell<bool>,
     failed: std::cell::Cell<bool>,
 }
 
@@ -91,6 +93,14 @@ impl Volume {
     /// The volume fails at its `op`-th operation (counted as [`Volume::ops`] counts).
     pub fn fail_at(&self, op: u64) {
         self.fail_at.set(Some(op));
+        self.tears.set(false);
+    }
+
+    /// As [`Volume::fail_at`], and a write there is torn: the crash keeps its first half if
+    /// it continues what the file had synced (the disk wrote part of it, in order).
+    pub fn tear_at(&self, op: u64) {
+        self.fail_at.set(Some(op));
+        self.tears.set(true);
     }
 
     /// Whether the armed operation came: nothing written since is durable.
@@ -101,15 +111,19 @@ impl Volume {
     /// Disarmed and working again (the host crashed and its files were cut back).
     pub fn reset(&self) {
         self.fail_at.set(None);
+        self.tears.set(false);
         self.failed.set(false);
     }
 
-    fn count(&self) {
+    /// Counts an operation; true if it is the failing one and tears.
+    fn count(&self) -> bool {
         let ops = self.ops.get() + 1;
         self.ops.set(ops);
         if self.fail_at.get() == Some(ops) {
             self.failed.set(true);
+            return self.tears.get();
         }
+        false
     }
 }
 
@@ -139,6 +153,8 @@ pub struct MemDisk {
     pub costs: DiskCosts,
     /// The volume the file is on, if it shares one with other files.
     volume: Option<std::rc::Rc<Volume>>,
+    /// The part of a torn write a crash keeps: offset and bytes.
+    torn: Option<(u64, Vec<u8>)>,
 }
 
 impl MemDisk {
@@ -161,10 +177,9 @@ impl MemDisk {
         self.volume.as_ref().is_some_and(|v| v.failed())
     }
 
-    fn count_op(&self) {
-        if let Some(volume) = &self.volume {
-            volume.count();
-        }
+    /// Counts an operation on the volume; true if it is a failing one that tears.
+    fn count_op(&self) -> bool {
+        self.volume.as_ref().is_some_and(|volume| volume.count())
     }
 
     /// A disk holding `bytes`, all of it durable (a file loaded from outside).
@@ -196,6 +211,13 @@ impl MemDisk {
         self.touched.clear();
         self.len = self.durable_len;
         self.blocks.truncate(self.len.div_ceil(BLOCK));
+        if let Some((offset, bytes)) = self.torn.take().filter(|(offset, _)| *offset <= self.len as u64) {
+            // Off its volume for the moment: this write and sync are the disk's, not the host's.
+            let volume = self.volume.take();
+            let _ = self.write_at(offset, &bytes);
+            let _ = self.sync();
+            self.volume = volume;
+        }
     }
 
     pub fn stats(&self) -> DiskStats {
@@ -278,7 +300,9 @@ impl Disk for MemDisk {
         let start = usize::try_from(offset).map_err(|_| Error::Disk("write offset too large".into()))?;
         let end =
             start.checked_add(data.len()).ok_or_else(|| Error::Disk("write past the largest file".into()))?;
-        self.count_op();
+        if self.count_op() {
+            self.torn = Some((offset, data[..data.len() / 2].to_vec()));
+        }
         let mut done = 0;
         while done < data.len() {
             let at = start + done;
@@ -421,6 +445,17 @@ impl SharedDisk {
     /// Whether the file's volume failed (see [`Volume`]).
     pub fn failed(&self) -> bool {
         self.0.borrow().failed()
+    }
+
+    /// `rename(from, self)`: this file becomes `from` (its bytes, and what of them is
+    /// durable), atomically, and `from` is gone (left empty). A dying host renames nothing: its
+    /// volume failed at this operation or before, and the file stays as it was.
+    pub fn rename_from(&self, from: &SharedDisk) {
+        if self.0.borrow().count_op() || self.failed() {
+            return;
+        }
+        let moved = std::mem::take(&mut *from.0.borrow_mut());
+        *self.0.borrow_mut() = moved;
     }
 
     pub fn crash(&self) {

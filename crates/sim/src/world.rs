@@ -398,6 +398,14 @@ impl<H: Host> World<H> {
         }
     }
 
+    /// As [`World::crash_at_disk_op`], and if operation `k` is a write it is torn: its first
+    /// half is kept if it continues what its file had synced.
+    pub fn tear_at_disk_op(&mut self, id: NodeId, k: u64) {
+        if let Some(slot) = self.slots.get(&id) {
+            slot.volume.tear_at(slot.volume.ops() + k.max(1));
+        }
+    }
+
     /// Crashes every host whose disk failed (it is down, its files cut back to what was
     /// synced before the failing operation), and disarms its disk.
     fn crash_failed(&mut self) {

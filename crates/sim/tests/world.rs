@@ -226,6 +226,41 @@ fn a_crash_armed_at_a_disk_operation_keeps_what_was_synced_before_it() {
 }
 
 #[test]
+fn a_torn_write_keeps_its_first_half_and_a_rename_is_all_or_nothing() {
+    let mut world = world(7, &[1, 2]);
+    world.tear_at_disk_op(2, 1);
+    world.with_host(2, |host, _| {
+        let _ = host.file.write_at(0, b"abcd");
+    });
+    assert!(!world.is_up(2));
+    assert_eq!(world.host(2).unwrap().file.bytes(), b"ab");
+    assert!(world.restart(2));
+
+    // A new file written, synced and renamed over the old one: a crash at any of the three
+    // leaves the old one; after the rename, the new one.
+    let rename = |world: &mut World<Pinger>, crash_at: Option<u64>| {
+        if let Some(k) = crash_at {
+            world.crash_at_disk_op(2, k);
+        }
+        world.with_host(2, |host, cx| {
+            let mut new = cx.new_file();
+            let _ = new.write_at(0, b"xyz");
+            let _ = new.sync();
+            host.file.rename_from(&new);
+        });
+    };
+    for k in 1..=3 {
+        rename(&mut world, Some(k));
+        assert!(!world.is_up(2));
+        assert_eq!(world.host(2).unwrap().file.bytes(), b"ab", "crashed at op {k}");
+        assert!(world.restart(2));
+    }
+    rename(&mut world, None);
+    world.crash(2);
+    assert_eq!(world.host(2).unwrap().file.bytes(), b"xyz");
+}
+
+#[test]
 fn a_seed_gives_the_same_world_every_time() {
     let run = |seed: u64| {
         let mut world = world(seed, &[1, 2, 3]);
