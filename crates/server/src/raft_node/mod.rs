@@ -222,11 +222,17 @@ impl<A: Application> RaftNode<A> {
             let Some(ToApply { snapshot, entries, .. }) = self.to_apply.pop_front() else { break };
             let Some(raft) = self.raft.as_mut() else { return };
             if let Some(received) = snapshot {
-                // etcd's applySnapshot: the received db replaces the backend.
-                let _ = self.db.truncate(0);
-                let _ = self.db.write_at(0, &received.data);
-                let _ = self.db.sync();
-                self.snap_db = None;
+                // etcd's applySnapshot: the received db, synced on arrival, is renamed over
+                // the backend's (in place, a torn rewrite would leave neither db).
+                match self.snap_db.take() {
+                    Some((index, db)) if index == received.index => self.db.rename_from(&db),
+                    _ => {
+                        let mut db = self.db.sibling();
+                        let _ = db.write_at(0, &received.data);
+                        let _ = db.sync();
+                        self.db.rename_from(&db);
+                    }
+                }
                 self.app = (self.open)(self.id, self.db.clone(), false);
                 // The db sent may be newer than the snapshot's index: entries it holds are
                 // skipped (etcd's consistent index).
@@ -481,9 +487,7 @@ impl<A: Application> Host for RaftNode<A> {
         if let Some((_, db)) = self.snap_db.take().filter(|(index, _)| *index == start) {
             let held = (self.open)(self.id, self.db.clone(), false).map_or(0, |app| app.consistent_index());
             if held < start {
-                let _ = self.db.truncate(0);
-                let _ = self.db.write_at(0, &db.bytes());
-                let _ = self.db.sync();
+                self.db.rename_from(&db);
             }
         }
         let Some(mut app) = (self.open)(self.id, self.db.clone(), false) else { return false };

@@ -34,10 +34,14 @@ impl Wal {
         self.len
     }
 
+    /// Writes a new segment beside, syncs it and renames it over the old one (as etcd creates
+    /// its WAL in a temporary directory renamed into place): a crash leaves one or the other,
+    /// never a segment half rewritten.
     fn rewrite(&mut self, encoder: &wal::Encoder) {
-        let _ = self.disk.truncate(0);
-        let _ = self.disk.write_at(0, &encoder.bytes);
-        let _ = self.disk.sync();
+        let mut segment = self.disk.sibling();
+        let _ = segment.write_at(0, &encoder.bytes);
+        let _ = segment.sync();
+        self.disk.rename_from(&segment);
         self.len = encoder.bytes.len() as u64;
         self.synced_len = self.len;
         self.crc = encoder.crc();
