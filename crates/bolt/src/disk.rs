@@ -66,6 +66,67 @@ impl DiskCosts {
     }
 }
 
+/// The volume a host's files live on, shared by them: it counts their operations (writes,
+/// shrinking truncates, fsyncs) and can be armed to fail at one of them, as a machine dying
+/// there. From the failing operation on nothing becomes durable (a failing fsync does not
+/// complete): the process runs on in memory until whoever drives it crashes it
+/// ([`MemDisk::crash`] then keeps what was synced before that operation).
+#[derive(Debug, Default)]
+pub struct Volume {
+    ops: std::cell::Cell<u64>,
+    fail_at: std::cell::Cell<Option<u64>>,
+    /// A write failing there is torn: its first half lands.
+    tears: std::cell::Cell<bool>,
+    failed: std::cell::Cell<bool>,
+}
+
+impl Volume {
+    pub fn new() -> std::rc::Rc<Volume> {
+        std::rc::Rc::new(Volume::default())
+    }
+
+    /// Operations on the volume's files so far.
+    pub fn ops(&self) -> u64 {
+        self.ops.get()
+    }
+
+    /// The volume fails at its `op`-th operation (counted as [`Volume::ops`] counts).
+    pub fn fail_at(&self, op: u64) {
+        self.fail_at.set(Some(op));
+        self.tears.set(false);
+    }
+
+    /// As [`Volume::fail_at`], and a write there is torn: the crash keeps its first half if
+    /// it continues what the file had synced (the disk wrote part of it, in order).
+    pub fn tear_at(&self, op: u64) {
+        self.fail_at.set(Some(op));
+        self.tears.set(true);
+    }
+
+    /// Whether the armed operation came: nothing written since is durable.
+    pub fn failed(&self) -> bool {
+        self.failed.get()
+    }
+
+    /// Disarmed and working again (the host crashed and its files were cut back).
+    pub fn reset(&self) {
+        self.fail_at.set(None);
+        self.tears.set(false);
+        self.failed.set(false);
+    }
+
+    /// Counts an operation; true if it is the failing one and tears.
+    fn count(&self) -> bool {
+        let ops = self.ops.get() + 1;
+        self.ops.set(ops);
+        if self.fail_at.get() == Some(ops) {
+            self.failed.set(true);
+            return self.tears.get();
+        }
+        false
+    }
+}
+
 /// Bytes per block of a [`MemDisk`]: the unit of growth and of the durable copies kept.
 const BLOCK: usize = 4 * 1024;
 
@@ -90,11 +151,35 @@ pub struct MemDisk {
     touched: Vec<usize>,
     stats: std::cell::Cell<DiskStats>,
     pub costs: DiskCosts,
+    /// The volume the file is on, if it shares one with other files.
+    volume: Option<std::rc::Rc<Volume>>,
+    /// The part of a torn write a crash keeps: offset and bytes.
+    torn: Option<(u64, Vec<u8>)>,
 }
 
 impl MemDisk {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A new, empty file on `volume`.
+    pub fn on(volume: &std::rc::Rc<Volume>) -> Self {
+        MemDisk { volume: Some(volume.clone()), ..Self::default() }
+    }
+
+    /// The volume the file is on (None: a file of its own).
+    pub fn volume(&self) -> Option<&std::rc::Rc<Volume>> {
+        self.volume.as_ref()
+    }
+
+    /// Whether the file's volume failed: what is written now never becomes durable.
+    pub fn failed(&self) -> bool {
+        self.volume.as_ref().is_some_and(|v| v.failed())
+    }
+
+    /// Counts an operation on the volume; true if it is a failing one that tears.
+    fn count_op(&self) -> bool {
+        self.volume.as_ref().is_some_and(|volume| volume.count())
     }
 
     /// A disk holding `bytes`, all of it durable (a file loaded from outside).
@@ -126,6 +211,13 @@ impl MemDisk {
         self.touched.clear();
         self.len = self.durable_len;
         self.blocks.truncate(self.len.div_ceil(BLOCK));
+        if let Some((offset, bytes)) = self.torn.take().filter(|(offset, _)| *offset <= self.len as u64) {
+            // Off its volume for the moment: this write and sync are the disk's, not the host's.
+            let volume = self.volume.take();
+            let _ = self.write_at(offset, &bytes);
+            let _ = self.sync();
+            self.volume = volume;
+        }
     }
 
     pub fn stats(&self) -> DiskStats {
@@ -208,6 +300,9 @@ impl Disk for MemDisk {
         let start = usize::try_from(offset).map_err(|_| Error::Disk("write offset too large".into()))?;
         let end =
             start.checked_add(data.len()).ok_or_else(|| Error::Disk("write past the largest file".into()))?;
+        if self.count_op() {
+            self.torn = Some((offset, data[..data.len() / 2].to_vec()));
+        }
         let mut done = 0;
         while done < data.len() {
             let at = start + done;
@@ -282,6 +377,7 @@ impl Disk for MemDisk {
             // Growing: new blocks are zeros (a shrink zeroed what it cut off).
             self.write_at(len as u64, &[])?;
         } else {
+            self.count_op();
             // Bytes past the new end read as zeros if the file grows again.
             let mut at = len;
             while at < self.len.min(self.blocks.len() * BLOCK) {
@@ -301,6 +397,11 @@ impl Disk for MemDisk {
     }
 
     fn sync(&mut self) -> Result<()> {
+        // A failed volume's fsync never completes: the machine is going down.
+        self.count_op();
+        if self.failed() {
+            return Ok(());
+        }
         for &index in &self.touched {
             if let Some(block) = self.blocks.get_mut(index) {
                 block.durable = None;
@@ -326,6 +427,35 @@ pub struct SharedDisk(pub std::rc::Rc<std::cell::RefCell<MemDisk>>);
 impl SharedDisk {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A new, empty file on `volume`.
+    pub fn on(volume: &std::rc::Rc<Volume>) -> Self {
+        SharedDisk(std::rc::Rc::new(std::cell::RefCell::new(MemDisk::on(volume))))
+    }
+
+    /// A new, empty file on the same volume as this one (a file of its own if it has none).
+    pub fn sibling(&self) -> Self {
+        match self.0.borrow().volume() {
+            Some(volume) => SharedDisk::on(volume),
+            None => SharedDisk::new(),
+        }
+    }
+
+    /// Whether the file's volume failed (see [`Volume`]).
+    pub fn failed(&self) -> bool {
+        self.0.borrow().failed()
+    }
+
+    /// `rename(from, self)`: this file becomes `from` (its bytes, and what of them is
+    /// durable), atomically, and `from` is gone (left empty). A dying host renames nothing: its
+    /// volume failed at this operation or before, and the file stays as it was.
+    pub fn rename_from(&self, from: &SharedDisk) {
+        if self.0.borrow().count_op() || self.failed() {
+            return;
+        }
+        let moved = std::mem::take(&mut *from.0.borrow_mut());
+        *self.0.borrow_mut() = moved;
     }
 
     pub fn crash(&self) {

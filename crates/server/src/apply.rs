@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use playground_bolt::{Disk, SharedDisk};
+use playground_bolt::SharedDisk;
 use playground_mvcc::lease::Lessor;
 use playground_mvcc::request::{RequestOp, ResponseOp};
 use playground_mvcc::{schema, Store};
@@ -152,15 +152,15 @@ impl EtcdMember {
     /// etcd's defrag: the db copied into a fresh file, which replaces it.
     pub fn defrag(&mut self) -> Result<(), Error> {
         let _ = self.store.backend_mut().commit();
-        let scratch = SharedDisk::new();
+        // etcd's `db.tmp`, beside the db.
+        let scratch = self.disk.sibling();
         self.store
             .backend_mut()
             .defrag(Box::new(scratch.clone()))
             .map_err(|e| Error::Internal(e.to_string()))?;
-        let bytes = scratch.bytes();
-        let _ = self.disk.truncate(0);
-        let _ = self.disk.write_at(0, &bytes);
-        let _ = self.disk.sync();
+        // The copy, synced by its commit, is renamed over the db: a crash leaves one or the
+        // other, never a mix (a db rewritten in place and torn by a crash would be both).
+        self.disk.rename_from(&scratch);
         self.store = Store::open(Box::new(self.disk.clone())).map_err(Error::from)?;
         Ok(())
     }

@@ -2,8 +2,9 @@
 //! clock in microseconds and one event queue (nothing happens between events, so ten idle hours
 //! take a moment), one seeded RNG, a network of links with latency, jitter, loss, partitions and
 //! holds, and one disk per host whose writes take time and become durable when their sync
-//! completes (a crash keeps only synced bytes). The same seed and inputs give the same run,
-//! natively and in wasm.
+//! completes (a crash keeps only synced bytes). A host's disk counts its operations, and a crash
+//! can be armed at any one of them (`World::crash_at_disk_op`). The same seed and inputs give
+//! the same run, natively and in wasm.
 //!
 //! What runs on a host is the [`Host`]'s business: crates/server puts etcd's raftNode there.
 

@@ -1,8 +1,9 @@
 //! The world: virtual time, the one event queue, the network, and the hosts with their disks.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
-use playground_bolt::{Disk, DiskCosts, SharedDisk};
+use playground_bolt::{Disk, DiskCosts, SharedDisk, Volume};
 use playground_raft::NodeId;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
@@ -58,6 +59,8 @@ struct Slot<H> {
     /// False from a crash until a restart succeeds.
     up: bool,
     device: Device,
+    /// Where the host's files live: their operations are counted, and a crash can be armed at one.
+    volume: Rc<Volume>,
 }
 
 /// What a host sees of the world while it handles an event: the time, its timers, the
@@ -70,6 +73,7 @@ pub struct Context<'a, H: Host> {
     network: &'a mut Network<H::Message>,
     trace: &'a mut u64,
     device: &'a mut Device,
+    volume: &'a Rc<Volume>,
 }
 
 impl<H: Host> Context<'_, H> {
@@ -96,6 +100,10 @@ impl<H: Host> Context<'_, H> {
     /// the disk); the network adds latency and jitter, drops it on a cut link or by the loss
     /// rate, and holds it on a held link. False if it was dropped as it left.
     pub fn send(&mut self, message: H::Message, after: u64) -> bool {
+        // A host whose disk failed is dying: nothing it does from then on leaves it.
+        if self.volume.failed() {
+            return false;
+        }
         let lost = self.network.is_cut(message.from(), message.to())
             || (self.network.loss_percent > 0 && self.rng.next_u64() % 100 < self.network.loss_percent);
         if lost {
@@ -106,6 +114,11 @@ impl<H: Host> Context<'_, H> {
         let at = departs + self.network.latency_micros + jitter;
         self.queue.schedule(at, Event::Deliver(Box::new(message), departs));
         true
+    }
+
+    /// A new, empty file on this host's disk.
+    pub fn new_file(&self) -> SharedDisk {
+        SharedDisk::on(self.volume)
     }
 
     /// When the disk finishes what it was given (now or earlier: idle).
@@ -174,6 +187,7 @@ impl<H: Host> World<H> {
             return false;
         }
         let mut device = Device { costs: DiskCosts::default(), busy_until: self.now };
+        let volume = Volume::new();
         let mut cx = Context {
             id,
             now: self.now,
@@ -182,19 +196,27 @@ impl<H: Host> World<H> {
             network: &mut self.network,
             trace: &mut self.trace,
             device: &mut device,
+            volume: &volume,
         };
         let host = start(&mut cx);
-        self.slots.insert(id, Slot { host, up: true, device });
+        self.slots.insert(id, Slot { host, up: true, device, volume });
         true
     }
 
     /// Runs `f` on a host (up or down) with its context: what a client or an operator does to
-    /// it from outside. None if there is no such host.
+    /// it from outside. None if there is no such host. A host whose disk failed meanwhile is
+    /// crashed when `f` returns.
     pub fn with_host<R>(
         &mut self,
         id: NodeId,
         f: impl FnOnce(&mut H, &mut Context<'_, H>) -> R,
     ) -> Option<R> {
+        let result = self.run_host(id, f);
+        self.crash_failed();
+        result
+    }
+
+    fn run_host<R>(&mut self, id: NodeId, f: impl FnOnce(&mut H, &mut Context<'_, H>) -> R) -> Option<R> {
         let slot = self.slots.get_mut(&id)?;
         let mut cx = Context {
             id,
@@ -204,6 +226,7 @@ impl<H: Host> World<H> {
             network: &mut self.network,
             trace: &mut self.trace,
             device: &mut slot.device,
+            volume: &slot.volume,
         };
         Some(f(&mut slot.host, &mut cx))
     }
@@ -250,6 +273,9 @@ impl<H: Host> World<H> {
 
     /// Runs the next event; false if there is none.
     pub fn step(&mut self) -> bool {
+        // A disk failed outside a host's event (a client's or a timer's write): it goes
+        // down before anything else happens.
+        self.crash_failed();
         let Some(((at, _, _), event)) = self.queue.events.pop_first() else { return false };
         self.now = at;
         match event {
@@ -319,9 +345,14 @@ impl<H: Host> World<H> {
     /// The host goes down: what had not yet left it never will, its disk is idle, and its
     /// process drops everything but what its files synced.
     pub fn crash(&mut self, id: NodeId) {
+        self.crash_leaving(id, self.now + 1);
+    }
+
+    /// Crashes a host; of what it sent, what leaves it from `leaves` on is dropped.
+    fn crash_leaving(&mut self, id: NodeId, leaves: u64) {
         let now = self.now;
         self.queue.events.retain(
-            |_, event| !matches!(event, Event::Deliver(m, departs) if m.from() == id && *departs > now),
+            |_, event| !matches!(event, Event::Deliver(m, departs) if m.from() == id && *departs >= leaves),
         );
         if let Some(slot) = self.slots.get_mut(&id) {
             slot.up = false;
@@ -337,14 +368,61 @@ impl<H: Host> World<H> {
         if self.slots.get(&id).is_none_or(|slot| slot.up) {
             return false;
         }
-        if self.with_host(id, |host, cx| host.restart(cx)) != Some(true) {
+        if self.run_host(id, |host, cx| host.restart(cx)) != Some(true) {
+            // What it wrote on the way is cut back to what was synced.
+            self.crash_failed();
             return false;
         }
         if let Some(slot) = self.slots.get_mut(&id) {
             slot.up = true;
         }
         self.note(&[self.now, id, 3]);
-        true
+        // Its disk failed while it started: down again.
+        self.crash_failed();
+        self.is_up(id)
+    }
+
+    /// Operations on a host's files so far (WAL, snapshot files, db, temporary files): every
+    /// write, shrinking truncate and fsync.
+    pub fn disk_ops(&self, id: NodeId) -> u64 {
+        self.slots.get(&id).map_or(0, |slot| slot.volume.ops())
+    }
+
+    /// Arms a crash of the host at its disk's `k`-th operation from now (k ≥ 1): a write
+    /// there is lost, an fsync there does not complete, nothing written after becomes
+    /// durable, nothing the host sends from then on leaves it, and it is crashed as soon as
+    /// what it is doing returns.
+    pub fn crash_at_disk_op(&mut self, id: NodeId, k: u64) {
+        if let Some(slot) = self.slots.get(&id) {
+            slot.volume.fail_at(slot.volume.ops() + k.max(1));
+        }
+    }
+
+    /// As [`World::crash_at_disk_op`], and if operation `k` is a write it is torn: its first
+    /// half is kept if it continues what its file had synced.
+    pub fn tear_at_disk_op(&mut self, id: NodeId, k: u64) {
+        if let Some(slot) = self.slots.get(&id) {
+            slot.volume.tear_at(slot.volume.ops() + k.max(1));
+        }
+    }
+
+    /// Crashes every host whose disk failed (it is down, its files cut back to what was
+    /// synced before the failing operation), and disarms its disk.
+    fn crash_failed(&mut self) {
+        let failed: Vec<NodeId> =
+            self.slots.iter().filter(|(_, slot)| slot.volume.failed()).map(|(&id, _)| id).collect();
+        for id in failed {
+            if self.is_up(id) {
+                // What waits to leave now may wait for the fsync that failed: it never leaves.
+                self.crash_leaving(id, self.now);
+            } else if let Some(slot) = self.slots.get_mut(&id) {
+                // It failed while starting: its files are cut back all the same.
+                slot.host.crash();
+            }
+            if let Some(slot) = self.slots.get(&id) {
+                slot.volume.reset();
+            }
+        }
     }
 
     /// Holds the messages on a link (from, to) until [`World::release`]: a stalled connection.

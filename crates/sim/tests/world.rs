@@ -100,7 +100,12 @@ fn world(seed: u64, ids: &[u64]) -> World<Pinger> {
     let mut world = World::new(seed);
     for &id in ids {
         let peers = ids.iter().copied().filter(|&p| p != id).collect();
-        assert!(world.add_host(id, |_| Pinger { peers, up: true, ..Pinger::default() }));
+        assert!(world.add_host(id, |cx| Pinger {
+            peers,
+            up: true,
+            file: cx.new_file(),
+            ..Pinger::default()
+        }));
     }
     assert!(!world.add_host(ids[0], |_| Pinger::default()), "an id is taken once");
     world
@@ -187,6 +192,72 @@ fn a_crash_drops_what_had_not_left_the_host() {
     world.crash(1);
     world.advance(2 * SECOND);
     assert!(world.host(2).unwrap().heard.is_empty());
+}
+
+#[test]
+fn a_crash_armed_at_a_disk_operation_keeps_what_was_synced_before_it() {
+    let mut world = world(6, &[1, 2]);
+    world.with_host(1, |host, cx| host.ping(cx, 0));
+    world.advance(SECOND);
+    assert_eq!((world.disk_ops(2), world.host(2).unwrap().synced.clone()), (2, vec![1]), "a write, an fsync");
+
+    // At the second operation from now: the next ping's fsync, which never completes.
+    world.crash_at_disk_op(2, 2);
+    world.with_host(1, |host, cx| host.ping(cx, 0));
+    world.advance(SECOND);
+    assert!(!world.is_up(2));
+    assert_eq!((world.host(2).unwrap().file.len(), world.disk_ops(2)), (1, 4));
+    assert!(world.restart(2));
+
+    // At a write: what the host sends after it never leaves, and it is down once it returns.
+    world.crash_at_disk_op(2, 1);
+    let sent = world.with_host(2, |host, cx| {
+        let _ = host.file.write_at(1, &[9]);
+        let _ = host.file.sync();
+        host.ping(cx, 0)
+    });
+    assert_eq!(sent, Some(vec![false]));
+    assert!(!world.is_up(2));
+    assert_eq!(world.host(2).unwrap().file.len(), 1, "the write and what follows are lost");
+    assert!(world.restart(2));
+    world.with_host(1, |host, cx| host.ping(cx, 0));
+    world.advance(SECOND);
+    assert_eq!(world.host(2).unwrap().file.len(), 2, "disarmed once it crashed");
+}
+
+#[test]
+fn a_torn_write_keeps_its_first_half_and_a_rename_is_all_or_nothing() {
+    let mut world = world(7, &[1, 2]);
+    world.tear_at_disk_op(2, 1);
+    world.with_host(2, |host, _| {
+        let _ = host.file.write_at(0, b"abcd");
+    });
+    assert!(!world.is_up(2));
+    assert_eq!(world.host(2).unwrap().file.bytes(), b"ab");
+    assert!(world.restart(2));
+
+    // A new file written, synced and renamed over the old one: a crash at any of the three
+    // leaves the old one; after the rename, the new one.
+    let rename = |world: &mut World<Pinger>, crash_at: Option<u64>| {
+        if let Some(k) = crash_at {
+            world.crash_at_disk_op(2, k);
+        }
+        world.with_host(2, |host, cx| {
+            let mut new = cx.new_file();
+            let _ = new.write_at(0, b"xyz");
+            let _ = new.sync();
+            host.file.rename_from(&new);
+        });
+    };
+    for k in 1..=3 {
+        rename(&mut world, Some(k));
+        assert!(!world.is_up(2));
+        assert_eq!(world.host(2).unwrap().file.bytes(), b"ab", "crashed at op {k}");
+        assert!(world.restart(2));
+    }
+    rename(&mut world, None);
+    world.crash(2);
+    assert_eq!(world.host(2).unwrap().file.bytes(), b"xyz");
 }
 
 #[test]

@@ -121,13 +121,13 @@ impl<A: Application> RaftNode<A> {
         events: EventLog,
     ) -> RaftNode<A> {
         let id = cx.id();
-        let db = SharedDisk::new();
+        let db = cx.new_file();
         let app = open(id, db.clone(), true);
         let node = RaftNode {
             id,
             config,
             raft: Some(raft),
-            wal: Wal::create(),
+            wal: Wal::create(cx.new_file()),
             snapshotter: Snapshotter::default(),
             process_pending: false,
             db,
@@ -169,8 +169,8 @@ impl<A: Application> RaftNode<A> {
             // the entries and hard state that follow it: the WAL replays from the mark, so the
             // entries after it land at their indexes (etcd's `wal.ReadAll`). Its db is kept
             // beside until applied.
-            self.snapshotter.save_snap(received);
-            let mut db = SharedDisk::new();
+            self.snapshotter.save_snap(cx.new_file(), received);
+            let mut db = cx.new_file();
             let _ = db.write_at(0, &received.data);
             let _ = db.sync();
             self.snap_db = Some((received.index, db));
@@ -222,11 +222,17 @@ impl<A: Application> RaftNode<A> {
             let Some(ToApply { snapshot, entries, .. }) = self.to_apply.pop_front() else { break };
             let Some(raft) = self.raft.as_mut() else { return };
             if let Some(received) = snapshot {
-                // etcd's applySnapshot: the received db replaces the backend.
-                let _ = self.db.truncate(0);
-                let _ = self.db.write_at(0, &received.data);
-                let _ = self.db.sync();
-                self.snap_db = None;
+                // etcd's applySnapshot: the received db, synced on arrival, is renamed over
+                // the backend's (in place, a torn rewrite would leave neither db).
+                match self.snap_db.take() {
+                    Some((index, db)) if index == received.index => self.db.rename_from(&db),
+                    _ => {
+                        let mut db = self.db.sibling();
+                        let _ = db.write_at(0, &received.data);
+                        let _ = db.sync();
+                        self.db.rename_from(&db);
+                    }
+                }
                 self.app = (self.open)(self.id, self.db.clone(), false);
                 // The db sent may be newer than the snapshot's index: entries it holds are
                 // skipped (etcd's consistent index).
@@ -274,7 +280,7 @@ impl<A: Application> RaftNode<A> {
                     let snapshot = Snapshot { index, term, voters, learners: Vec::new(), data };
                     // etcd commits the backend before saving the snapshot (the db's consistent
                     // index is never behind a snapshot the WAL marks), then writes the mark.
-                    self.snapshotter.save_snap(&snapshot);
+                    self.snapshotter.save_snap(cx.new_file(), &snapshot);
                     self.wal.mark_snapshot(&snapshot);
                     self.snapshot_index = index;
                     raft.compact_log(compact);
@@ -460,6 +466,9 @@ impl<A: Application> Host for RaftNode<A> {
         self.wal.crash();
         self.snapshotter.crash();
         self.db.crash();
+        if let Some((_, db)) = &self.snap_db {
+            db.crash();
+        }
     }
 
     /// The member replays its WAL over the newest snapshot and its db, and rejoins.
@@ -478,9 +487,7 @@ impl<A: Application> Host for RaftNode<A> {
         if let Some((_, db)) = self.snap_db.take().filter(|(index, _)| *index == start) {
             let held = (self.open)(self.id, self.db.clone(), false).map_or(0, |app| app.consistent_index());
             if held < start {
-                let _ = self.db.truncate(0);
-                let _ = self.db.write_at(0, &db.bytes());
-                let _ = self.db.sync();
+                self.db.rename_from(&db);
             }
         }
         let Some(mut app) = (self.open)(self.id, self.db.clone(), false) else { return false };

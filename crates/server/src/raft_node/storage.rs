@@ -23,9 +23,9 @@ pub(crate) struct Wal {
 }
 
 impl Wal {
-    /// A new WAL holding its header, synced.
-    pub(crate) fn create() -> Wal {
-        let mut wal = Wal { disk: SharedDisk::new(), len: 0, crc: 0, synced_len: 0 };
+    /// A new WAL in `disk` (an empty file) holding its header, synced.
+    pub(crate) fn create(disk: SharedDisk) -> Wal {
+        let mut wal = Wal { disk, len: 0, crc: 0, synced_len: 0 };
         wal.rewrite(&wal::Encoder::new(0));
         wal
     }
@@ -34,10 +34,14 @@ impl Wal {
         self.len
     }
 
+    /// Writes a new segment beside, syncs it and renames it over the old one (as etcd creates
+    /// its WAL in a temporary directory renamed into place): a crash leaves one or the other,
+    /// never a segment half rewritten.
     fn rewrite(&mut self, encoder: &wal::Encoder) {
-        let _ = self.disk.truncate(0);
-        let _ = self.disk.write_at(0, &encoder.bytes);
-        let _ = self.disk.sync();
+        let mut segment = self.disk.sibling();
+        let _ = segment.write_at(0, &encoder.bytes);
+        let _ = segment.sync();
+        self.disk.rename_from(&segment);
         self.len = encoder.bytes.len() as u64;
         self.synced_len = self.len;
         self.crc = encoder.crc();
@@ -120,13 +124,14 @@ impl Snapshotter {
     /// Writes a snapshot file and syncs it (etcd's snapshotter fsyncs before the WAL records
     /// it). As in etcd 3.5 the file holds the snapshot's metadata, not the db: the db file is
     /// the state, and a follower that needs a snapshot is sent the db as it is then.
-    pub(crate) fn save_snap(&mut self, snapshot: &Snapshot) {
+    /// `disk` is the new, empty file.
+    pub(crate) fn save_snap(&mut self, mut disk: SharedDisk, snapshot: &Snapshot) {
         let raw = snap::raft_snapshot(&[], &snapshot.voters, snapshot.index, snapshot.term);
-        let mut disk = SharedDisk::new();
         let _ = disk.write_at(0, &snap::encode(&raw));
         let _ = disk.sync();
-        self.files.insert(snap::file_name(snapshot.term, snapshot.index), disk);
-        while self.files.len() > MAX_SNAPSHOTS {
+        self.files.insert(snap::file_name(snapshot.term, snapshot.index), disk.clone());
+        // A member whose disk failed is dying: it purges nothing.
+        while self.files.len() > MAX_SNAPSHOTS && !disk.failed() {
             self.files.pop_first();
         }
     }
