@@ -189,16 +189,22 @@ impl Db {
         disk.truncate(0)?;
         disk.write_at(0, &file)?;
         disk.sync()?;
-        Self::open_with(disk, options)
+        Self::load(disk, options)
     }
 
     /// Opens the db on `disk`, choosing the valid meta page with the higher transaction id.
     pub fn open_with(disk: Box<dyn Disk>, options: Options) -> Result<Db> {
+        // bbolt reads a whole default page of header first; a shorter existing file is not a
+        // database (a file it has just initialised is not read back this way).
         let len = disk.len();
-        // bbolt reads a whole default page of header first; a shorter file is not a database.
         if len > 0 && len < DEFAULT_PAGE_SIZE as u64 {
             return Err(Error::Invalid);
         }
+        Self::load(disk, options)
+    }
+
+    fn load(disk: Box<dyn Disk>, options: Options) -> Result<Db> {
+        let len = disk.len();
         let first = read_vec(disk.as_ref(), 0, (DEFAULT_PAGE_SIZE as u64).min(len) as usize)?;
         // The page size comes from meta 0, or from meta 1 at the default offset if 0 is damaged.
         let page_size = match Meta::validate(&first) {
