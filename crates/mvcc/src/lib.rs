@@ -24,4 +24,4 @@ pub use backend::Backend;
 pub use kv::KeyValue;
 pub use revision::Revision;
 pub use snapshot::{SnapshotError, SnapshotStatus};
-pub use store::{RangeOptions, RangeResult, Store};
+pub use store::{KvHash, RangeOptions, RangeResult, Store};

@@ -54,6 +54,15 @@ impl From<playground_bolt::Error> for Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// What a range asks for, as etcd's `RangeOptions`.
+/// What etcd's `HashByRev` answers: the hash, the store's current revision and its compact
+/// revision (-1 before any compaction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KvHash {
+    pub hash: u32,
+    pub revision: i64,
+    pub compact_revision: i64,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RangeOptions {
     /// At most this many keys (0: all).
@@ -321,8 +330,8 @@ impl Store {
 
     /// etcd's `HashByRev`: a CRC-32C over the `key` bucket's name and entries up to `rev` (0: the
     /// current revision), leaving out revisions before the compaction that a compaction at `rev`
-    /// would drop. Returns (hash, current revision, compact revision), as `HashKV` answers.
-    pub fn hash_kv(&self, rev: i64) -> Result<(u32, i64, i64)> {
+    /// would drop.
+    pub fn hash_kv(&self, rev: i64) -> Result<KvHash> {
         let (compacted, current) = (self.compact_main_rev, self.current_rev);
         if rev > 0 && rev <= compacted {
             return Err(Error::Compacted);
@@ -346,7 +355,7 @@ impl Store {
             digest.write(&key);
             digest.write(&value);
         }
-        Ok((digest.sum32(), current, compacted))
+        Ok(KvHash { hash: digest.sum32(), revision: current, compact_revision: compacted })
     }
 
     /// etcd's `Hash` (`endpoint hash`): a CRC-32C over every bucket's name and entries, less the

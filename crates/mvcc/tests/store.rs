@@ -3,7 +3,7 @@
 //! workload of shared/reference/06 against real etcd's figures.
 
 use playground_bolt::{MemDisk, SharedDisk};
-use playground_mvcc::store::{Error, RangeOptions, Store};
+use playground_mvcc::store::{Error, KvHash, RangeOptions, Store};
 use playground_mvcc::KeyValue;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -195,15 +195,15 @@ fn hashes_as_etcd_computes_them() {
         store
     };
     let (mut a, mut b) = (build(), build());
-    let (before, current, compacted) = a.hash_kv(20).unwrap();
+    let KvHash { hash: before, revision: current, compact_revision: compacted } = a.hash_kv(20).unwrap();
     assert_eq!((current, compacted), (a.current_revision(), -1));
-    assert_eq!(b.hash_kv(20).unwrap(), (before, current, -1));
+    assert_eq!(b.hash_kv(20).unwrap(), KvHash { hash: before, revision: current, compact_revision: -1 });
     a.compact(12).unwrap();
     b.compact(12).unwrap();
-    let (after, _, compacted) = a.hash_kv(20).unwrap();
+    let KvHash { hash: after, compact_revision: compacted, .. } = a.hash_kv(20).unwrap();
     assert_eq!(compacted, 12);
     assert_ne!(after, before, "revisions below the compaction that no reader needs are left out");
-    assert_eq!(b.hash_kv(20).unwrap().0, after);
+    assert_eq!(b.hash_kv(20).unwrap().hash, after);
     assert_eq!(a.hash_kv(12), Err(Error::Compacted));
     assert_eq!(a.hash_kv(current + 1), Err(Error::FutureRev));
 

@@ -19,7 +19,7 @@ mod request;
 
 pub use apply::{EtcdMember, Response};
 pub use cluster::{
-    default_members, Cluster, Header, MemberConfig, MemberState, StatusResponse, API_VERSION,
+    default_members, Cluster, Header, LeaseGrant, MemberConfig, MemberState, StatusResponse, API_VERSION,
     COMMAND_TIMEOUT_MICROS, VERSION,
 };
 pub use compactor::Compactor;

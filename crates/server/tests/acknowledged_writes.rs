@@ -117,7 +117,7 @@ fn every_acknowledged_write_is_on_every_member_after_healing() {
         let ids: Vec<u64> = cluster.members().iter().map(|m| m.id).collect();
         let mut problems = Vec::new();
         let hashes: Vec<Option<u32>> =
-            ids.iter().map(|&id| cluster.hash_kv(id, 0).ok().map(|h| h.0)).collect();
+            ids.iter().map(|&id| cluster.hash_kv(id, 0).ok().map(|(h, _)| h.hash)).collect();
         if hashes.iter().any(Option::is_none) || hashes.windows(2).any(|w| w[0] != w[1]) {
             problems.push(format!("hashkv {hashes:x?}"));
         }

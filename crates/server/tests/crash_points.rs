@@ -154,7 +154,8 @@ fn check(cluster: &mut Cluster, mut run: Run) -> Vec<String> {
         }
     }
     cluster.advance(5_000_000);
-    let hashes: Vec<Option<u32>> = ids.iter().map(|&id| cluster.hash_kv(id, 0).ok().map(|h| h.0)).collect();
+    let hashes: Vec<Option<u32>> =
+        ids.iter().map(|&id| cluster.hash_kv(id, 0).ok().map(|(h, _)| h.hash)).collect();
     if hashes.iter().any(Option::is_none) || hashes.windows(2).any(|w| w[0] != w[1]) {
         run.problems.push(format!("hashkv {hashes:x?}"));
     }

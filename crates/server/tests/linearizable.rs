@@ -302,7 +302,11 @@ fn run(seed: u64, steps: &[Step]) -> Run {
     let hashes: Vec<Option<(u32, i64, i64)>> = ids
         .iter()
         .map(|&id| {
-            client.cluster.hash_kv(id, 0).ok().map(|(hash, compact, header)| (hash, compact, header.revision))
+            client
+                .cluster
+                .hash_kv(id, 0)
+                .ok()
+                .map(|(hash, header)| (hash.hash, hash.compact_revision, header.revision))
         })
         .collect();
     if hashes.iter().any(Option::is_none) || hashes.windows(2).any(|w| w[0] != w[1]) {

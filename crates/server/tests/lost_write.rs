@@ -51,7 +51,8 @@ fn an_acknowledged_write_survives_a_restart_after_a_received_snapshot() {
         let acknowledged = schedule(&mut cluster);
         assert!(acknowledged, "seed {seed}: put d 4 was not acknowledged");
         let ids: Vec<u64> = cluster.members().iter().map(|m| m.id).collect();
-        let hashes: Vec<u32> = ids.iter().map(|&id| cluster.hash_kv(id, 0).expect("member up").0).collect();
+        let hashes: Vec<u32> =
+            ids.iter().map(|&id| cluster.hash_kv(id, 0).expect("member up").0.hash).collect();
         for &id in &ids {
             assert_eq!(
                 value(&mut cluster, id, "d").as_deref(),

@@ -25,10 +25,10 @@ impl Client<'_> {
     /// A lease of `ttl` seconds, its id chosen by the server.
     pub fn lease_grant(&mut self, ttl: i64) -> Result<LeaseGrantResponse, Status> {
         self.call(|cluster, member| {
-            cluster.lease_grant(member, ttl, 0).map(|(id, ttl, header)| LeaseGrantResponse {
+            cluster.lease_grant(member, ttl, 0).map(|(granted, header)| LeaseGrantResponse {
                 header,
-                id,
-                ttl,
+                id: granted.id,
+                ttl: granted.ttl,
             })
         })
     }

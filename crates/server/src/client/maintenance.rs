@@ -90,8 +90,8 @@ impl Client<'_> {
     /// The hash of the keyspace up to `revision` (0: the current one).
     pub fn hash_kv(&mut self, revision: i64) -> Result<HashKvResponse, Status> {
         self.call(|cluster, member| {
-            let (hash, compact_revision, header) = cluster.hash_kv(member, revision)?;
-            Ok(HashKvResponse { header, hash, compact_revision })
+            let (hash, header) = cluster.hash_kv(member, revision)?;
+            Ok(HashKvResponse { header, hash: hash.hash, compact_revision: hash.compact_revision })
         })
     }
 

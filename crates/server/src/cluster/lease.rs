@@ -7,8 +7,15 @@ use crate::apply::Response;
 use crate::error::Error;
 use crate::request::Request;
 
+/// A granted lease: its id and the TTL the server gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeaseGrant {
+    pub id: i64,
+    pub ttl: i64,
+}
+
 impl Cluster {
-    pub fn lease_grant(&mut self, member: NodeId, ttl: i64, id: i64) -> Result<(i64, i64, Header), Error> {
+    pub fn lease_grant(&mut self, member: NodeId, ttl: i64, id: i64) -> Result<(LeaseGrant, Header), Error> {
         let id = if id != 0 {
             id
         } else {
@@ -21,7 +28,7 @@ impl Cluster {
         let request = Request::LeaseGrant { id, ttl };
         self.check_quota(member, &request)?;
         match self.request(member, request)? {
-            (Response::LeaseGrant { id, ttl }, header) => Ok((id, ttl, header)),
+            (Response::LeaseGrant { id, ttl }, header) => Ok((LeaseGrant { id, ttl }, header)),
             _ => Err(Error::Internal("unexpected response".into())),
         }
     }

@@ -2,7 +2,7 @@
 //! `check perf`'s workload.
 
 use playground_mvcc::request::RequestOp;
-use playground_mvcc::snapshot;
+use playground_mvcc::{snapshot, KvHash};
 use playground_raft::NodeId;
 
 use super::{Cluster, Header, COMMAND_TIMEOUT_MICROS, VERSION};
@@ -127,10 +127,10 @@ impl Cluster {
     }
 
     /// `hashkv`: the hash of the keyspace up to `revision` (0: the current one).
-    pub fn hash_kv(&mut self, member: NodeId, revision: i64) -> Result<(u32, i64, Header), Error> {
+    pub fn hash_kv(&mut self, member: NodeId, revision: i64) -> Result<(KvHash, Header), Error> {
         let state = self.member(member).ok_or(Error::Unavailable)?;
-        let (hash, current, compact_revision) = state.store.hash_kv(revision)?;
-        Ok((hash, compact_revision, self.header(member, current)))
+        let hash = state.store.hash_kv(revision)?;
+        Ok((hash, self.header(member, hash.revision)))
     }
 
     /// `snapshot save`: the member's db as a snapshot file (the db and its SHA-256).

@@ -20,6 +20,7 @@ use crate::request::{AlarmAction, AlarmType, Envelope, Request};
 
 mod kv;
 mod lease;
+pub use lease::LeaseGrant;
 mod maintenance;
 mod membership;
 mod time;
