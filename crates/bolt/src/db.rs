@@ -892,7 +892,14 @@ impl Tx<'_> {
             return;
         }
         if let BucketRoot::Page(id) = root {
+            // A root already reached is a cycle or a shared subtree: its pages are reported as
+            // multiple references, and its buckets are not walked again (a bucket holding
+            // itself twice would be walked 2^depth times).
+            let seen = reachable.contains_key(id);
             self.check_pages(*id, &mut Vec::new(), reachable, freed, errors);
+            if seen {
+                return;
+            }
             self.check_key_order(*id, None, None, &mut Vec::new(), errors);
         }
         let mut children = Vec::new();

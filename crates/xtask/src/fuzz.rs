@@ -57,7 +57,7 @@ fn cargo_fuzz(args: &[&str]) -> Command {
 }
 
 /// Builds every target, then runs each for `seconds`, and prints executions per target.
-pub fn run(seconds: u64) -> Result<(), String> {
+pub fn run(seconds: u64, seed: Option<u64>) -> Result<(), String> {
     tools::ensure_fuzz()?;
     crate::step::run(
         "build the fuzz targets (cargo +nightly fuzz build, overflow checks on, no sanitizer)",
@@ -65,7 +65,7 @@ pub fn run(seconds: u64) -> Result<(), String> {
     )?;
     let mut executions = Vec::new();
     for target in TARGETS {
-        executions.push((target, run_target(target, seconds)?));
+        executions.push((target, run_target(target, seconds, seed)?));
     }
     println!("\nfuzzing, {seconds} s per target, no crash:");
     for (target, (runs, seconds)) in executions {
@@ -78,7 +78,7 @@ pub fn run(seconds: u64) -> Result<(), String> {
 /// One target for `seconds`: the working corpus (fuzz/corpus/TARGET, not committed) grows
 /// from the committed seeds. libFuzzer's progress lines are left out; everything else, a crash
 /// report above all, is shown. Returns (executions, seconds).
-fn run_target(target: &str, seconds: u64) -> Result<(u64, f64), String> {
+fn run_target(target: &str, seconds: u64, seed: Option<u64>) -> Result<(u64, f64), String> {
     let root = root();
     let corpus = root.join("fuzz/corpus").join(target);
     std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
@@ -97,6 +97,7 @@ fn run_target(target: &str, seconds: u64) -> Result<(u64, f64), String> {
         .arg(root.join("fuzz/seeds").join(target))
         .args(["--", &format!("-max_total_time={seconds}"), &format!("-timeout={INPUT_TIMEOUT}")])
         .arg("-print_final_stats=1")
+        .args(seed.map(|seed| format!("-seed={seed}")))
         .stderr(Stdio::piped())
         // Its own process group, so that the watchdog can end cargo-fuzz and the target.
         .process_group(0);
