@@ -154,33 +154,32 @@ pub fn zap_console_line(
     let ts = timestamp(at_micros);
     let mut out = format!("{}Z\t{level}\t{caller}\t{msg}", &ts[..19]);
     if !fields.is_empty() {
-        out.push_str("\t{");
-        for (at, (name, value)) in fields.iter().enumerate() {
-            if at > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(&json_string(name));
-            out.push_str(": ");
-            zap_value(&mut out, value, ", ");
-        }
-        out.push('}');
+        out.push('\t');
+        zap_object(&mut out, fields, ": ", ", ");
     }
     out
 }
 
 /// One zap JSON line (no newline), its fields in the order given.
 pub fn zap_line(fields: &[(&str, ZapValue<'_>)]) -> String {
-    let mut out = String::from("{");
+    let mut out = String::new();
+    zap_object(&mut out, fields, ":", ",");
+    out
+}
+
+/// The fields as a JSON object in the order given; the JSON and console encoders differ only
+/// in the spacing after `:` and `,`.
+fn zap_object(out: &mut String, fields: &[(&str, ZapValue<'_>)], colon: &str, comma: &str) {
+    out.push('{');
     for (at, (name, value)) in fields.iter().enumerate() {
         if at > 0 {
-            out.push(',');
+            out.push_str(comma);
         }
         out.push_str(&json_string(name));
-        out.push(':');
-        zap_value(&mut out, value, ",");
+        out.push_str(colon);
+        zap_value(out, value, comma);
     }
     out.push('}');
-    out
 }
 
 impl LogLine {
