@@ -66,6 +66,8 @@ impl Cluster {
                             "learner"
                         }
                         Some(_) => "follower",
+                        // Added with `member add` and not started yet by its operator.
+                        None if !config.started => "unstarted",
                         None => "down",
                     },
                     term: raft.as_ref().map_or(0, |r| r.term),
