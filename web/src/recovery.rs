@@ -34,13 +34,27 @@ pub struct Recovered {
 impl Recovered {
     /// The notice printed after the restored scrollback.
     pub fn notice(&self) -> String {
-        let during =
-            self.running.as_deref().map(|line| format!(" while running `{line}`")).unwrap_or_default();
+        let during = self
+            .running
+            .as_deref()
+            .map(|line| format!(" while running `{}`", clip(line)))
+            .unwrap_or_default();
         format!(
             "etcd-playground: the engine stopped{during}: {}\n\
              etcd-playground: a fresh playground was started; the scrollback and history are kept.\n",
-            self.error.trim()
+            clip(self.error.trim())
         )
+    }
+}
+
+/// A notice quotes at most this many characters of a line or an error (a pasted block or a
+/// tampered storage entry can be far longer).
+const NOTICE_QUOTE_CHARS: usize = 200;
+
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(NOTICE_QUOTE_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 
@@ -138,6 +152,15 @@ mod tests {
     fn unreadable_saved_scrollback_is_dropped() {
         assert!(decode("not json").is_empty());
         assert_eq!(decode(r#"[{"kind":"bogus","text":"x"},{"kind":"stdout","text":"y"}]"#).len(), 1);
+    }
+
+    #[test]
+    fn the_notice_quotes_long_errors_and_lines_clipped() {
+        let recovered =
+            Recovered { error: "e".repeat(100_000), entries: Vec::new(), running: Some("é".repeat(5_000)) };
+        let notice = recovered.notice();
+        assert!(notice.len() < 1_000, "{} bytes", notice.len());
+        assert!(notice.contains(&format!("`{}…`", "é".repeat(200))));
     }
 
     #[test]
