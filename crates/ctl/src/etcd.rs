@@ -182,6 +182,9 @@ fn new_topology(
         members.push(MemberConfig::new(member, peer_url, &client, token));
     }
     let data_dir = flag_value(args, "data-dir").unwrap_or("default.etcd").to_string();
-    let db = flag_value(args, "data-dir").and_then(|dir| cx.read_file(&format!("{dir}/member/snap/db")).ok());
+    // An empty file is a new db to bbolt, which initialises it (etcd 3.5.1 starts on one).
+    let db = flag_value(args, "data-dir")
+        .and_then(|dir| cx.read_file(&format!("{dir}/member/snap/db")).ok())
+        .filter(|bytes| !bytes.is_empty());
     Ok(Some((members, db, data_dir)))
 }
