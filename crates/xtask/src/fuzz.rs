@@ -45,12 +45,16 @@ fn watchdog(group: u32, seconds: u64) -> Arc<AtomicBool> {
     flag
 }
 
-/// `cargo +nightly fuzz ARGS` in the repository root. No sanitizer: the engine has no unsafe
+/// `cargo +nightly-2026-05-20 fuzz ARGS` in the repository root. No sanitizer: the engine has no unsafe
 /// code, so AddressSanitizer would find nothing the bounds and overflow checks (on in these
 /// builds) do not, and without it the build is shorter and each execution faster.
 fn cargo_fuzz(args: &[&str]) -> Command {
     let mut command = Command::new("cargo");
-    command.args(["+nightly", "fuzz"]).args(args).env("PATH", tools::path()).current_dir(root());
+    command
+        .args([&format!("+{}", tools::FUZZ_TOOLCHAIN), "fuzz"])
+        .args(args)
+        .env("PATH", tools::path())
+        .current_dir(root());
     // The stable toolchain that runs xtask must not leak into the nightly build.
     command.env_remove("RUSTUP_TOOLCHAIN").env_remove("RUSTC").env_remove("CARGO");
     command
@@ -60,7 +64,7 @@ fn cargo_fuzz(args: &[&str]) -> Command {
 pub fn run(seconds: u64, seed: Option<u64>) -> Result<(), String> {
     tools::ensure_fuzz()?;
     crate::step::run(
-        "build the fuzz targets (cargo +nightly fuzz build, overflow checks on, no sanitizer)",
+        "build the fuzz targets (cargo +nightly-2026-05-20 fuzz build, overflow checks on, no sanitizer)",
         cargo_fuzz(&["build", "--sanitizer", "none"]),
     )?;
     let mut executions = Vec::new();
@@ -101,8 +105,9 @@ fn run_target(target: &str, seconds: u64, seed: Option<u64>) -> Result<(u64, f64
         .stderr(Stdio::piped())
         // Its own process group, so that the watchdog can end cargo-fuzz and the target.
         .process_group(0);
-    let mut child =
-        command.spawn().map_err(|e| format!("{name}: could not start cargo +nightly fuzz: {e}"))?;
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("{name}: could not start cargo +nightly-2026-05-20 fuzz: {e}"))?;
     let hung = watchdog(child.id(), seconds + INPUT_TIMEOUT + GRACE);
     let mut runs = None;
     if let Some(stderr) = child.stderr.take() {
@@ -126,7 +131,7 @@ fn run_target(target: &str, seconds: u64, seed: Option<u64>) -> Result<(u64, f64
     if hung.swap(true, Ordering::SeqCst) {
         return Err(format!(
             "{name}: still running after {elapsed:.0}s, killed: an input hangs (without a sanitizer \
-             libFuzzer's timeout report can deadlock); `cargo +nightly fuzz run {target} -- -timeout=5` \
+             libFuzzer's timeout report can deadlock); `cargo +nightly-2026-05-20 fuzz run {target} -- -timeout=5` \
              (AddressSanitizer) writes it to fuzz/artifacts/{target}/"
         ));
     }
@@ -137,7 +142,7 @@ fn run_target(target: &str, seconds: u64, seed: Option<u64>) -> Result<(u64, f64
         }
         _ => Err(format!(
             "{name}: failed after {elapsed:.1}s ({status}); the input is in fuzz/artifacts/{target}/, \
-             `cargo +nightly fuzz run -s none {target} FILE` replays it"
+             `cargo +nightly-2026-05-20 fuzz run -s none {target} FILE` replays it"
         )),
     }
 }

@@ -105,19 +105,25 @@ pub fn ensure_real_etcd() -> Result<(), String> {
     )
 }
 
+/// The nightly the fuzz targets are built with, pinned (rustc 1.97.0-nightly e50aa6fba): a new
+/// nightly on a CI machine must not change what the fuzz step builds.
+pub const FUZZ_TOOLCHAIN: &str = "nightly-2026-05-20";
+/// cargo-fuzz as tested here.
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
+
 /// What `cargo xtask fuzz` (and the fuzz step of `test`) needs: a nightly toolchain, for
 /// libFuzzer's instrumentation, and cargo-fuzz.
 pub fn ensure_fuzz() -> Result<(), String> {
     let toolchains = output("rustup", &["toolchain", "list"]).unwrap_or_default();
-    if toolchains.lines().any(|l| l.starts_with("nightly-")) {
-        println!("ok: rust toolchain nightly");
+    if toolchains.lines().any(|l| l.starts_with(FUZZ_TOOLCHAIN)) {
+        println!("ok: rust toolchain {FUZZ_TOOLCHAIN}");
     } else {
         step::run(
-            "install the nightly toolchain for cargo-fuzz (rustup, minimal profile)",
+            &format!("install the {FUZZ_TOOLCHAIN} toolchain for cargo-fuzz (rustup, minimal profile)"),
             Command::new("rustup").args([
                 "toolchain",
                 "install",
-                "nightly",
+                FUZZ_TOOLCHAIN,
                 "--profile",
                 "minimal",
                 "--no-self-update",
@@ -125,13 +131,13 @@ pub fn ensure_fuzz() -> Result<(), String> {
         )?;
     }
     let have = probe("cargo", &["fuzz", "--version"]).unwrap_or_default();
-    if have.starts_with("cargo-fuzz") {
+    if have.trim() == format!("cargo-fuzz {CARGO_FUZZ_VERSION}") {
         println!("ok: {}", have.trim());
         return Ok(());
     }
     step::run(
-        "install cargo-fuzz (cargo install --locked, ~40 s)",
-        Command::new("cargo").args(["install", "--locked", "cargo-fuzz"]),
+        &format!("install cargo-fuzz {CARGO_FUZZ_VERSION} (cargo install --locked, ~40 s)"),
+        Command::new("cargo").args(["install", "--locked", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION]),
     )
 }
 
