@@ -17,8 +17,10 @@ after(async () => {
 /// Puts a long line in the input (typing 70,000 characters key by key would take minutes).
 async function enter(page, line) {
   const input = page.getByTestId('terminal-input');
-  await input.fill(line);
-  await input.press('Enter');
+  // The previous input may still be running (a week of virtual time takes seconds of wall
+  // time, more on a loaded machine): the press waits for the page, bounded by the test's budget.
+  await input.fill(line, { timeout: 300_000 });
+  await input.press('Enter', { timeout: 300_000 });
 }
 
 /// Waits until `etcdctl put` answers OK once more than `before` times.

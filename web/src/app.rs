@@ -5,10 +5,12 @@
 use leptos::prelude::*;
 
 use crate::context::PlaygroundContext;
-use crate::members::{MemberCards, ServerLog, TimeControls};
+use crate::members::MemberCards;
+use crate::panels::{PanelState, PanelTabs};
 use crate::playground::{Playground, SharedPlayground, FRAME};
 use crate::storage::seed_from_url;
 use crate::terminal::Terminal;
+use crate::time_controls::TimeControls;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -19,6 +21,7 @@ pub fn App() -> impl IntoView {
         Err(_) => Playground::with_shell(seed, playground_ctl::shell(seed)),
     };
     let context = PlaygroundContext::provide_for_page(SharedPlayground::new(playground));
+    PanelState::provide();
     let _ = set_interval_with_handle(
         move || {
             if context.shared().with(|p| p.driver.playing) {
@@ -37,23 +40,22 @@ pub fn App() -> impl IntoView {
             <main class="main">
                 <Terminal seed=seed playground=context.shared() />
                 <aside class="panels" data-testid="panels" aria-label="Cluster views">
-                    <h2>"Members"</h2>
                     <MemberCards />
-                    <h2>"Server log"</h2>
-                    <ServerLog />
-                    <h2>"Try"</h2>
-                    <p class="muted">
-                        <code>"etcdctl put foo bar"</code> ", " <code>"etcdctl endpoint status -w table"</code> ", "
-                        <code>"etcd --quota-backend-bytes=$((16*1024*1024))"</code> ", "
-                        <code>"playground kill infra2"</code> " or " <code>"help"</code> "."
-                    </p>
-                    <h2>"Keys"</h2>
-                    <dl class="keys">
-                        <dt>"↑ ↓"</dt><dd>"history (kept across reloads)"</dd>
-                        <dt>"Tab"</dt><dd>"complete commands, flags and file names"</dd>
-                        <dt>"Ctrl-C"</dt><dd>"abandon the line"</dd>
-                        <dt>"Ctrl-L"</dt><dd>"clear the screen"</dd>
-                    </dl>
+                    <PanelTabs />
+                    <details class="help">
+                        <summary>"Try"</summary>
+                        <p class="muted">
+                            <code>"etcdctl put foo bar"</code> ", " <code>"etcdctl endpoint status -w table"</code> ", "
+                            <code>"etcd --quota-backend-bytes=$((16*1024*1024))"</code> ", "
+                            <code>"playground kill infra2"</code> " or " <code>"help"</code> "."
+                        </p>
+                        <dl class="keys">
+                            <dt>"↑ ↓"</dt><dd>"history (kept across reloads)"</dd>
+                            <dt>"Tab"</dt><dd>"complete commands, flags and file names"</dd>
+                            <dt>"Ctrl-C"</dt><dd>"abandon the line"</dd>
+                            <dt>"Ctrl-L"</dt><dd>"clear the screen"</dd>
+                        </dl>
+                    </details>
                 </aside>
             </main>
         </div>

@@ -6,11 +6,16 @@
 pub mod api;
 pub mod app;
 pub mod context;
+pub mod keyspace;
 pub mod members;
+pub mod page_map;
+pub mod panels;
 pub mod playground;
 pub mod recovery;
+pub mod server_log;
 pub mod storage;
 pub mod terminal;
+pub mod time_controls;
 
 /// The terminal session over the playground's world (the shell with the etcd tools).
 pub type Session = playground_shell::Session<playground_ctl::PlaygroundWorld>;

@@ -1,16 +1,15 @@
-//! The live cluster views: one card per member (role, term, raft and applied index, revision and
-//! compact revision, a db size / in use / quota gauge, alarms, up or down), the server log and
-//! the time controls. They read the playground from context ([`MemberState`]s the server
-//! exposes); nothing is computed here.
+//! One card per member: role, term, raft and applied index, revision and compact revision, a db
+//! size / in use / quota gauge, alarms, up or down, and buttons for the faults and maintenance
+//! an operator practises. The cards read [`MemberState`]s from the playground in context; a
+//! button runs its terminal command through the terminal, so people see the CLI it stands for.
 
 use leptos::prelude::*;
 use playground_server::MemberState;
 
 use crate::context::PlaygroundContext;
-use crate::playground::SPEEDS;
 
 /// Bytes as a short figure (`20 kB`, `17 MB`), as etcdctl's tables print sizes.
-fn size(bytes: u64) -> String {
+pub fn size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
     let mut value = bytes as f64;
     let mut unit = 0;
@@ -42,7 +41,12 @@ fn percent(part: u64, whole: u64) -> f64 {
 /// One member's card. It re-renders only when that member's state changed: `state` is a memo
 /// over the playground, keyed by the member's id.
 #[component]
-fn MemberCard(name: String, state: Memo<Option<MemberState>>) -> impl IntoView {
+fn MemberCard(
+    name: String,
+    state: Memo<Option<MemberState>>,
+    leader_url: Memo<Option<String>>,
+) -> impl IntoView {
+    let context = expect_context::<PlaygroundContext>();
     let tid = {
         let name = name.clone();
         move |what: &str| format!("member-{name}-{what}")
@@ -77,14 +81,16 @@ fn MemberCard(name: String, state: Memo<Option<MemberState>>) -> impl IntoView {
                 <span class="role" data-testid=tid("role")>{read(|s| s.role.to_string())}</span>
                 <span class="updown" data-testid=tid("up")>{read(|s| if s.up { "up" } else { "down" }.to_string())}</span>
             </header>
-            <div class="endpoint">{read(|s| format!("{} · {:x}", s.client_url, s.id))}</div>
+            <div class="endpoint" title=read(|s| format!("member id {:x}", s.id))>
+                {read(|s| s.client_url.trim_start_matches("http://").to_string())}
+            </div>
             <dl class="figures">
                 <dt>"term"</dt><dd data-testid=tid("term")>{read(|s| s.term.to_string())}</dd>
-                <dt>"raft index"</dt><dd data-testid=tid("raft-index")>{read(|s| s.raft_index.to_string())}</dd>
+                <dt title="raft index">"raft"</dt><dd data-testid=tid("raft-index")>{read(|s| s.raft_index.to_string())}</dd>
                 <dt>"applied"</dt><dd data-testid=tid("applied-index")>{read(|s| s.applied_index.to_string())}</dd>
-                <dt>"revision"</dt><dd data-testid=tid("revision")>{read(|s| s.revision.to_string())}</dd>
-                <dt>"compacted"</dt><dd data-testid=tid("compact-revision")>{read(|s| s.compact_revision.to_string())}</dd>
-                <dt>"snapshot"</dt><dd data-testid=tid("snapshot-index")>{read(|s| s.snapshot_index.to_string())}</dd>
+                <dt title="revision">"rev"</dt><dd data-testid=tid("revision")>{read(|s| s.revision.to_string())}</dd>
+                <dt title="compact revision">"compact"</dt><dd data-testid=tid("compact-revision")>{read(|s| s.compact_revision.to_string())}</dd>
+                <dt title="snapshot index">"snap"</dt><dd data-testid=tid("snapshot-index")>{read(|s| s.snapshot_index.to_string())}</dd>
                 <dt>"log"</dt><dd data-testid=tid("log-entries") title="raft entries held in memory">{read(|s| s.log_entries.to_string())}</dd>
                 <dt>"log mem"</dt><dd data-testid=tid("log-bytes") data-bytes=bytes(|s| s.log_bytes)>{read(|s| size(s.log_bytes))}</dd>
             </dl>
@@ -100,8 +106,73 @@ fn MemberCard(name: String, state: Memo<Option<MemberState>>) -> impl IntoView {
             <div class="alarms" data-testid=tid("alarms")>
                 "alarms: "{read(|s| if s.alarms.is_empty() { "none".to_string() } else { s.alarms.join(", ") })}
             </div>
+            <MemberButtons name=name.clone() state=state leader_url=leader_url context=context />
         </article>
     }
+}
+
+/// The terminal command each button of a member's card runs, or `None` where it does not
+/// apply (restart a member that runs, move the leadership to the leader).
+pub fn button_command(action: &str, member: &MemberState, leader_url: Option<&str>) -> Option<String> {
+    let name = &member.name;
+    match action {
+        "kill" => member.up.then(|| format!("playground kill {name}")),
+        "restart" if member.role == "unstarted" => Some(format!("playground start {name}")),
+        "restart" => (!member.up).then(|| format!("playground restart {name}")),
+        "isolate" => member.up.then(|| format!("playground isolate {name}")),
+        "heal" => Some("playground heal".to_string()),
+        "slow-disk" => member.up.then(|| format!("playground slow-disk {name} 10")),
+        "defrag" => member.up.then(|| format!("etcdctl --endpoints={} defrag", member.client_url)),
+        "move-leader" => match leader_url {
+            Some(leader) if member.up && member.role == "follower" => {
+                Some(format!("etcdctl --endpoints={leader} move-leader {:x}", member.id))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The card's buttons: labels, and the action names their test ids end with.
+const BUTTONS: [(&str, &str, &str); 7] = [
+    ("kill", "kill", "the member's host goes down"),
+    ("restart", "restart", "start the member again from its data directory"),
+    ("isolate", "isolate", "cut the member off the network"),
+    ("heal", "heal", "restore every link"),
+    ("slow-disk", "slow", "multiply the member's disk latencies by 10"),
+    ("defrag", "defrag", "defragment this member's db"),
+    ("move-leader", "lead", "move the leadership here"),
+];
+
+#[component]
+fn MemberButtons(
+    name: String,
+    state: Memo<Option<MemberState>>,
+    leader_url: Memo<Option<String>>,
+    context: PlaygroundContext,
+) -> impl IntoView {
+    let buttons = BUTTONS.map(|(action, label, what)| {
+        let command = Memo::new(move |_| {
+            state.with(|s| {
+                s.as_ref().and_then(|s| leader_url.with(|l| button_command(action, s, l.as_deref())))
+            })
+        });
+        view! {
+            <button
+                data-testid=format!("member-{name}-{action}")
+                disabled=move || command.with(Option::is_none)
+                title=move || command.get().map_or_else(|| what.to_string(), |c| format!("{what}: {c}"))
+                on:click=move |_| {
+                    if let Some(line) = command.get_untracked() {
+                        context.update(|p| p.run_in_terminal(&line));
+                    }
+                }
+            >
+                {label}
+            </button>
+        }
+    });
+    view! { <div class="member-buttons">{buttons}</div> }
 }
 
 /// One card per member, keyed by member id: a member joining or leaving adds or drops its
@@ -112,6 +183,9 @@ pub fn MemberCards() -> impl IntoView {
     let members = Memo::new(move |_| context.read(|p| p.members()));
     let ids =
         Memo::new(move |_| members.with(|ms| ms.iter().map(|m| (m.id, m.name.clone())).collect::<Vec<_>>()));
+    let leader_url = Memo::new(move |_| {
+        members.with(|ms| ms.iter().find(|m| m.role == "leader" && m.up).map(|m| m.client_url.clone()))
+    });
     view! {
         <div class="members" data-testid="members">
             <For
@@ -119,79 +193,9 @@ pub fn MemberCards() -> impl IntoView {
                 key=|(id, _)| *id
                 children=move |(id, name)| {
                     let state = Memo::new(move |_| members.with(|ms| ms.iter().find(|m| m.id == id).cloned()));
-                    view! { <MemberCard name=name state=state /> }
+                    view! { <MemberCard name=name state=state leader_url=leader_url /> }
                 }
             />
-        </div>
-    }
-}
-
-/// Server log lines the page keeps in view.
-const LOG_LINES: usize = 14;
-
-/// The newest lines of the members' server log: elections, snapshots, compactions, alarms,
-/// defrags, as etcd logs them.
-#[component]
-pub fn ServerLog() -> impl IntoView {
-    let context = expect_context::<PlaygroundContext>();
-    let lines = Memo::new(move |_| context.read(|p| p.log_tail(LOG_LINES)));
-    view! {
-        <ol class="server-log" data-testid="server-log">
-            {move || {
-                lines
-                    .get()
-                    .into_iter()
-                    .rev()
-                    .map(|line| {
-                        let member = format!("{:x}", line.member);
-                        let short = member.get(..6).unwrap_or(&member).to_string();
-                        view! {
-                            <li class=line.level title=line.json()>
-                                <span class="at">{clock(line.at_micros)}</span>
-                                <span class="who">{short}</span>
-                                <span class="msg">{line.msg.clone()}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            }}
-        </ol>
-    }
-}
-
-/// Play/pause, the speed and the virtual clock: the driver's state lives in the playground, so
-/// the JavaScript API and these controls agree.
-#[component]
-pub fn TimeControls() -> impl IntoView {
-    let context = expect_context::<PlaygroundContext>();
-    let playing = Memo::new(move |_| context.read(|p| p.driver.playing));
-    let now = Memo::new(move |_| context.read(|p| p.now_micros()));
-    let options = SPEEDS.map(|speed| {
-        let selected = speed == 1;
-        view! { <option value=speed.to_string() selected=selected>{format!("{speed}×")}</option> }
-    });
-    view! {
-        <div class="time" data-testid="time-controls">
-            <button
-                data-testid="play-pause"
-                on:click=move |_| context.update(|p| p.driver.playing = !p.driver.playing)
-                aria-label=move || if playing.get() { "Pause virtual time" } else { "Run virtual time" }
-            >
-                {move || if playing.get() { "❚❚ pause" } else { "▶ play" }}
-            </button>
-            <label>
-                "speed "
-                <select
-                    data-testid="speed"
-                    on:change=move |ev| {
-                        let speed = event_target_value(&ev).parse().unwrap_or(1);
-                        context.update(|p| p.driver.set_speed(speed));
-                    }
-                >
-                    {options}
-                </select>
-            </label>
-            <span class="clock" data-testid="virtual-time">{move || clock(now.get())}</span>
         </div>
     }
 }
@@ -206,5 +210,28 @@ mod tests {
         assert_eq!(size(16_777_216), "17 MB");
         assert_eq!(size(1_073_152), "1.1 MB");
         assert_eq!(clock(3_723_000_000), "1h02m03s");
+    }
+
+    #[test]
+    fn each_button_names_the_command_it_runs() {
+        let mut playground = crate::playground::Playground::new(1, &[]).unwrap();
+        playground.advance(3_000_000);
+        let members = playground.members();
+        let leader = members.iter().find(|m| m.role == "leader").unwrap();
+        let follower = members.iter().find(|m| m.role == "follower").unwrap();
+        let url = Some(leader.client_url.as_str());
+        assert_eq!(button_command("kill", follower, url), Some(format!("playground kill {}", follower.name)));
+        assert_eq!(button_command("restart", follower, url), None);
+        assert_eq!(button_command("move-leader", leader, url), None);
+        let line = button_command("move-leader", follower, url).unwrap();
+        playground.run_in_terminal(&line);
+        let echoed: String = playground.session().entries().map(|e| e.text.clone()).collect();
+        assert!(echoed.contains(&line), "{echoed}");
+        assert!(echoed.contains("Leadership transferred from"), "{echoed}");
+        let defrag = button_command("defrag", follower, url).unwrap();
+        assert_eq!(defrag, format!("etcdctl --endpoints={} defrag", follower.client_url));
+        playground.run_in_terminal(&defrag);
+        let echoed: String = playground.session().entries().map(|e| e.text.clone()).collect();
+        assert!(echoed.contains("Finished defragmenting etcd member["), "{echoed}");
     }
 }

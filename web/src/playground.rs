@@ -8,7 +8,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use playground_ctl::PlaygroundWorld;
-use playground_server::{default_members, Cluster, FlagError, Flags, LogLine, MemberState};
+use playground_server::{
+    default_members, Cluster, FlagError, Flags, Keyspace, LogLine, MemberState, PageMap,
+};
 use playground_shell::{Options, Stream, Transcript};
 
 use crate::Session;
@@ -20,7 +22,7 @@ use serde::Serialize;
 pub const FRAME: Duration = Duration::from_millis(100);
 
 /// The speeds the time controls offer (virtual time per wall time).
-pub const SPEEDS: [u32; 4] = [1, 10, 60, 600];
+pub const SPEEDS: [u32; 5] = [1, 10, 60, 600, 3600];
 
 /// Play/pause and speed: how much virtual time one frame of wall time lets pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +170,37 @@ impl Playground {
             }
             None => Vec::new(),
         }
+    }
+
+    /// Runs `line` as if typed into the terminal: echoed with the prompt, its output in the
+    /// scrollback and the line in history. The page's buttons act this way, so each shows the
+    /// command it stands for.
+    pub fn run_in_terminal(&mut self, line: &str) {
+        self.session.submit(line);
+        self.touch();
+    }
+
+    fn cluster_ref(&self) -> &Cluster {
+        self.session.shell().world().cluster_ref()
+    }
+
+    fn member_id(&self, name: &str) -> Option<u64> {
+        self.cluster_ref().members().iter().find(|m| m.name == name).map(|m| m.id)
+    }
+
+    /// A member's keyspace (at most `max_keys` keys, each with its newest `revisions` revisions).
+    pub fn keyspace(&self, member: &str, max_keys: usize, revisions: usize) -> Option<Keyspace> {
+        self.cluster_ref().keyspace(self.member_id(member)?, b"", max_keys, revisions)
+    }
+
+    /// The value a key had at a revision on a member (`etcdctl get --rev`), if still held.
+    pub fn value_at(&self, member: &str, key: &str, revision: i64) -> Option<Vec<u8>> {
+        self.cluster_ref().value_at(self.member_id(member)?, key.as_bytes(), revision)
+    }
+
+    /// A member's db file, page by page.
+    pub fn page_map(&self, member: &str) -> Option<PageMap> {
+        self.cluster_ref().page_map(self.member_id(member)?)
     }
 
     pub fn state(&mut self) -> StateJson {

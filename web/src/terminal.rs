@@ -164,6 +164,26 @@ pub fn Terminal(
         submit_lines(format!("{before}{text}{after}"));
     };
 
+    // Commands run from elsewhere on the page (a member card's button) land in the same
+    // scrollback: follow the playground's changes, copying the entries only when they moved.
+    if let Some(context) = use_context::<crate::context::PlaygroundContext>() {
+        Effect::new(move |_| {
+            context.version.track();
+            let mut moved = None;
+            with_session(&mut |s| {
+                let last = s.entries().last().map(|e| e.id);
+                let shown = entries.with_untracked(|list| list.last().map(|e| e.id));
+                if last != shown {
+                    moved = Some((s.entries().cloned().collect::<Vec<Entry>>(), s.prompt()));
+                }
+            });
+            if let Some((list, now_prompt)) = moved {
+                entries.set(list);
+                prompt.set(now_prompt);
+            }
+        });
+    }
+
     // Keep the newest output in view.
     Effect::new(move |_| {
         entries.track();

@@ -154,6 +154,18 @@ impl Store {
         self.current_rev
     }
 
+    /// The key index from `from` on, in key order, for views of the keyspace (the page's); a
+    /// deleted key stays here until a compaction drops its last generation.
+    pub fn key_indexes<'a>(&'a self, from: &[u8]) -> impl Iterator<Item = (&'a [u8], &'a KeyIndex)> + 'a {
+        use std::ops::Bound::{Included, Unbounded};
+        self.index.range::<[u8], _>((Included(from), Unbounded)).map(|(key, index)| (&**key, index))
+    }
+
+    /// Keys in the index (live or holding revisions not yet compacted away).
+    pub fn key_index_len(&self) -> usize {
+        self.index.len()
+    }
+
     /// The revision compacted to (-1: none).
     pub fn compact_revision(&self) -> i64 {
         self.compact_main_rev

@@ -19,8 +19,8 @@ mod request;
 
 pub use apply::{EtcdMember, Response};
 pub use cluster::{
-    default_members, Cluster, Header, LeaseGrant, MemberConfig, MemberState, StatusResponse, API_VERSION,
-    COMMAND_TIMEOUT_MICROS, VERSION,
+    default_members, Cluster, Header, KeyRevision, KeyRow, Keyspace, LeaseGrant, MemberConfig, MemberState,
+    PageCell, PageMap, StatusResponse, API_VERSION, COMMAND_TIMEOUT_MICROS, PAGE_KINDS, VERSION,
 };
 pub use compactor::Compactor;
 pub use error::Error;

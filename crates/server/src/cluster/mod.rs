@@ -18,15 +18,19 @@ use crate::quota;
 use crate::raft_node::{OpenApplication, RaftWorld};
 use crate::request::{AlarmAction, AlarmType, Envelope, Request};
 
+mod keyspace;
 mod kv;
 mod lease;
 pub use lease::LeaseGrant;
 mod maintenance;
 mod membership;
+mod page_map;
 mod time;
 mod view;
 
+pub use keyspace::{KeyRevision, KeyRow, Keyspace};
 pub use maintenance::StatusResponse;
+pub use page_map::{PageCell, PageMap, PAGE_KINDS};
 pub use view::MemberState;
 
 /// The version the playground reports (the reference transcripts' etcd).
