@@ -71,7 +71,8 @@ pub fn KeyspacePanel() -> impl IntoView {
     let open_key = RwSignal::new(None::<String>);
     let rows = move || {
         let Some(keyspace) = keyspace.get() else {
-            return view! { <p class="muted">"The member is down: its keyspace is not readable."</p> }
+            let name = panel.member.get_untracked();
+            return view! { <p class="muted">{format!("{name:.40} is down or no member: no keyspace to read.")}</p> }
                 .into_any();
         };
         let member = keyspace.member.clone();

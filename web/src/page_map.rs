@@ -165,7 +165,12 @@ pub fn PageMapPanel() -> impl IntoView {
     view! {
         <section class="page-map" data-testid="page-map" data-member=move || panel.member.get()>
             <MemberSelect />
-            {move || map.with(Option::is_none).then(|| view! { <p class="muted">"The member is down: its db is not open."</p> })}
+            {move || {
+                map.with(Option::is_none).then(|| {
+                    let name = panel.member.get_untracked();
+                    view! { <p class="muted">{format!("{name:.40} is down or no member: no db open to map.")}</p> }
+                })
+            }}
             {counts}
             <canvas node_ref=canvas_ref class="page-grid" data-testid="page-grid"
                 on:mousemove=on_move on:mouseleave=move |_| hover.set(String::new())></canvas>

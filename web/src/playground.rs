@@ -176,6 +176,11 @@ impl Playground {
     /// scrollback and the line in history. The page's buttons act this way, so each shows the
     /// command it stands for.
     pub fn run_in_terminal(&mut self, line: &str) {
+        // A command half typed over several lines (an open quote) would swallow the button's
+        // line: it is abandoned first, as Ctrl-C would.
+        if self.session.is_continuing() {
+            self.session.cancel("");
+        }
         self.session.submit(line);
         self.touch();
     }
@@ -294,6 +299,17 @@ mod tests {
         assert_eq!(json["members"][0]["clientURL"], "http://127.0.0.1:2379");
         assert!(json["members"][0]["dbSizeInUse"].is_u64());
         assert_eq!(json["members"][0]["id"], format!("{:x}", state.members[0].id));
+    }
+
+    #[test]
+    fn a_button_abandons_a_half_typed_command_instead_of_joining_it() {
+        let mut playground = Playground::new(2, &[]).unwrap();
+        playground.session_mut().submit("echo \"open");
+        assert!(playground.session().is_continuing());
+        playground.run_in_terminal("etcdctl put b 1");
+        let shown = playground.session().text();
+        assert!(shown.contains("> ^C\n$ etcdctl put b 1\nOK\n"), "{shown}");
+        assert_eq!(playground.exec("etcdctl get b --print-value-only").stdout, "1\n");
     }
 
     #[test]

@@ -83,6 +83,11 @@ impl<W: World> Session<W> {
         }
     }
 
+    /// Whether a command is being continued (an open quote, a `\` at the end, an unfinished loop).
+    pub fn is_continuing(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.entries.iter()
     }

@@ -61,7 +61,6 @@ impl Cluster {
         revisions_per_key: usize,
     ) -> Option<Keyspace> {
         let state = self.member(member)?;
-        let name = self.members.iter().find(|m| m.id == member).map(|m| m.name.clone()).unwrap_or_default();
         let leases: BTreeMap<&[u8], i64> = state
             .lessor
             .leases()
@@ -101,7 +100,7 @@ impl Cluster {
             })
             .collect();
         Some(Keyspace {
-            member: name,
+            member: self.member_name(member),
             revision: state.store.current_revision(),
             compact_revision: state.store.compact_revision().max(0),
             total_keys: state.store.key_index_len(),

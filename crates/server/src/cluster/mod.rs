@@ -241,6 +241,11 @@ impl Cluster {
         &self.members
     }
 
+    /// A member's name (`infra1`), empty for an id the cluster does not know.
+    pub fn member_name(&self, id: NodeId) -> String {
+        self.members.iter().find(|m| m.id == id).map(|m| m.name.clone()).unwrap_or_default()
+    }
+
     pub fn cluster_id(&self) -> u64 {
         self.cluster_id
     }

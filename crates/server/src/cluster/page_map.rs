@@ -66,7 +66,7 @@ impl Cluster {
         }
         let reclaimable = (counts[5] + counts[6]) as u64 * db.page_size() as u64;
         Some(PageMap {
-            member: self.members.iter().find(|m| m.id == member).map(|m| m.name.clone()).unwrap_or_default(),
+            member: self.member_name(member),
             page_size: db.page_size(),
             pages,
             counts,
