@@ -11,6 +11,8 @@ pub const ENTRY_OVERHEAD_BYTES: u64 = 48;
 pub struct RaftLog {
     /// `entries[0]` has index `offset + 1`; `offset` and `offset_term` stand for the compacted prefix.
     entries: Vec<Entry>,
+    /// What `entries` take, as [`RaftLog::memory_bytes`] counts it, kept as they change.
+    bytes: u64,
     offset: u64,
     offset_term: u64,
     /// Entries up to here are persisted.
@@ -27,7 +29,11 @@ impl RaftLog {
     /// Bytes the entries held in memory take (data plus a fixed cost per entry), what etcd's
     /// `--snapshot-count` and the catch-up entries it keeps bound.
     pub fn memory_bytes(&self) -> u64 {
-        self.entries.iter().map(|e| e.data.len() as u64 + ENTRY_OVERHEAD_BYTES).sum()
+        self.bytes
+    }
+
+    fn cost(entries: &[Entry]) -> u64 {
+        entries.iter().map(|e| e.data.len() as u64 + ENTRY_OVERHEAD_BYTES).sum()
     }
 
     pub fn first_index(&self) -> u64 {
@@ -76,6 +82,7 @@ impl RaftLog {
 
     /// Appends after the last entry (the leader's own proposals).
     pub fn append(&mut self, entries: &[Entry]) -> u64 {
+        self.bytes += Self::cost(entries);
         self.entries.extend_from_slice(entries);
         self.last_index()
     }
@@ -92,9 +99,12 @@ impl RaftLog {
             if conflict.index <= self.committed {
                 return None;
             }
-            self.entries.truncate((conflict.index - self.offset - 1) as usize);
+            let keep = (conflict.index - self.offset - 1) as usize;
+            self.bytes = self.bytes.saturating_sub(Self::cost(self.entries.get(keep..).unwrap_or_default()));
+            self.entries.truncate(keep);
             self.stabled = self.stabled.min(conflict.index - 1);
             let start = (conflict.index - index - 1) as usize;
+            self.bytes += Self::cost(&entries[start..]);
             self.entries.extend_from_slice(&entries[start..]);
         }
         self.commit_to(commit.min(last_new));
@@ -127,7 +137,9 @@ impl RaftLog {
             return false;
         }
         let Some(term) = self.term(index) else { return false };
-        self.entries.drain(..(index - self.offset) as usize);
+        let dropped = (index - self.offset) as usize;
+        self.bytes = self.bytes.saturating_sub(Self::cost(&self.entries[..dropped]));
+        self.entries.drain(..dropped);
         self.offset = index;
         self.offset_term = term;
         true
@@ -136,6 +148,7 @@ impl RaftLog {
     /// Replaces the log with a snapshot's position (a follower catching up by snapshot).
     pub fn restore(&mut self, index: u64, term: u64) {
         self.entries.clear();
+        self.bytes = 0;
         self.offset = index;
         self.offset_term = term;
         self.stabled = index;

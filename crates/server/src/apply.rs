@@ -18,6 +18,7 @@ use playground_wire::{varint, Encoder};
 use crate::error::Error;
 use crate::flags::Flags;
 use crate::log::Log;
+use crate::observe::{EventKind, Sink};
 use crate::quota;
 use crate::raft_node::Application;
 use crate::request::{AlarmAction, AlarmType, Envelope, Request};
@@ -58,6 +59,10 @@ pub struct EtcdMember {
     next_id: u64,
     /// When the backend last committed: writes are batched for `--backend-batch-interval`.
     last_commit_micros: u64,
+    /// Where it reports compactions, alarms and quota refusals for the page's timeline.
+    sink: Sink,
+    /// The entry being applied and when (what a report carries).
+    applying: (u64, u64),
 }
 
 /// `AlarmMember` as the `alarm` bucket keys it (protobuf: memberID = 1, alarm = 2).
@@ -110,7 +115,15 @@ impl EtcdMember {
             log,
             next_id: 1,
             last_commit_micros: 0,
+            sink: Sink::default(),
+            applying: (0, 0),
         })
+    }
+
+    /// The member reporting its events into `sink`.
+    pub(crate) fn observed(mut self, sink: Sink) -> Self {
+        self.sink = sink;
+        self
     }
 
     pub fn take_result(&mut self, id: u64) -> Option<Applied> {
@@ -190,7 +203,14 @@ impl EtcdMember {
                 }
             }
             Request::Compaction { revision, .. } => {
+                let keys = self.store.key_index_len();
                 self.store.compact(*revision)?;
+                let keys_removed = keys.saturating_sub(self.store.key_index_len()) as u64;
+                self.sink.kind(
+                    self.applying.1,
+                    self.id,
+                    EventKind::Compacted { revision: *revision, keys_removed },
+                );
                 self.log.info(
                     self.id,
                     "finished scheduled compaction",
@@ -249,6 +269,8 @@ impl EtcdMember {
                 }
                 let _ =
                     self.store.backend_mut().put(schema::ALARM, alarm_key(member, alarm), Vec::new(), false);
+                let (index, at) = self.applying;
+                self.sink.once_for_entry(index, at, member, EventKind::AlarmRaised { alarm: alarm.name().into() });
                 self.log.warn(
                     self.id,
                     "alarm raised",
@@ -262,6 +284,8 @@ impl EtcdMember {
                     return Vec::new();
                 }
                 let _ = self.store.backend_mut().delete(schema::ALARM, alarm_key(member, alarm));
+                let (index, at) = self.applying;
+                self.sink.once_for_entry(index, at, member, EventKind::AlarmDisarmed { alarm: alarm.name().into() });
                 self.log.warn(
                     self.id,
                     "alarm disarmed",
@@ -294,6 +318,7 @@ impl Application for EtcdMember {
             // the middle of a batch (a compaction commits at once) must not persist an entry's
             // writes with an older consistent index, or a restart applies the entry again.
             let _ = self.store.set_consistent_index(entry.index, entry.term);
+            self.applying = (entry.index, now_micros);
             let Some(envelope) = Envelope::decode(&entry.data) else { continue };
             let result = self.apply_request(&envelope.request, now_ms);
             let applied = (result, self.store.current_revision());
@@ -306,6 +331,7 @@ impl Application for EtcdMember {
             {
                 // etcd: "message exceeded backend quota; raising alarm".
                 self.log.warn(self.id, "message exceeded backend quota; raising alarm", &[]);
+                self.sink.kind(now_micros, self.id, EventKind::QuotaExceeded { layer: "apply".into() });
                 let alarm = self.propose_alarm();
                 if envelope.origin == self.id {
                     self.deferred.insert(alarm, (envelope.id, applied));

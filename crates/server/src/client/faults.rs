@@ -75,20 +75,20 @@ impl<'c> Faults<'c> {
     pub fn partition(&mut self, a: &str, b: &str) -> Result<(), FaultError> {
         let a = self.member(a)?;
         let b = self.member(b)?;
-        self.cluster.world_mut().network.partition(a, b);
+        self.cluster.partition(a, b);
         Ok(())
     }
 
     /// Cuts a member off from every other.
     pub fn isolate(&mut self, which: &str) -> Result<(), FaultError> {
         let id = self.member(which)?;
-        self.cluster.world_mut().isolate(id);
+        self.cluster.isolate(id);
         Ok(())
     }
 
     /// Restores every link.
     pub fn heal(&mut self) {
-        self.cluster.world_mut().network.heal();
+        self.cluster.heal();
     }
 
     /// Multiplies the member's disk latencies by `factor` (at least 1: normal).
@@ -97,7 +97,7 @@ impl<'c> Faults<'c> {
         if !(1..=MAX_SLOW_DISK_FACTOR).contains(&factor) {
             return Err(FaultError::FactorOutOfRange(factor.to_string()));
         }
-        self.cluster.world_mut().slow_disk(id, factor);
+        self.cluster.slow_disk(id, factor);
         Ok(())
     }
 

@@ -86,6 +86,11 @@ impl<'c> Client<'c> {
         &self.config
     }
 
+    /// The cluster's sampled history, events and alerts.
+    pub fn history(&self) -> &crate::observe::History {
+        self.cluster.history()
+    }
+
     /// The cluster's virtual time, as the client's clock reads it.
     pub fn now_micros(&self) -> u64 {
         self.cluster.now_micros()
@@ -109,7 +114,11 @@ impl<'c> Client<'c> {
         let (result, timed_out) = match self.select() {
             // A timeout of zero (or less) has passed before the call is made.
             Some(_) if self.config.command_timeout_micros == 0 => (Err(Error::DeadlineExceeded), false),
-            Some(selected) => (rpc(self.cluster, selected.member), false),
+            Some(selected) => {
+                let result = rpc(self.cluster, selected.member);
+                self.cluster.note_handled(selected.member, result.as_ref().err());
+                (result, false)
+            }
             None => (Err(Error::Unavailable), true),
         };
         result.map_err(|error| {

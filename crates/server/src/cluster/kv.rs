@@ -118,8 +118,10 @@ impl Cluster {
             .into_iter()
             .map(|p| {
                 let id = p?;
-                let (result, revision) =
-                    self.member_mut(member).and_then(|m| m.take_result(id)).ok_or(Error::DeadlineExceeded)?;
+                let Some((result, revision)) = self.member_mut(member).and_then(|m| m.take_result(id)) else {
+                    self.note_proposal_failed(member);
+                    return Err(Error::DeadlineExceeded);
+                };
                 let header = self.header(member, revision);
                 match result? {
                     Response::Kv(response) => Ok((response, header)),
@@ -193,7 +195,24 @@ impl Cluster {
         Ok((ResponseOp::Range(response), header))
     }
 
+    /// `etcdctl compaction`: history up to `revision` goes on every member.
     pub fn compact(&mut self, member: NodeId, revision: i64, physical: bool) -> Result<Header, Error> {
+        if self.compaction_schedulable(member, revision) {
+            let mode = "manual".to_string();
+            self.emit(0, crate::observe::EventKind::CompactionScheduled { revision, mode });
+        }
+        self.compact_request(member, revision, physical)
+    }
+
+    pub(crate) fn compact_request(&mut self, member: NodeId, revision: i64, physical: bool) -> Result<Header, Error> {
         self.request(member, Request::Compaction { revision, physical }).map(|(_, header)| header)
+    }
+
+    /// Whether a compaction to `revision` would be scheduled (neither compacted already nor
+    /// in the future, as `member` sees the store).
+    pub(crate) fn compaction_schedulable(&self, member: NodeId, revision: i64) -> bool {
+        self.member(member).is_some_and(|m| {
+            revision > m.store.compact_revision() && revision <= m.store.current_revision()
+        })
     }
 }

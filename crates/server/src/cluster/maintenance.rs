@@ -69,12 +69,18 @@ impl Cluster {
         self.check_up(member)?;
         let size = self.member(member).map_or(0, |m| m.db_size());
         self.log.info(member, "starting defragment", &[]);
+        self.emit(member, crate::observe::EventKind::DefragStarted { size_before: size });
         self.member_mut(member).ok_or(Error::Unavailable)?.defrag()?;
         // About 100 MB/s plus a fixed cost: a 16 MiB db takes a fraction of a second.
         let took = 5_000 + size / 100;
         self.world.stall_apply(member, took);
         self.advance(took);
         self.log.info(member, "finished defragment", &[]);
+        let size_after = self.member(member).map_or(0, |m| m.db_size());
+        self.emit(
+            member,
+            crate::observe::EventKind::DefragFinished { size_before: size, size_after, blocked_micros: took },
+        );
         let revision = self.member(member).map_or(0, |m| m.store.current_revision());
         Ok(self.header(member, revision))
     }

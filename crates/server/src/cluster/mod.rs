@@ -14,6 +14,7 @@ use crate::compactor::Compactor;
 use crate::error::Error;
 use crate::flags::Flags;
 use crate::log::Log;
+use crate::observe::EventKind;
 use crate::quota;
 use crate::raft_node::{OpenApplication, RaftWorld};
 use crate::request::{AlarmAction, AlarmType, Envelope, Request};
@@ -24,6 +25,7 @@ mod lease;
 pub use lease::LeaseGrant;
 mod maintenance;
 mod membership;
+mod observe;
 mod page_map;
 mod time;
 mod view;
@@ -111,6 +113,8 @@ pub struct Cluster {
     /// The alarm set on the world's queue for the cluster's next timer: when, and its token.
     alarm: Option<(u64, u64)>,
     alarm_token: u64,
+    /// The history the page draws, and what feeds it.
+    observer: observe::Observer,
 }
 
 impl Cluster {
@@ -125,9 +129,10 @@ impl Cluster {
     pub fn from_db(seed: u64, members: Vec<MemberConfig>, flags: Flags, db: Option<Vec<u8>>) -> Cluster {
         let flags = Rc::new(RefCell::new(flags));
         let log = Log::default();
+        let observer = observe::Observer::new();
         let ids: Vec<NodeId> = members.iter().map(|m| m.id).collect();
         let open: OpenApplication<EtcdMember> = {
-            let (flags, log) = (flags.clone(), log.clone());
+            let (flags, log, sink) = (flags.clone(), log.clone(), observer.sink.clone());
             Rc::new(move |id, mut disk: playground_bolt::SharedDisk, fresh| {
                 let fresh = match (&db, fresh) {
                     (Some(bytes), true) => {
@@ -138,10 +143,10 @@ impl Cluster {
                     }
                     _ => fresh,
                 };
-                EtcdMember::open(id, disk, fresh, flags.clone(), log.clone(), 0)
+                EtcdMember::open(id, disk, fresh, flags.clone(), log.clone(), 0).map(|m| m.observed(sink.clone()))
             })
         };
-        let world = RaftWorld::with_application(seed, &ids, open);
+        let world = RaftWorld::observed(seed, &ids, open, observer.sink.clone());
         let mut cluster = Cluster {
             world,
             cluster_id: playground_datadir::membership::cluster_id(&ids),
@@ -152,6 +157,7 @@ impl Cluster {
             compactor: None,
             alarm: None,
             alarm_token: 0,
+            observer,
         };
         cluster.configure();
         cluster.settle();
@@ -323,6 +329,9 @@ impl Cluster {
         let done =
             self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.member(member).is_none_or(|m| m.has_result(id)));
         let Some(applied) = self.member_mut(member).and_then(|m| m.take_result(id)) else {
+            if !done {
+                self.note_proposal_failed(member);
+            }
             return Err(if done { Error::Unavailable } else { Error::DeadlineExceeded });
         };
         let (result, revision) = applied;
@@ -337,6 +346,7 @@ impl Cluster {
         if quota::available(state.db_size(), state.quota(), request) {
             return Ok(());
         }
+        self.emit(member, crate::observe::EventKind::QuotaExceeded { layer: "api".into() });
         // etcd's quotaAlarmer waits for the alarm to go through raft, then answers.
         let alarm = Request::Alarm { action: AlarmAction::Activate, member, alarm: Some(AlarmType::NoSpace) };
         let _ = self.request(member, alarm);
@@ -344,8 +354,12 @@ impl Cluster {
     }
 
     pub fn kill(&mut self, member: NodeId) {
+        let was_up = self.is_up(member);
         self.world.crash(member);
         self.log.set_now(self.world.now_micros());
+        if was_up {
+            self.emit(member, EventKind::MemberKilled);
+        }
     }
 
     /// Starts the member again from its data directory, or for the first time if it was added
@@ -359,6 +373,9 @@ impl Cluster {
             }
             None => self.world.restart(member),
         };
+        if restarted {
+            self.emit(member, EventKind::MemberRestarted);
+        }
         self.advance(100_000);
         restarted
     }
@@ -366,20 +383,26 @@ impl Cluster {
     /// Cuts the links between two members both ways.
     pub fn partition(&mut self, a: NodeId, b: NodeId) {
         self.world.network.partition(a, b);
+        let (a, b) = (self.member_name(a), self.member_name(b));
+        self.emit(0, EventKind::Partitioned { a, b });
     }
 
     /// Cuts a member off from every other.
     pub fn isolate(&mut self, member: NodeId) {
         self.world.isolate(member);
+        self.emit(member, EventKind::Isolated);
     }
 
     /// Mends every cut link.
     pub fn heal(&mut self) {
         self.world.network.heal();
+        self.emit(0, EventKind::Healed);
     }
 
     /// Multiplies a member's disk latencies (1: a normal disk again).
     pub fn slow_disk(&mut self, member: NodeId, factor: u64) {
         self.world.slow_disk(member, factor);
+        self.note_slow_disk(member, factor);
+        self.emit(member, EventKind::SlowDisk { factor });
     }
 }

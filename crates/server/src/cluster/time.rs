@@ -21,12 +21,20 @@ impl Cluster {
         self.world.advance(until.saturating_sub(now));
         self.log.set_now(self.world.now_micros());
         self.collect_events();
+        self.observe_before(until.saturating_add(1));
     }
 
     /// Runs the next event of the world's queue; if it was the cluster's alarm, the timers due
     /// fire and the alarm is set for the next one.
     fn step(&mut self) {
+        // Samples due before the next event see the state the last one left.
+        if let Some(at) = self.world.next_event_at() {
+            if self.observer.next_due() < at {
+                self.observe_before(at);
+            }
+        }
         self.world.step();
+        self.drain_reports();
         if let Some(token) = self.world.take_alarm() {
             // An alarm set for a time since replaced rings for nothing.
             if self.alarm.is_some_and(|(_, set)| set == token) {
@@ -165,7 +173,11 @@ impl Cluster {
                     &format!("starting auto {kind} compaction"),
                     &[("revision", rev.to_string()), extra.clone()],
                 );
-                let result = self.compact(leader, rev, false);
+                if self.compaction_schedulable(leader, rev) {
+                    let mode = kind.to_string();
+                    self.emit_background(0, crate::observe::EventKind::CompactionScheduled { revision: rev, mode });
+                }
+                let result = self.compact_request(leader, rev, false);
                 if matches!(result, Ok(_) | Err(Error::Compacted)) {
                     compactor.succeeded(self.world.now_micros(), rev);
                     self.log.info(
@@ -201,6 +213,7 @@ impl Cluster {
                 _ => {
                     self.world.advance(until - now);
                     self.collect_events();
+                    self.observe_before(until.saturating_add(1));
                     return done(self);
                 }
             }

@@ -10,6 +10,7 @@ use playground_raft::{ConfChange, Config, Entry, Message, MessageType, NodeId, R
 use playground_sim::World;
 
 use super::{Application, EntryLog, EventLog, NodeEvent, OpenApplication, RaftNode, Settings};
+use crate::observe::Sink;
 
 /// A member as tests see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,8 @@ pub struct RaftWorld<A: Application> {
     open: OpenApplication<A>,
     settings: Rc<Cell<Settings>>,
     events: EventLog,
+    /// Where the members report what the page's timeline shows.
+    sink: Sink,
 }
 
 impl<A: Application> Deref for RaftWorld<A> {
@@ -53,11 +56,17 @@ impl RaftWorld<EntryLog> {
 impl<A: Application> RaftWorld<A> {
     /// A world whose members apply into the state machines `open` makes.
     pub fn with_application(seed: u64, ids: &[NodeId], open: OpenApplication<A>) -> RaftWorld<A> {
+        RaftWorld::observed(seed, ids, open, Sink::default())
+    }
+
+    /// As [`RaftWorld::with_application`], the members reporting events into `sink`.
+    pub(crate) fn observed(seed: u64, ids: &[NodeId], open: OpenApplication<A>, sink: Sink) -> RaftWorld<A> {
         let mut members = RaftWorld {
             world: World::new(seed),
             open,
             settings: Rc::new(Cell::new(Settings::default())),
             events: Rc::new(RefCell::new(Vec::new())),
+            sink,
         };
         for &id in ids {
             members.start(id, Config::new(id, ids.to_vec()), Raft::bootstrap);
@@ -68,10 +77,11 @@ impl<A: Application> RaftWorld<A> {
     /// Starts a member on a new host; its raft's seed comes from the world's RNG.
     fn start(&mut self, id: NodeId, mut config: Config, raft: fn(Config) -> Raft) -> bool {
         let (open, settings, events) = (self.open.clone(), self.settings.clone(), self.events.clone());
+        let sink = self.sink.clone();
         self.world.add_host(id, |cx| {
             config.seed = cx.next_u64();
             let raft = raft(config.clone());
-            RaftNode::start(cx, config, raft, open, settings, events)
+            RaftNode::start(cx, config, raft, open, settings, events, sink)
         })
     }
 
@@ -240,6 +250,11 @@ impl<A: Application> RaftWorld<A> {
             .filter(|raft| raft.role == Role::Leader)
             .map(|raft| (raft.id, raft.term))
             .collect()
+    }
+
+    /// The index of a member's last raft snapshot, taken or received (0: none).
+    pub fn snapshot_index(&self, id: NodeId) -> u64 {
+        self.world.host(id).map_or(0, RaftNode::snapshot_index)
     }
 
     /// Snapshot files a member keeps (names as etcd gives them).

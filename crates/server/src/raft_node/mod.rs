@@ -23,6 +23,7 @@ use playground_sim::{Context, Host};
 
 pub use application::{Application, EntryLog, OpenApplication};
 pub use members::{MemberView, RaftWorld};
+use crate::observe::{EventKind, Raw, Sink};
 use storage::{Snapshotter, Wal};
 
 /// One raft tick: etcd's default heartbeat interval, 100 ms.
@@ -108,6 +109,8 @@ pub struct RaftNode<A> {
     events: EventLog,
     /// The role and term as last seen, to notice a new leader.
     last_role: Option<(Role, u64)>,
+    /// Where it reports what the page's timeline shows.
+    sink: Sink,
 }
 
 impl<A: Application> RaftNode<A> {
@@ -119,6 +122,7 @@ impl<A: Application> RaftNode<A> {
         open: OpenApplication<A>,
         settings: Rc<Cell<Settings>>,
         events: EventLog,
+        sink: Sink,
     ) -> RaftNode<A> {
         let id = cx.id();
         let db = cx.new_file();
@@ -141,6 +145,7 @@ impl<A: Application> RaftNode<A> {
             settings,
             events,
             last_role: None,
+            sink,
         };
         let first_tick = cx.next_u64() % node.settings.get().tick_micros;
         cx.set_timer(first_tick, Timer::Tick);
@@ -161,6 +166,7 @@ impl<A: Application> RaftNode<A> {
         let Some(raft) = self.raft.as_mut() else { return };
         if raft.role == Role::Leader && self.last_role != Some((Role::Leader, raft.term)) {
             self.events.borrow_mut().push((now, self.id, NodeEvent::BecameLeader { term: raft.term }));
+            self.sink.push(now, 0, Raw::Election { term: raft.term, leader: self.id });
         }
         self.last_role = Some((raft.role, raft.term));
         let mut ready = raft.ready();
@@ -170,6 +176,7 @@ impl<A: Application> RaftNode<A> {
             // entries after it land at their indexes (etcd's `wal.ReadAll`). Its db is kept
             // beside until applied.
             self.snapshotter.save_snap(cx.new_file(), received);
+            self.sink.push(now, self.id, Raw::SnapshotReceived { from: raft.leader, index: received.index });
             let mut db = cx.new_file();
             let _ = db.write_at(0, &received.data);
             let _ = db.sync();
@@ -196,6 +203,7 @@ impl<A: Application> RaftNode<A> {
             if let Some((from, to, (index, bytes))) = snapshot {
                 if delivered {
                     self.events.borrow_mut().push((now, from, NodeEvent::SnapshotSent { to, index, bytes }));
+                    self.sink.push(now, from, Raw::SnapshotSent { to, index });
                 }
                 // The transport tells raft whether the snapshot got through.
                 raft.report_snapshot(to, delivered);
@@ -247,6 +255,7 @@ impl<A: Application> RaftNode<A> {
                         bytes: received.data.len() as u64,
                     },
                 ));
+                self.sink.kind(now, self.id, EventKind::SnapshotApplied { index: received.index });
                 self.snapshot_index = received.index;
             }
             let Some(app) = self.app.as_mut() else { return };
@@ -273,6 +282,7 @@ impl<A: Application> RaftNode<A> {
                     let count = settings.snapshot_count;
                     let events = &mut self.events.borrow_mut();
                     events.push((now, self.id, NodeEvent::SnapshotSaved { applied: index, previous, count }));
+                    self.sink.kind(now, self.id, EventKind::SnapshotTaken { index });
                     // etcd keeps `catch_up` entries behind the snapshot (index 1 at least).
                     let compact = index.saturating_sub(settings.catch_up_entries);
                     events.push((now, self.id, NodeEvent::LogCompacted { index: compact.max(1) }));
@@ -388,6 +398,11 @@ impl<A: Application> RaftNode<A> {
     /// Whether the apply loop is held (a defrag running) at `now`.
     pub fn apply_stalled(&self, now_micros: u64) -> bool {
         self.apply_stalled_until > now_micros
+    }
+
+    /// The index of the last snapshot, taken or received (0: none).
+    pub fn snapshot_index(&self) -> u64 {
+        self.snapshot_index
     }
 
     pub fn wal_bytes(&self) -> u64 {
