@@ -105,7 +105,12 @@ pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     match topology {
         // A cluster of its own (`--name`/`--initial-cluster`): the playground now runs it,
         // from the data directory's db if `etcdutl snapshot restore` wrote one there.
-        Some((members, db)) => *cluster = Cluster::from_db(seed, members, flags.clone(), db),
+        Some((members, db)) => {
+            // The new cluster's history starts afresh (its clock does), recording as the old did.
+            let recording = cluster.history().enabled();
+            *cluster = Cluster::from_db(seed, members, flags.clone(), db);
+            cluster.set_history_enabled(recording);
+        }
         None => cluster.restart_with(flags.clone()),
     }
     let ts = playground_server::timestamp(cluster.now_micros());

@@ -57,7 +57,7 @@ pub fn register(registry: &mut Shell<PlaygroundWorld>) {
                 "--write-out=",
                 "-w",
             ],
-            run: etcdutl::etcdutl,
+            run: |cx, args| observed(cx, args, etcdutl::etcdutl),
         }),
     );
     registry.register("etcdctl", Rc::new(Etcdctl));
@@ -76,7 +76,7 @@ pub fn register(registry: &mut Shell<PlaygroundWorld>) {
                 "--max-txn-ops=",
                 "--version",
             ],
-            run: etcd::etcd,
+            run: |cx, args| observed(cx, args, etcd::etcd),
         }),
     );
     registry.register(
@@ -95,7 +95,7 @@ pub fn register(registry: &mut Shell<PlaygroundWorld>) {
                 "advance",
                 "log",
             ],
-            run: playground::playground,
+            run: |cx, args| observed(cx, args, playground::playground),
         }),
     );
     registry.register(
@@ -116,12 +116,38 @@ pub fn register(registry: &mut Shell<PlaygroundWorld>) {
     );
 }
 
+/// Runs an etcd tool with the cluster stamping the events it causes with its command line
+/// (the page's timeline shows which command did what).
+fn observed(cx: &mut Context<'_>, args: &[String], run: fn(&mut Context<'_>, &[String]) -> CommandResult) -> CommandResult {
+    let line = command_line(args);
+    if let Some(cluster) = cx.world().cluster() {
+        cluster.set_command(Some(line));
+    }
+    let result = run(cx, args);
+    if let Some(cluster) = cx.world().cluster() {
+        cluster.set_command(None);
+    }
+    result
+}
+
+/// The words as a shell would read them back: quoted where they hold spaces or quotes.
+fn command_line(args: &[String]) -> String {
+    let quote = |word: &String| {
+        if !word.is_empty() && !word.contains(|c: char| c.is_whitespace() || "'\"$`\\|&;<>()*?".contains(c)) {
+            word.clone()
+        } else {
+            format!("'{}'", word.replace('\'', "'\\''"))
+        }
+    };
+    args.iter().map(quote).collect::<Vec<_>>().join(" ")
+}
+
 /// `etcdctl`: its Tab completion comes from the same flag set its parser reads.
 struct Etcdctl;
 
 impl Command<PlaygroundWorld> for Etcdctl {
     fn run(&self, cx: &mut Context<'_>, args: &[String]) -> CommandResult {
-        etcdctl::etcdctl(cx, args)
+        observed(cx, args, etcdctl::etcdctl)
     }
 
     fn summary(&self) -> &str {

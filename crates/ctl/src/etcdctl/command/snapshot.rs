@@ -39,6 +39,9 @@ pub fn snapshot_save(cx: &mut Context<'_>, invocation: &Invocation, args: &[&str
         cx.err(format!("Error: could not rename {path}.part to {path} ({error})\n"))?;
         return Ok(EXIT_ERROR);
     }
+    if let Some(cluster) = cx.world().cluster() {
+        cluster.note_snapshot_saved(&endpoint, &path, file.len() as u64);
+    }
     let ts = playground_server::log::unix_seconds(now);
     let size = humanize::bytes(file.len() as u64 - 32);
     let part = format!("{path}.part");
