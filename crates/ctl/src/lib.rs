@@ -118,7 +118,11 @@ pub fn register(registry: &mut Shell<PlaygroundWorld>) {
 
 /// Runs an etcd tool with the cluster stamping the events it causes with its command line
 /// (the page's timeline shows which command did what).
-fn observed(cx: &mut Context<'_>, args: &[String], run: fn(&mut Context<'_>, &[String]) -> CommandResult) -> CommandResult {
+fn observed(
+    cx: &mut Context<'_>,
+    args: &[String],
+    run: fn(&mut Context<'_>, &[String]) -> CommandResult,
+) -> CommandResult {
     let line = command_line(args);
     if let Some(cluster) = cx.world().cluster() {
         cluster.set_command(Some(line));

@@ -270,7 +270,12 @@ impl EtcdMember {
                 let _ =
                     self.store.backend_mut().put(schema::ALARM, alarm_key(member, alarm), Vec::new(), false);
                 let (index, at) = self.applying;
-                self.sink.once_for_entry(index, at, member, EventKind::AlarmRaised { alarm: alarm.name().into() });
+                self.sink.once_for_entry(
+                    index,
+                    at,
+                    member,
+                    EventKind::AlarmRaised { alarm: alarm.name().into() },
+                );
                 self.log.warn(
                     self.id,
                     "alarm raised",
@@ -285,7 +290,12 @@ impl EtcdMember {
                 }
                 let _ = self.store.backend_mut().delete(schema::ALARM, alarm_key(member, alarm));
                 let (index, at) = self.applying;
-                self.sink.once_for_entry(index, at, member, EventKind::AlarmDisarmed { alarm: alarm.name().into() });
+                self.sink.once_for_entry(
+                    index,
+                    at,
+                    member,
+                    EventKind::AlarmDisarmed { alarm: alarm.name().into() },
+                );
                 self.log.warn(
                     self.id,
                     "alarm disarmed",

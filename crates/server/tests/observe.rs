@@ -19,7 +19,10 @@ fn events(cluster: &Cluster) -> Vec<Event> {
     cluster.history().events().iter().cloned().collect()
 }
 
-fn of_kind<'a>(events: &'a [Event], f: impl Fn(&EventKind) -> bool + 'a) -> impl Iterator<Item = &'a Event> + 'a {
+fn of_kind<'a>(
+    events: &'a [Event],
+    f: impl Fn(&EventKind) -> bool + 'a,
+) -> impl Iterator<Item = &'a Event> + 'a {
     events.iter().filter(move |e| f(&e.kind))
 }
 
@@ -45,7 +48,8 @@ fn maintenance_shows_on_the_timeline_with_the_command_that_did_it() {
     assert_eq!(scheduled.len(), 1);
     assert_eq!(scheduled[0].kind, EventKind::CompactionScheduled { revision: 3, mode: "manual".into() });
     assert_eq!(scheduled[0].command.as_deref(), Some("etcdctl compact 3"));
-    let compacted: Vec<_> = of_kind(&all, |k| matches!(k, EventKind::Compacted { revision: 3, .. })).collect();
+    let compacted: Vec<_> =
+        of_kind(&all, |k| matches!(k, EventKind::Compacted { revision: 3, .. })).collect();
     let mut lanes: Vec<_> = compacted.iter().filter_map(|e| e.member.clone()).collect();
     lanes.sort();
     assert_eq!(lanes, ["infra1", "infra2", "infra3"], "every member compacts its own store");
@@ -64,7 +68,8 @@ fn maintenance_shows_on_the_timeline_with_the_command_that_did_it() {
     cluster.advance(SECOND);
     let all = events(&cluster);
     assert!(of_kind(&all, |k| matches!(k, EventKind::QuotaExceeded { .. })).count() >= 1);
-    let raised: Vec<_> = of_kind(&all, |k| *k == EventKind::AlarmRaised { alarm: "NOSPACE".into() }).collect();
+    let raised: Vec<_> =
+        of_kind(&all, |k| *k == EventKind::AlarmRaised { alarm: "NOSPACE".into() }).collect();
     assert!(!raised.is_empty());
     let mut raised_lanes: Vec<_> = raised.iter().map(|e| e.member.clone().unwrap()).collect();
     raised_lanes.dedup();
@@ -80,7 +85,9 @@ fn maintenance_shows_on_the_timeline_with_the_command_that_did_it() {
     let started = of_kind(&all, |k| matches!(k, EventKind::DefragStarted { .. })).next().unwrap();
     let finished = of_kind(&all, |k| matches!(k, EventKind::DefragFinished { .. })).next().unwrap();
     assert_eq!(started.member.as_deref(), Some("infra1"));
-    let EventKind::DefragFinished { size_before, size_after, blocked_micros } = finished.kind else { panic!() };
+    let EventKind::DefragFinished { size_before, size_after, blocked_micros } = finished.kind else {
+        panic!()
+    };
     assert_eq!(size_before, before);
     assert!(size_after < size_before / 2, "{size_before} -> {size_after}");
     assert_eq!(finished.at_micros - started.at_micros, blocked_micros, "drawn as a span it blocked");
@@ -111,7 +118,8 @@ fn maintenance_shows_on_the_timeline_with_the_command_that_did_it() {
         ]
     );
     // The samples saw infra3 down.
-    let down = cluster.history().samples().iter().any(|s| s.members.iter().any(|m| m.name == "infra3" && !m.up));
+    let down =
+        cluster.history().samples().iter().any(|s| s.members.iter().any(|m| m.name == "infra3" && !m.up));
     assert!(down);
     // Sequence numbers follow time.
     let all = events(&cluster);
@@ -143,10 +151,12 @@ fn a_lagging_follower_gets_a_snapshot_on_the_timeline() {
     assert_eq!(sent.member.as_deref(), Some(leader_name.as_str()));
     let EventKind::SnapshotSent { to, index } = &sent.kind else { panic!() };
     assert_eq!(to, &follower_name);
-    let received = of_kind(&all, |k| matches!(k, EventKind::SnapshotReceived { .. })).next().expect("received");
+    let received =
+        of_kind(&all, |k| matches!(k, EventKind::SnapshotReceived { .. })).next().expect("received");
     assert_eq!(received.member.as_deref(), Some(follower_name.as_str()));
     assert_eq!(received.kind, EventKind::SnapshotReceived { from: leader_name.clone(), index: *index });
-    let applied = of_kind(&all, |k| *k == EventKind::SnapshotApplied { index: *index }).next().expect("applied");
+    let applied =
+        of_kind(&all, |k| *k == EventKind::SnapshotApplied { index: *index }).next().expect("applied");
     assert_eq!(applied.member.as_deref(), Some(follower_name.as_str()));
     assert!(sent.at_micros <= received.at_micros && received.at_micros <= applied.at_micros);
     // The sawtooth: the leader's raft log grows and drops back behind each snapshot.
@@ -206,9 +216,10 @@ fn the_periodic_compactor_shows_at_the_times_and_revisions_it_picks() {
     assert!(shown[1].0 - shown[0].0 >= 60 * MINUTE);
     assert_eq!(shown.last().unwrap().1, 31, "{shown:?}");
     for (at, revision) in &shown {
-        let applied = of_kind(&all, |k| matches!(k, EventKind::Compacted { revision: r, .. } if r == revision))
-            .filter(|e| e.at_micros >= *at)
-            .count();
+        let applied =
+            of_kind(&all, |k| matches!(k, EventKind::Compacted { revision: r, .. } if r == revision))
+                .filter(|e| e.at_micros >= *at)
+                .count();
         assert_eq!(applied, 3, "every member applies the compaction to {revision}");
     }
     // The compact-revision chart steps at the compactions.
@@ -252,9 +263,12 @@ fn quota_low_space_fires_after_its_for_and_resolves() {
     let fired = firing.since_micros.unwrap();
     assert!(fired >= filled_at + 10 * MINUTE && fired <= filled_at + 10 * MINUTE + 30 * SECOND, "{firing:?}");
     let all = events(&cluster);
-    let event = of_kind(&all, |k| matches!(k, EventKind::AlertFiring { name, .. } if name == "etcdDatabaseQuotaLowSpace"))
-        .find(|e| e.member.as_deref() == Some("infra1"))
-        .expect("firing on the timeline");
+    let event = of_kind(
+        &all,
+        |k| matches!(k, EventKind::AlertFiring { name, .. } if name == "etcdDatabaseQuotaLowSpace"),
+    )
+    .find(|e| e.member.as_deref() == Some("infra1"))
+    .expect("firing on the timeline");
     assert_eq!(event.at_micros, fired);
     assert_eq!(event.kind.category(), "alert");
 
@@ -281,7 +295,8 @@ fn a_dead_majority_fires_insufficient_members() {
     let insufficient = alerts.iter().find(|a| a.name == "etcdInsufficientMembers").unwrap();
     assert_eq!(insufficient.state, "firing");
     assert_eq!(insufficient.member, None);
-    let no_leader = alerts.iter().find(|a| a.name == "etcdNoLeader" && a.member.as_deref() == Some("infra1")).unwrap();
+    let no_leader =
+        alerts.iter().find(|a| a.name == "etcdNoLeader" && a.member.as_deref() == Some("infra1")).unwrap();
     assert_eq!(no_leader.state, "firing");
     let down = alerts.iter().find(|a| a.name == "etcdMembersDown").unwrap();
     assert_eq!(down.state, "pending", "its for: is 20 minutes");
@@ -307,7 +322,10 @@ fn scenario(recording: bool) -> (Vec<String>, u64, String) {
     let first = cluster.members()[0].id;
     let mut out = Vec::new();
     for i in 0..30 {
-        out.push(format!("{:?}", cluster.kv(first, put(&format!("k{}", i % 7), &vec![3u8; 100 * 1024]), false)));
+        out.push(format!(
+            "{:?}",
+            cluster.kv(first, put(&format!("k{}", i % 7), &vec![3u8; 100 * 1024]), false)
+        ));
     }
     out.push(format!("{:?}", cluster.compact(first, 10, false)));
     out.push(format!("{:?}", cluster.defrag(first)));

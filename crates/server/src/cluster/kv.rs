@@ -204,15 +204,19 @@ impl Cluster {
         self.compact_request(member, revision, physical)
     }
 
-    pub(crate) fn compact_request(&mut self, member: NodeId, revision: i64, physical: bool) -> Result<Header, Error> {
+    pub(crate) fn compact_request(
+        &mut self,
+        member: NodeId,
+        revision: i64,
+        physical: bool,
+    ) -> Result<Header, Error> {
         self.request(member, Request::Compaction { revision, physical }).map(|(_, header)| header)
     }
 
     /// Whether a compaction to `revision` would be scheduled (neither compacted already nor
     /// in the future, as `member` sees the store).
     pub(crate) fn compaction_schedulable(&self, member: NodeId, revision: i64) -> bool {
-        self.member(member).is_some_and(|m| {
-            revision > m.store.compact_revision() && revision <= m.store.current_revision()
-        })
+        self.member(member)
+            .is_some_and(|m| revision > m.store.compact_revision() && revision <= m.store.current_revision())
     }
 }

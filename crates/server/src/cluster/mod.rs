@@ -143,7 +143,8 @@ impl Cluster {
                     }
                     _ => fresh,
                 };
-                EtcdMember::open(id, disk, fresh, flags.clone(), log.clone(), 0).map(|m| m.observed(sink.clone()))
+                EtcdMember::open(id, disk, fresh, flags.clone(), log.clone(), 0)
+                    .map(|m| m.observed(sink.clone()))
             })
         };
         let world = RaftWorld::observed(seed, &ids, open, observer.sink.clone());

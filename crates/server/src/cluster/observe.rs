@@ -57,7 +57,14 @@ impl Observer {
 
 /// gRPC codes the mixin's etcdHighNumberOfFailedGRPCRequests counts as failed.
 fn failed_code(code: Code) -> bool {
-    matches!(code, Code::Unknown | Code::FailedPrecondition | Code::ResourceExhausted | Code::Unavailable | Code::DeadlineExceeded)
+    matches!(
+        code,
+        Code::Unknown
+            | Code::FailedPrecondition
+            | Code::ResourceExhausted
+            | Code::Unavailable
+            | Code::DeadlineExceeded
+    )
 }
 
 impl Cluster {
@@ -138,7 +145,9 @@ impl Cluster {
         for (at, member, raw) in self.observer.sink.take() {
             let (member, kind) = match raw {
                 Raw::Kind(kind) => (member, kind),
-                Raw::SnapshotSent { to, index } => (member, EventKind::SnapshotSent { to: self.member_name(to), index }),
+                Raw::SnapshotSent { to, index } => {
+                    (member, EventKind::SnapshotSent { to: self.member_name(to), index })
+                }
                 Raw::SnapshotReceived { from, index } => {
                     (member, EventKind::SnapshotReceived { from: self.member_name(from), index })
                 }
@@ -202,7 +211,8 @@ impl Cluster {
     fn read_members(&self) -> Vec<(NodeId, MemberSample, Target)> {
         let quota = quota::quota_bytes(self.flags.borrow().quota_backend_bytes).unwrap_or(0);
         let base_fsync = DiskCosts::default().sync_micros;
-        let up: Vec<NodeId> = self.members.iter().map(|m| m.id).filter(|&id| self.world.app(id).is_some()).collect();
+        let up: Vec<NodeId> =
+            self.members.iter().map(|m| m.id).filter(|&id| self.world.app(id).is_some()).collect();
         self.members
             .iter()
             .map(|config| {

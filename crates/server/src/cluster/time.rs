@@ -175,7 +175,10 @@ impl Cluster {
                 );
                 if self.compaction_schedulable(leader, rev) {
                     let mode = kind.to_string();
-                    self.emit_background(0, crate::observe::EventKind::CompactionScheduled { revision: rev, mode });
+                    self.emit_background(
+                        0,
+                        crate::observe::EventKind::CompactionScheduled { revision: rev, mode },
+                    );
                 }
                 let result = self.compact_request(leader, rev, false);
                 if matches!(result, Ok(_) | Err(Error::Compacted)) {

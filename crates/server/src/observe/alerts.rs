@@ -287,14 +287,15 @@ impl Alerts {
                     (Some(Phase::Firing { .. }), None) => {
                         changes.push((member.clone(), EventKind::AlertResolved { name: rule.name.into() }))
                     }
-                    (p, Some(Phase::Firing { .. })) if !matches!(p, Some(Phase::Firing { .. })) => changes.push((
-                        member.clone(),
-                        EventKind::AlertFiring {
-                            name: rule.name.into(),
-                            severity: rule.severity.into(),
-                            summary: rule.summary.into(),
-                        },
-                    )),
+                    (p, Some(Phase::Firing { .. })) if !matches!(p, Some(Phase::Firing { .. })) => changes
+                        .push((
+                            member.clone(),
+                            EventKind::AlertFiring {
+                                name: rule.name.into(),
+                                severity: rule.severity.into(),
+                                summary: rule.summary.into(),
+                            },
+                        )),
                     _ => {}
                 }
                 match next {
@@ -366,20 +367,18 @@ impl Alerts {
         }
     }
 
-    /// A member's points (up ones only) within `window` before `at`.
-    fn window(&self, member: &str, at: u64, window: u64) -> impl Iterator<Item = &Point> {
-        self.series
-            .get(member)
-            .into_iter()
-            .flatten()
-            .filter(move |p| p.up && p.at + window >= at)
+    /// A member's points (up ones only) within `window` before `at`, oldest first.
+    fn window(&self, member: &str, at: u64, window: u64) -> impl DoubleEndedIterator<Item = &Point> {
+        let series = self.series.get(member);
+        let start = series.map_or(0, |s| s.partition_point(|p| p.at + window < at));
+        series.into_iter().flat_map(move |s| s.range(start..)).filter(|p| p.up)
     }
 
     /// A counter's per-second rate over a window (None: fewer than two points).
     fn rate(&self, member: &str, at: u64, window: u64, counter: impl Fn(&Point) -> u64) -> Option<f64> {
         let mut points = self.window(member, at, window);
         let first = points.next()?;
-        let last = points.last()?;
+        let last = points.next_back()?;
         let seconds = (last.at - first.at) as f64 / SECOND as f64;
         (seconds > 0.0).then(|| counter(last).saturating_sub(counter(first)) as f64 / seconds)
     }
@@ -405,23 +404,25 @@ impl Alerts {
                     && matches!((failed, total), (Some(f), Some(t)) if t > 0.0 && 100.0 * f / t > percent)
             }
             (Check::FailedProposals, Some(name)) => {
-                target.is_some() && self.rate(name, at, 15 * MINUTE, |p| p.proposals_failed).is_some_and(|r| r > 5.0)
+                target.is_some()
+                    && self.rate(name, at, 15 * MINUTE, |p| p.proposals_failed).is_some_and(|r| r > 5.0)
             }
             (Check::Fsync(seconds), Some(name)) => {
                 // No fsync in the window (nothing written): the quantile has no value.
                 let mut points = self.window(name, at, 5 * MINUTE);
                 let first = points.next().map(|p| p.raft_index);
-                let wrote = points.last().map(|p| p.raft_index) != first;
+                let wrote = points.next_back().map(|p| p.raft_index).is_some_and(|last| Some(last) != first);
                 target.is_some_and(|t| wrote && t.fsync_p99_micros as f64 / SECOND as f64 > seconds)
             }
             (Check::QuotaLowSpace, Some(name)) => self
                 .window(name, at, 5 * MINUTE)
-                .last()
+                .next_back()
                 .is_some_and(|p| p.quota > 0 && p.db_size as f64 / p.quota as f64 * 100.0 > 95.0),
             (Check::Fragmentation, Some(name)) => {
-                let last = self.window(name, at, 5 * MINUTE).last();
+                let last = self.window(name, at, 5 * MINUTE).next_back();
                 target.is_some_and(|t| t.db_size_in_use > 104_857_600)
-                    && last.is_some_and(|p| p.db_size > 0 && (p.db_size_in_use as f64 / p.db_size as f64) < 0.5)
+                    && last
+                        .is_some_and(|p| p.db_size > 0 && (p.db_size_in_use as f64 / p.db_size as f64) < 0.5)
             }
             (Check::DatabaseGrowth, Some(name)) => {
                 let Some(target) = target else { return false };
@@ -429,7 +430,8 @@ impl Alerts {
                     .window(name, at, 4 * HOUR)
                     .map(|p| ((p.at as f64 - at as f64) / SECOND as f64, p.db_size as f64))
                     .collect();
-                predict_linear(&points, 4.0 * 3600.0).is_some_and(|v| target.quota > 0 && v > target.quota as f64)
+                predict_linear(&points, 4.0 * 3600.0)
+                    .is_some_and(|v| target.quota > 0 && v > target.quota as f64)
             }
         }
     }
@@ -495,7 +497,8 @@ mod tests {
 
     #[test]
     fn predict_linear_extrapolates_the_trend() {
-        let points: Vec<(f64, f64)> = (0..10).map(|i| (-(i as f64) * 60.0, 1000.0 - i as f64 * 60.0)).collect();
+        let points: Vec<(f64, f64)> =
+            (0..10).map(|i| (-(i as f64) * 60.0, 1000.0 - i as f64 * 60.0)).collect();
         let v = predict_linear(&points, 3600.0).unwrap();
         assert!((v - 4600.0).abs() < 1e-6, "{v}");
     }

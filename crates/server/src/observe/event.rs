@@ -32,41 +32,86 @@ pub struct Event {
 pub enum EventKind {
     /// A compaction requested: by `etcdctl compaction` ("manual") or the auto-compactor
     /// ("periodic" / "revision"). Cluster lane.
-    CompactionScheduled { revision: i64, mode: String },
+    CompactionScheduled {
+        revision: i64,
+        mode: String,
+    },
     /// A member applied a compaction; `keys_removed` counts keys whose whole history went
     /// (the key index shrank by that many).
-    Compacted { revision: i64, keys_removed: u64 },
-    DefragStarted { size_before: u64 },
+    Compacted {
+        revision: i64,
+        keys_removed: u64,
+    },
+    DefragStarted {
+        size_before: u64,
+    },
     /// `blocked_micros`: how long the member's apply loop (its reads and writes) was held.
-    DefragFinished { size_before: u64, size_after: u64, blocked_micros: u64 },
+    DefragFinished {
+        size_before: u64,
+        size_after: u64,
+        blocked_micros: u64,
+    },
     /// `--snapshot-count` entries applied: the member took a raft snapshot at `index`.
-    SnapshotTaken { index: u64 },
+    SnapshotTaken {
+        index: u64,
+    },
     /// The leader sent its db to a follower behind its log.
-    SnapshotSent { to: String, index: u64 },
-    SnapshotReceived { from: String, index: u64 },
-    SnapshotApplied { index: u64 },
+    SnapshotSent {
+        to: String,
+        index: u64,
+    },
+    SnapshotReceived {
+        from: String,
+        index: u64,
+    },
+    SnapshotApplied {
+        index: u64,
+    },
     /// `etcdctl snapshot save` wrote a file.
-    SnapshotSaved { path: String, size: u64 },
+    SnapshotSaved {
+        path: String,
+        size: u64,
+    },
     /// A member became leader (cluster lane).
-    Election { term: u64, leader: String },
+    Election {
+        term: u64,
+        leader: String,
+    },
     /// On the lane of the member the alarm is for; once per raft entry, not once per member
     /// applying it.
-    AlarmRaised { alarm: String },
-    AlarmDisarmed { alarm: String },
+    AlarmRaised {
+        alarm: String,
+    },
+    AlarmDisarmed {
+        alarm: String,
+    },
     MemberKilled,
     MemberRestarted,
     Isolated,
     /// The link between two members cut both ways (cluster lane).
-    Partitioned { a: String, b: String },
+    Partitioned {
+        a: String,
+        b: String,
+    },
     /// Every cut link mended (cluster lane).
     Healed,
     /// The member's disk latencies multiplied by `factor` (1: a normal disk again).
-    SlowDisk { factor: u64 },
+    SlowDisk {
+        factor: u64,
+    },
     /// A request over the quota: refused before raft ("api") or while applied ("apply", which
     /// raises the NOSPACE alarm).
-    QuotaExceeded { layer: String },
-    AlertFiring { name: String, severity: String, summary: String },
-    AlertResolved { name: String },
+    QuotaExceeded {
+        layer: String,
+    },
+    AlertFiring {
+        name: String,
+        severity: String,
+        summary: String,
+    },
+    AlertResolved {
+        name: String,
+    },
 }
 
 impl EventKind {
@@ -105,7 +150,9 @@ impl EventKind {
             | QuotaExceeded { layer: s }
             | AlertResolved { name: s } => s.capacity(),
             Partitioned { a, b } => a.capacity() + b.capacity(),
-            AlertFiring { name, severity, summary } => name.capacity() + severity.capacity() + summary.capacity(),
+            AlertFiring { name, severity, summary } => {
+                name.capacity() + severity.capacity() + summary.capacity()
+            }
             _ => 0,
         }
     }
@@ -194,7 +241,13 @@ pub struct Events {
 }
 
 impl Events {
-    pub(crate) fn push(&mut self, at_micros: u64, member: Option<String>, command: Option<String>, kind: EventKind) {
+    pub(crate) fn push(
+        &mut self,
+        at_micros: u64,
+        member: Option<String>,
+        command: Option<String>,
+        kind: EventKind,
+    ) {
         self.next_seq += 1;
         if self.list.len() >= EVENT_LIMIT {
             self.list.pop_front();
@@ -231,7 +284,10 @@ mod tests {
         assert_eq!(events.list().len(), EVENT_LIMIT);
         assert_eq!(events.list().front().map(|e| e.seq), Some(6));
         let last = events.since(EVENT_LIMIT as u64 + 3);
-        assert_eq!(last.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![EVENT_LIMIT as u64 + 4, EVENT_LIMIT as u64 + 5]);
+        assert_eq!(
+            last.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![EVENT_LIMIT as u64 + 4, EVENT_LIMIT as u64 + 5]
+        );
     }
 
     #[test]

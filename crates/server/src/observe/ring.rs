@@ -100,7 +100,11 @@ mod tests {
             revision: second as i64,
             ..Default::default()
         };
-        Sample { at_micros: second * 1_000_000, span_micros: 0, members: vec![member("infra1"), member("infra2")] }
+        Sample {
+            at_micros: second * 1_000_000,
+            span_micros: 0,
+            members: vec![member("infra1"), member("infra2")],
+        }
     }
 
     #[test]
@@ -112,7 +116,12 @@ mod tests {
         }
         let samples = ring.samples();
         for pair in samples.windows(2) {
-            assert!(pair[0].end_micros() < pair[1].at_micros, "{:?} then {:?}", pair[0].at_micros, pair[1].at_micros);
+            assert!(
+                pair[0].end_micros() < pair[1].at_micros,
+                "{:?} then {:?}",
+                pair[0].at_micros,
+                pair[1].at_micros
+            );
         }
         assert_eq!(ring.latest().map(|s| s.at_micros), Some(999_000_000));
         assert_eq!(samples.last().map(|s| s.span_micros), Some(0));

@@ -21,9 +21,9 @@ use playground_raft::{
 };
 use playground_sim::{Context, Host};
 
+use crate::observe::{EventKind, Raw, Sink};
 pub use application::{Application, EntryLog, OpenApplication};
 pub use members::{MemberView, RaftWorld};
-use crate::observe::{EventKind, Raw, Sink};
 use storage::{Snapshotter, Wal};
 
 /// One raft tick: etcd's default heartbeat interval, 100 ms.
