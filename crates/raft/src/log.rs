@@ -170,3 +170,29 @@ impl RaftLog {
         term > self.last_term() || (term == self.last_term() && index >= self.last_index())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::EntryType;
+
+    fn entry(index: u64, term: u64, len: usize) -> Entry {
+        Entry { term, index, kind: EntryType::Normal, data: vec![0u8; len].into() }
+    }
+
+    #[test]
+    fn memory_bytes_follows_appends_conflicts_and_compaction() {
+        let mut log = RaftLog::default();
+        log.append(&[entry(1, 1, 10), entry(2, 1, 20), entry(3, 1, 30)]);
+        assert_eq!(log.memory_bytes(), 60 + 3 * ENTRY_OVERHEAD_BYTES);
+        // A new leader's entry replaces index 3.
+        assert_eq!(log.maybe_append(2, 1, 0, &[entry(3, 2, 5)]), Some(3));
+        assert_eq!(log.memory_bytes(), 35 + 3 * ENTRY_OVERHEAD_BYTES);
+        log.commit_to(3);
+        log.applied = 3;
+        assert!(log.compact(2));
+        assert_eq!(log.memory_bytes(), 5 + ENTRY_OVERHEAD_BYTES);
+        log.restore(10, 3);
+        assert_eq!(log.memory_bytes(), 0);
+    }
+}
