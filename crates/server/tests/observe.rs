@@ -348,3 +348,48 @@ fn recording_changes_nothing_a_run_does() {
     assert_eq!(on.1, off.1, "the world's trace");
     assert_eq!(on.2, off.2, "the members' log");
 }
+
+#[test]
+fn a_slow_disk_fires_slow_requests_and_fsync_alerts_then_they_resolve() {
+    use playground_server::client::{Client, Config};
+    let mut cluster = Cluster::playground(6);
+    Faults::new(&mut cluster).slow_disk("infra1", 300).unwrap();
+    let write_for = |cluster: &mut Cluster, micros: u64| {
+        let until = cluster.now_micros() + micros;
+        let mut i = 0;
+        while cluster.now_micros() < until {
+            let mut client = Client::new(cluster, Config::default());
+            let _ = client.put(PutRequest {
+                key: format!("k{i}").into_bytes(),
+                value: b"v".to_vec(),
+                ..Default::default()
+            });
+            i += 1;
+            cluster.advance(5 * SECOND);
+        }
+    };
+    write_for(&mut cluster, 13 * MINUTE);
+    let state = |cluster: &Cluster, name: &str, severity: &str| {
+        let alerts = cluster.history().alerts();
+        let alert = alerts
+            .iter()
+            .find(|a| a.name == name && a.severity == severity && a.member.as_deref() == Some("infra1"))
+            .unwrap();
+        alert.state.clone()
+    };
+    assert_eq!(state(&cluster, "etcdGRPCRequestsSlow", "critical"), "firing");
+    assert_eq!(state(&cluster, "etcdHighFsyncDurations", "warning"), "firing", "a 0.6 s fsync");
+    assert_eq!(state(&cluster, "etcdHighFsyncDurations", "critical"), "inactive", "not over 1 s");
+    let latest = cluster.history().latest().unwrap();
+    assert_eq!(latest.members[0].fsync_p99_micros, 600_000);
+    assert!(cluster.history().samples().iter().any(|s| s.members[0].requests_per_second > 0.0));
+    Faults::new(&mut cluster).slow_disk("infra1", 1).unwrap();
+    write_for(&mut cluster, 6 * MINUTE);
+    assert_eq!(state(&cluster, "etcdGRPCRequestsSlow", "critical"), "inactive");
+    assert_eq!(state(&cluster, "etcdHighFsyncDurations", "warning"), "inactive");
+    let resolved = events(&cluster)
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::AlertResolved { name } if name == "etcdGRPCRequestsSlow"))
+        .count();
+    assert_eq!(resolved, 1);
+}

@@ -169,7 +169,7 @@ impl Client<'_> {
     /// `check perf`'s load: `rate` puts a second from many clients for `seconds`, then the
     /// prefix it wrote is deleted.
     pub fn check_perf(&mut self, rate: u64, seconds: u64) -> Result<PerfResult, Status> {
-        self.call(|cluster, member| {
+        self.call_untimed(|cluster, member| {
             let (puts_per_second, slowest_seconds, stddev_seconds) =
                 cluster.check_perf(member, rate, seconds)?;
             Ok(PerfResult { puts_per_second, slowest_seconds, stddev_seconds })

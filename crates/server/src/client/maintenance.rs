@@ -96,12 +96,15 @@ impl Client<'_> {
     }
 
     pub fn defragment(&mut self) -> Result<DefragmentResponse, Status> {
-        self.call(|cluster, member| cluster.defrag(member).map(|header| DefragmentResponse { header }))
+        self.call_untimed(|cluster, member| {
+            cluster.defrag(member).map(|header| DefragmentResponse { header })
+        })
     }
 
     pub fn snapshot(&mut self) -> Result<SnapshotResponse, Status> {
         let endpoint = self.select().map(|s| s.endpoint).unwrap_or_default();
-        self.call(|cluster, member| cluster.snapshot(member)).map(|file| SnapshotResponse { endpoint, file })
+        self.call_untimed(|cluster, member| cluster.snapshot(member))
+            .map(|file| SnapshotResponse { endpoint, file })
     }
 
     /// Hands leadership to `target`, which must be a member.

@@ -12,7 +12,10 @@ use playground_raft::NodeId;
 use super::Cluster;
 use crate::client::Code;
 use crate::error::Error;
-use crate::observe::{EventKind, History, MemberSample, Raw, Sample, Sink, Target, EVAL_INTERVAL_MICROS};
+use crate::observe::{
+    handling_bucket, EventKind, History, MemberSample, Raw, Sample, Sink, Target, EVAL_INTERVAL_MICROS,
+    HANDLING_BUCKETS,
+};
 use crate::quota;
 use crate::raft_node::Application;
 
@@ -27,6 +30,8 @@ struct Counters {
     requests_sampled: u64,
     /// The disk's slow-down factor (1: normal).
     slow_disk: u64,
+    /// Unary calls by handling time (the buckets of the alerts' histogram).
+    handling: [u64; HANDLING_BUCKETS],
 }
 
 /// What the cluster keeps for its history besides it.
@@ -108,10 +113,14 @@ impl Cluster {
         self.emit(member, EventKind::SnapshotSaved { path: path.into(), size });
     }
 
-    /// A client's call on `member` was handled (grpc_server_handled_total).
-    pub(crate) fn note_handled(&mut self, member: NodeId, error: Option<&Error>) {
+    /// A client's call on `member` was handled (grpc_server_handled_total), in `took` virtual
+    /// time if it is one the handling-time histogram counts.
+    pub(crate) fn note_handled(&mut self, member: NodeId, error: Option<&Error>, took: Option<u64>) {
         let counters = self.observer.counters.entry(member).or_default();
         counters.requests += 1;
+        if let Some(micros) = took {
+            counters.handling[handling_bucket(micros)] += 1;
+        }
         if error.is_some_and(|e| failed_code(crate::client::Status::from(e.clone()).code)) {
             counters.failed += 1;
         }
@@ -262,6 +271,7 @@ impl Cluster {
                     fsync_p99_micros: fsync,
                     grpc_total: counters.requests,
                     grpc_failed: counters.failed,
+                    handling: counters.handling,
                     unreachable: sample.up
                         && up.iter().any(|&other| other != id && self.world.network.is_cut(other, id)),
                 };

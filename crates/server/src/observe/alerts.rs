@@ -6,9 +6,10 @@
 //! holding the alert resolves. Names, expressions, thresholds, `for:` durations and severities
 //! are the mixin's; summaries are ours.
 //!
-//! Rules whose metrics the playground lacks are left out: etcdGRPCRequestsSlow (no request
-//! latency histogram), etcdMemberCommunicationSlow (no peer round-trip histogram) and
-//! etcdHighCommitDurations (the backend commit takes no modelled time).
+//! Rules whose metrics the playground lacks are left out: etcdMemberCommunicationSlow (no peer
+//! round-trip histogram) and etcdHighCommitDurations (the backend commit takes no modelled
+//! time). gRPC figures are per member, over all methods together (no `grpc_method` label):
+//! a call's handling time is the virtual time the typed client waited for it.
 //!
 //! How the PromQL maps onto the sampled figures: `up` is whether the member runs; a
 //! `rate(...[w])` is the counter's rise between the first and last evaluation inside the window
@@ -70,6 +71,20 @@ pub(crate) struct Target {
     pub grpc_failed: u64,
     /// Some member that runs fails to send to it (etcd_network_peer_sent_failures_total rises).
     pub unreachable: bool,
+    /// Unary calls by handling time: counts per bucket of [`HANDLING_BUCKETS_MICROS`], the
+    /// last one above them all (grpc_server_handling_seconds_bucket, not cumulative here).
+    pub handling: [u64; HANDLING_BUCKETS],
+}
+
+/// The handling-time histogram's upper bounds (Prometheus' default buckets, 5 ms to 10 s).
+pub(crate) const HANDLING_BUCKETS_MICROS: [u64; 11] =
+    [5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000];
+/// Its buckets, +Inf included.
+pub(crate) const HANDLING_BUCKETS: usize = HANDLING_BUCKETS_MICROS.len() + 1;
+
+/// The bucket a handling time falls in.
+pub(crate) fn handling_bucket(micros: u64) -> usize {
+    HANDLING_BUCKETS_MICROS.partition_point(|&upper| upper < micros)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +101,7 @@ enum Check {
     LeaderChanges,
     FailedGrpc(f64),
     FailedProposals,
+    SlowRequests,
     Fsync(f64),
     QuotaLowSpace,
     DatabaseGrowth,
@@ -159,6 +175,15 @@ const RULES: &[Rule] = &[
         expr: FAILED_GRPC_EXPR_CRIT,
         scope: Scope::Member,
         check: Check::FailedGrpc(5.0),
+    },
+    Rule {
+        name: "etcdGRPCRequestsSlow",
+        severity: "critical",
+        for_micros: 10 * MINUTE,
+        summary: "A member's requests are slow (99th percentile over 0.15 s).",
+        expr: "histogram_quantile(0.99, sum(rate(grpc_server_handling_seconds_bucket{job=~\".*etcd.*\", grpc_method!=\"Defragment\", grpc_type=\"unary\"}[5m])) without(grpc_type))\n> 0.15",
+        scope: Scope::Member,
+        check: Check::SlowRequests,
     },
     Rule {
         name: "etcdHighNumberOfFailedProposals",
@@ -246,6 +271,8 @@ pub struct Alerts {
     series: BTreeMap<String, VecDeque<Point>>,
     /// The cluster's leader changes (the largest count a member reports) at each evaluation.
     leader_changes: VecDeque<(u64, u64)>,
+    /// Each member's handling-time histogram at the evaluations of the last 5 minutes.
+    handling: BTreeMap<String, VecDeque<(u64, [u64; HANDLING_BUCKETS])>>,
 }
 
 impl Alerts {
@@ -358,6 +385,15 @@ impl Alerts {
             }
         }
         self.series.retain(|_, series| !series.is_empty());
+        for target in targets.iter().filter(|t| t.up) {
+            self.handling.entry(target.name.clone()).or_default().push_back((at, target.handling));
+        }
+        for series in self.handling.values_mut() {
+            while series.front().is_some_and(|(t, _)| t + 5 * MINUTE < at) {
+                series.pop_front();
+            }
+        }
+        self.handling.retain(|_, series| !series.is_empty());
         let changes = targets.iter().filter(|t| t.up).map(|t| t.leader_changes).max();
         if let Some(changes) = changes {
             self.leader_changes.push_back((at, changes));
@@ -407,6 +443,17 @@ impl Alerts {
                 target.is_some()
                     && self.rate(name, at, 15 * MINUTE, |p| p.proposals_failed).is_some_and(|r| r > 5.0)
             }
+            (Check::SlowRequests, Some(name)) => {
+                let series = self.handling.get(name);
+                let (Some(first), Some(last)) =
+                    (series.and_then(|s| s.front()), series.and_then(|s| s.back()))
+                else {
+                    return false;
+                };
+                let rise: Vec<u64> =
+                    last.1.iter().zip(first.1.iter()).map(|(l, f)| l.saturating_sub(*f)).collect();
+                target.is_some() && histogram_quantile(0.99, &rise).is_some_and(|q| q > 0.15)
+            }
             (Check::Fsync(seconds), Some(name)) => {
                 // No fsync in the window (nothing written): the quantile has no value.
                 let mut points = self.window(name, at, 5 * MINUTE);
@@ -440,8 +487,35 @@ impl Alerts {
     pub(crate) fn memory_bytes(&self) -> usize {
         self.series.values().map(|s| s.capacity() * std::mem::size_of::<Point>() + 64).sum::<usize>()
             + self.leader_changes.capacity() * 16
+            + self
+                .handling
+                .values()
+                .map(|s| s.capacity() * std::mem::size_of::<(u64, [u64; HANDLING_BUCKETS])>())
+                .sum::<usize>()
             + self.phases.len() * 64
     }
+}
+
+/// Prometheus' `histogram_quantile` over per-bucket counts of [`HANDLING_BUCKETS_MICROS`]
+/// (seconds; None when nothing was observed): linear within the bucket the rank falls in,
+/// the largest finite bound when it falls above them all.
+fn histogram_quantile(q: f64, counts: &[u64]) -> Option<f64> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = q * total as f64;
+    let mut below = 0u64;
+    for (bucket, &count) in counts.iter().enumerate() {
+        if (below + count) as f64 >= rank && count > 0 {
+            let Some(&upper) = HANDLING_BUCKETS_MICROS.get(bucket) else { break };
+            let lower = bucket.checked_sub(1).map_or(0, |b| HANDLING_BUCKETS_MICROS[b]);
+            let within = (rank - below as f64) / count as f64;
+            return Some((lower as f64 + (upper - lower) as f64 * within) / SECOND as f64);
+        }
+        below += count;
+    }
+    HANDLING_BUCKETS_MICROS.last().map(|&upper| upper as f64 / SECOND as f64)
 }
 
 /// The least-squares line through `points` (seconds relative to now, value), read `ahead`
@@ -493,6 +567,20 @@ mod tests {
         assert!(resolved.iter().any(|(m, e)| m.as_deref() == Some("infra1")
             && matches!(e, EventKind::AlertResolved { name } if name == "etcdDatabaseQuotaLowSpace")));
         assert_eq!(state(&alerts.states(), "etcdDatabaseQuotaLowSpace", Some("infra1")).state, "inactive");
+    }
+
+    #[test]
+    fn histogram_quantile_interpolates_within_the_bucket() {
+        let mut counts = [0u64; HANDLING_BUCKETS];
+        counts[handling_bucket(3_000)] = 99;
+        counts[handling_bucket(200_000)] = 1;
+        // The 99th of 100 is the last of the first bucket: its upper bound, 5 ms.
+        assert!((histogram_quantile(0.99, &counts).unwrap() - 0.005).abs() < 1e-9);
+        counts[handling_bucket(200_000)] = 100;
+        let q = histogram_quantile(0.99, &counts).unwrap();
+        assert!(q > 0.1 && q <= 0.25, "{q}");
+        assert_eq!(handling_bucket(20_000_000), HANDLING_BUCKETS - 1);
+        assert_eq!(histogram_quantile(0.99, &[0; HANDLING_BUCKETS]), None);
     }
 
     #[test]

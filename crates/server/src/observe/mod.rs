@@ -11,8 +11,8 @@ mod sample;
 
 use std::collections::VecDeque;
 
+pub(crate) use alerts::{handling_bucket, Alerts, Target, HANDLING_BUCKETS};
 pub use alerts::{AlertState, EVAL_INTERVAL_MICROS};
-pub(crate) use alerts::{Alerts, Target};
 pub use event::{Event, EventKind, EVENT_LIMIT};
 pub(crate) use event::{Events, Raw, Sink};
 pub use ring::{Ring, TIERS, TIER_CAPACITY};
