@@ -249,6 +249,9 @@ impl Events {
         kind: EventKind,
     ) {
         self.next_seq += 1;
+        // Time order is seq order: a report stamped before the newest one kept (an evaluation
+        // instant the clock had jumped past) is shown at the newest one's time.
+        let at_micros = self.list.back().map_or(at_micros, |last| at_micros.max(last.at_micros));
         if self.list.len() >= EVENT_LIMIT {
             self.list.pop_front();
         }

@@ -39,7 +39,8 @@ pub struct MemberSample {
     pub raft_bytes: u64,
     /// Keys in the key index: live ones and deleted ones whose history is not compacted yet.
     pub keys: u64,
-    /// Client requests the member served per second since the previous sample.
+    /// Calls the typed client (every etcd tool, the page's buttons) made to the member, per
+    /// second since the previous sample.
     pub requests_per_second: f64,
     /// Alarms raised for this member ("NOSPACE", "CORRUPT"), as its own store holds them.
     pub alarms: Vec<String>,
