@@ -3,8 +3,9 @@
 //! alarm raised through raft, history compaction (manual and the auto-compactor on virtual
 //! time), per-member defragmentation, `--snapshot-count` retention (the raftNode loop), and
 //! snapshot save, and the history the page draws ([`observe`]: samples on virtual time, the
-//! typed event stream, the monitoring mixin's alerts). Written for this project from etcd's source as the reference: fidelity to
-//! etcd's semantics and virtual time rule out embedding anything else.
+//! typed event stream, the monitoring mixin's alerts). Written for this project from etcd's
+//! source as the reference: fidelity to etcd's semantics and virtual time rule out embedding
+//! anything else.
 
 mod apply;
 pub mod client;
