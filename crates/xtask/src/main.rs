@@ -5,6 +5,7 @@
 mod against;
 mod figures;
 mod fuzz;
+mod page_bench;
 mod serve;
 mod step;
 mod tools;
@@ -275,7 +276,7 @@ fn bench() -> Result<(), String> {
         println!("  {name:<48} {raw:>9} bytes  {gzip:>8} gzip -9");
     }
     println!("  {:<48} {raw_total:>9} bytes  {gzip_total:>8} gzip -9", "total");
-    Ok(())
+    page_bench::run(&tools)
 }
 
 /// The size of `path` compressed by `gzip -9`, as a web server would send it.

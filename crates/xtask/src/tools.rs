@@ -249,7 +249,7 @@ fn ensure_node_modules() -> Result<(), String> {
     )
 }
 
-fn ensure_chromium() -> Result<(), String> {
+pub fn ensure_chromium() -> Result<(), String> {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         println!("ok: chromium and chromedriver");
         return Ok(());
