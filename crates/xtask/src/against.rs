@@ -3,8 +3,10 @@
 //! same machine load; medians printed next to each other with new/old. REV is checked out with
 //! `git worktree add --detach` under target/bench-against/ (reused on the next run, its own
 //! target dir keeping its build), never in the source tree. Instruction counts come from one run
-//! of each under callgrind: they do not depend on the machine's noise.
+//! of each under callgrind (native, and the wasm benchmark in Node): they do not depend on the
+//! machine's noise.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -109,7 +111,15 @@ fn against(rev: &str, runs: usize) -> Result<(), String> {
         }
     }
 
-    let counts = instruction_counts(&root, &old, &new);
+    let mut counts = instruction_counts(&root, &old, &new);
+    if wasm {
+        if let Ok(lines) = counts.as_mut() {
+            match wasm_instruction_counts(&root, &old, &new, tools.path()) {
+                Ok(line) => lines.push(line),
+                Err(message) => lines.push(format!("wasm  skipped: {message}")),
+            }
+        }
+    }
 
     let title = format!("guide workload, native release, {runs} alternating runs each");
     figures::print_table(&title, &commit, &old_native, &new_native);
@@ -119,7 +129,7 @@ fn against(rev: &str, runs: usize) -> Result<(), String> {
     }
     match counts {
         Ok(lines) => {
-            println!("\ninstructions executed (callgrind Ir, one run each, native release)");
+            println!("\ninstructions executed (callgrind Ir, one run each, release)");
             for line in lines {
                 println!("  {line}");
             }
@@ -183,6 +193,61 @@ fn instruction_counts(root: &Path, old: &Tree, new: &Tree) -> Result<Vec<String>
     Ok(lines)
 }
 
+/// The whole wasm benchmark under callgrind, old and new side by side (in parallel: counts do
+/// not depend on load). `node` on the runner's PATH is a wrapper that runs Node under valgrind
+/// with V8 compiling the module once, on the main thread (TurboFan only, no tier-up), so the
+/// counts do not hang on background compile timing. Node's start, the module's compile and GC
+/// are in the count, alike on both sides.
+fn wasm_instruction_counts(root: &Path, old: &Tree, new: &Tree, path: &OsStr) -> Result<String, String> {
+    let node = std::env::split_paths(path)
+        .map(|dir| dir.join("node"))
+        .find(|candidate| candidate.is_file())
+        .ok_or("node not found on PATH")?;
+    let dir = root.join("target/bench-against/callgrind-node");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let wrapper = dir.join("node");
+    let script = format!(
+        "#!/bin/sh\nexec valgrind --tool=callgrind --quiet --callgrind-out-file=\"$XTASK_CALLGRIND_OUT\" {} --single-threaded --no-liftoff --no-wasm-tier-up \"$@\"\n",
+        node.display()
+    );
+    std::fs::write(&wrapper, script).map_err(|e| format!("{}: {e}", wrapper.display()))?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| format!("{}: {e}", wrapper.display()))?;
+    let mut dirs = vec![dir.clone()];
+    dirs.extend(std::env::split_paths(path));
+    let wrapped_path = std::env::join_paths(dirs).map_err(|e| e.to_string())?;
+    println!("\n==> callgrind: the wasm guide workload of both trees in Node, in parallel (minutes)");
+    let started = std::time::Instant::now();
+    let mut running = Vec::new();
+    for (tree, side) in [(old, "old"), (new, "new")] {
+        let file = root.join(format!("target/bench-against/callgrind.{side}.wasm.out"));
+        let child = tree
+            .wasm_test(&wrapped_path, &["--", "--nocapture"])
+            .env("XTASK_CALLGRIND_OUT", &file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| format!("{}: {e}", tree.name))?;
+        running.push((tree, child, file));
+    }
+    let mut counts = Vec::new();
+    for (tree, mut child, file) in running {
+        let status = child.wait().map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err(format!("{}: the wasm benchmark under callgrind failed ({status})", tree.name));
+        }
+        counts.push((callgrind_total(&file)?, file));
+    }
+    println!("<== callgrind: wasm: done in {:.1}s", started.elapsed().as_secs_f64());
+    let (old_ir, new_ir) = (counts[0].0, counts[1].0);
+    Ok(format!(
+        "wasm  old {old_ir:>15}  new {new_ir:>15}  new/old {:.4}   (the whole wasm_bench test in Node; callgrind_annotate {})",
+        new_ir as f64 / old_ir as f64,
+        counts[1].1.display()
+    ))
+}
+
 /// The `summary:` (or `totals:`) line of a callgrind output file: instructions executed.
 fn callgrind_total(file: &Path) -> Result<u64, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -230,7 +295,7 @@ impl Tree {
         command
     }
 
-    fn wasm_test(&self, path: &std::ffi::OsStr, extra: &[&str]) -> Command {
+    fn wasm_test(&self, path: &OsStr, extra: &[&str]) -> Command {
         let package = self.wasm_package.as_deref().unwrap_or_default();
         let mut command = self.cargo(&[
             "test",
