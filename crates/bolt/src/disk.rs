@@ -103,6 +103,11 @@ impl Volume {
         self.tears.set(true);
     }
 
+    /// Whether a failure is armed (and not yet reset): only then can the volume fail.
+    pub fn armed(&self) -> bool {
+        self.fail_at.get().is_some()
+    }
+
     /// Whether the armed operation came: nothing written since is durable.
     pub fn failed(&self) -> bool {
         self.failed.get()

@@ -43,8 +43,10 @@ pub struct Backend {
     batch: Vec<Write>,
     overlay: Overlay,
     /// Writes that go into every commit, after the batch (etcd's pre-commit hook, which writes
-    /// the consistent index): the last value set for each key.
-    on_commit: BTreeMap<(&'static [u8], Vec<u8>), Rc<Vec<u8>>>,
+    /// the consistent index): the last value set for each key. A few keys set once per
+    /// applied entry: a short list, not the overlay's tree; reads look here first, as the
+    /// commit writes these last.
+    on_commit: Vec<(&'static [u8], Vec<u8>, Vec<u8>)>,
     pub batch_limit: usize,
 }
 
@@ -56,7 +58,7 @@ impl Backend {
             db,
             batch: Vec::new(),
             overlay: BTreeMap::new(),
-            on_commit: BTreeMap::new(),
+            on_commit: Vec::new(),
             batch_limit: DEFAULT_BATCH_LIMIT,
         };
         let mut tx = backend.db.begin_write();
@@ -74,7 +76,7 @@ impl Backend {
             db,
             batch: Vec::new(),
             overlay: BTreeMap::new(),
-            on_commit: BTreeMap::new(),
+            on_commit: Vec::new(),
             batch_limit: DEFAULT_BATCH_LIMIT,
         })
     }
@@ -101,9 +103,28 @@ impl Backend {
     /// A put made with the next commit, whenever that happens (a batch that fills up, a
     /// compaction's commit), not counted in the batch.
     pub fn put_on_commit(&mut self, bucket: &'static [u8], key: Vec<u8>, value: Vec<u8>) {
-        let value = Rc::new(value);
-        self.overlay.insert((bucket, key.clone()), Some(Rc::clone(&value)));
-        self.on_commit.insert((bucket, key), value);
+        match self.on_commit.iter_mut().find(|(b, k, _)| *b == bucket && *k == key) {
+            Some(entry) => entry.2 = value,
+            None => self.on_commit.push((bucket, key, value)),
+        }
+    }
+
+    /// The value a write made with the next commit gives `key`, if one is pending.
+    fn on_commit_value(&self, bucket: &'static [u8], key: &[u8]) -> Option<&Vec<u8>> {
+        self.on_commit.iter().find(|(b, k, _)| *b == bucket && k == key).map(|(_, _, v)| v)
+    }
+
+    /// The pending writes made with the next commit in `bucket` with `start <= key < end`.
+    fn on_commit_in<'a>(
+        &'a self,
+        bucket: &'static [u8],
+        start: &'a [u8],
+        end: &'a [u8],
+    ) -> impl Iterator<Item = (&'a Vec<u8>, &'a Vec<u8>)> + 'a {
+        self.on_commit
+            .iter()
+            .filter(move |(b, k, _)| *b == bucket && k.as_slice() >= start && k.as_slice() < end)
+            .map(|(_, k, v)| (k, v))
     }
 
     pub fn delete(&mut self, bucket: &'static [u8], key: Vec<u8>) -> Result<()> {
@@ -125,6 +146,9 @@ impl Backend {
     }
 
     pub fn get(&self, bucket: &'static [u8], key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(value) = self.on_commit_value(bucket, key) {
+            return Ok(Some(value.clone()));
+        }
         if let Some(value) = self.overlay.get(&(bucket, key.to_vec())) {
             return Ok(value.as_ref().map(|v| v.as_ref().clone()));
         }
@@ -163,6 +187,9 @@ impl Backend {
                 merged.insert(key.clone(), value.as_ref().map(|v| v.as_ref().clone()));
             }
         }
+        for (key, value) in self.on_commit_in(bucket, start, end) {
+            merged.insert(key.clone(), Some(value.clone()));
+        }
         let entries = merged.into_iter().filter_map(|(k, v)| v.map(|v| (k, v)));
         Ok(if limit > 0 { entries.take(limit).collect() } else { entries.collect() })
     }
@@ -195,6 +222,9 @@ impl Backend {
                 merged.insert(key.clone(), value.is_some());
             }
         }
+        for (key, _) in self.on_commit_in(bucket, start, end) {
+            merged.insert(key.clone(), true);
+        }
         let keys = merged.into_iter().filter_map(|(k, live)| live.then_some(k));
         Ok(if limit > 0 { keys.take(limit).collect() } else { keys.collect() })
     }
@@ -204,8 +234,11 @@ impl Backend {
         if self.batch.is_empty() && self.on_commit.is_empty() {
             return Ok(());
         }
-        for ((bucket, key), value) in std::mem::take(&mut self.on_commit) {
-            self.batch.push(Write::Put { bucket, key, value, sequential: false });
+        let mut on_commit = std::mem::take(&mut self.on_commit);
+        // In key order, as they went in when they were kept in a map.
+        on_commit.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        for (bucket, key, value) in on_commit {
+            self.batch.push(Write::Put { bucket, key, value: Rc::new(value), sequential: false });
         }
         let mut tx = self.db.begin_write();
         let mut opened = BTreeMap::new();

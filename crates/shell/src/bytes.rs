@@ -23,11 +23,13 @@ pub(crate) fn decode(bytes: &[u8]) -> String {
 
 /// The bytes `text` stands for: [`decode`] undone.
 pub(crate) fn encode(bytes: &[u8]) -> Cow<'_, [u8]> {
-    // Stand-ins are encoded F4 8F BA xx or F4 8F BB xx; most writes have none.
-    if !bytes.windows(2).any(|w| w == [0xF4, 0x8F]) {
+    // Stand-ins live only in valid UTF-8, encoded F4 8F BA xx or F4 8F BB xx; most writes have
+    // none. Raw bytes (dd's 1 MiB blocks) fail the UTF-8 check within a few bytes, and text
+    // is searched for 0xF4 with memchr: no byte-pair scan over every write.
+    let Ok(text) = std::str::from_utf8(bytes) else { return Cow::Borrowed(bytes) };
+    if !bytes.contains(&0xF4) {
         return Cow::Borrowed(bytes);
     }
-    let Ok(text) = std::str::from_utf8(bytes) else { return Cow::Borrowed(bytes) };
     let mut out = Vec::with_capacity(bytes.len());
     let mut buffer = [0u8; 4];
     for c in text.chars() {

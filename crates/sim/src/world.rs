@@ -165,6 +165,9 @@ pub struct World<H: Host> {
     trace: u64,
     /// The alarm the last step rang, until the driver takes it.
     rung: Option<u64>,
+    /// Some volume has a failure armed. Only an armed volume fails, so until then a step has
+    /// no disk to look at (it ran on every event: a walk over every host each time).
+    armed: bool,
 }
 
 impl<H: Host> World<H> {
@@ -178,6 +181,7 @@ impl<H: Host> World<H> {
             slots: BTreeMap::new(),
             trace: 0xcbf2_9ce4_8422_2325,
             rung: None,
+            armed: false,
         }
     }
 
@@ -395,6 +399,7 @@ impl<H: Host> World<H> {
     pub fn crash_at_disk_op(&mut self, id: NodeId, k: u64) {
         if let Some(slot) = self.slots.get(&id) {
             slot.volume.fail_at(slot.volume.ops() + k.max(1));
+            self.armed = true;
         }
     }
 
@@ -403,12 +408,16 @@ impl<H: Host> World<H> {
     pub fn tear_at_disk_op(&mut self, id: NodeId, k: u64) {
         if let Some(slot) = self.slots.get(&id) {
             slot.volume.tear_at(slot.volume.ops() + k.max(1));
+            self.armed = true;
         }
     }
 
     /// Crashes every host whose disk failed (it is down, its files cut back to what was
     /// synced before the failing operation), and disarms its disk.
     fn crash_failed(&mut self) {
+        if !self.armed {
+            return;
+        }
         let failed: Vec<NodeId> =
             self.slots.iter().filter(|(_, slot)| slot.volume.failed()).map(|(&id, _)| id).collect();
         for id in failed {
@@ -423,6 +432,7 @@ impl<H: Host> World<H> {
                 slot.volume.reset();
             }
         }
+        self.armed = self.slots.values().any(|slot| slot.volume.armed());
     }
 
     /// Holds the messages on a link (from, to) until [`World::release`]: a stalled connection.

@@ -2,7 +2,10 @@
 //! installs what it needs and is missing (and only that), builds, and runs, printing every step
 //! and how long it took.
 
+mod against;
+mod figures;
 mod fuzz;
+mod page_bench;
 mod serve;
 mod step;
 mod tools;
@@ -16,6 +19,9 @@ Usage: cargo xtask <command>
   serve [--port N]   build the page with Trunk and serve it on http://127.0.0.1:8080
   test               run every test: native, wasm in Node, wasm in headless Chromium, Playwright
   bench              print performance figures
+  bench --against REV [--runs N]
+                     the guide workload of this tree and of commit REV, built side by side and
+                     run alternately N times (default 5): medians, new/old, callgrind counts
   linearizability    run 10,000 seeded fault schedules through the linearizability checker
   fuzz [--seconds N] run every fuzz target for N seconds each (default 600)
 ";
@@ -25,7 +31,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve::serve_command(&args[1..]),
         Some("test") => test(),
-        Some("bench") => bench(),
+        Some("bench") if args.len() == 1 => bench(),
+        Some("bench") => against::command(&args[1..]),
         Some("linearizability") => linearizability(),
         Some("fuzz") => fuzz_command(&args[1..]),
         Some("-h" | "--help") | None => {
@@ -269,7 +276,7 @@ fn bench() -> Result<(), String> {
         println!("  {name:<48} {raw:>9} bytes  {gzip:>8} gzip -9");
     }
     println!("  {:<48} {raw_total:>9} bytes  {gzip_total:>8} gzip -9", "total");
-    Ok(())
+    page_bench::run(&tools)
 }
 
 /// The size of `path` compressed by `gzip -9`, as a web server would send it.

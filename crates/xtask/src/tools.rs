@@ -2,7 +2,8 @@
 //! machine reaches (facts in shared/toolchain.md): the wasm32 target (rustup), trunk and
 //! wasm-bindgen-cli (crates.io), binaryen's wasm-opt and playwright-core (npm, into
 //! ./node_modules from package-lock.json), Chromium and ChromeDriver (Debian, when root), and
-//! for fuzzing a nightly toolchain (rustup) and cargo-fuzz (crates.io).
+//! for fuzzing a nightly toolchain (rustup) and cargo-fuzz (crates.io); valgrind (Debian) for
+//! the instruction counts of `bench --against`.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -63,6 +64,24 @@ pub fn ensure_build() -> Result<Tools, String> {
     ensure_trunk()?;
     ensure_node_modules()?;
     Ok(Tools { chromium: CHROMIUM.into(), chromedriver: CHROMEDRIVER.into(), path: tool_path() })
+}
+
+/// What wasm tests in Node need: the wasm target and wasm-bindgen-cli's test runner.
+pub fn ensure_wasm_in_node() -> Result<Tools, String> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    if output("node", &["--version"]).is_none() {
+        apt_install(&["nodejs"])?;
+    }
+    Ok(Tools { chromium: CHROMIUM.into(), chromedriver: CHROMEDRIVER.into(), path: tool_path() })
+}
+
+/// valgrind, for the instruction counts of `cargo xtask bench --against` (Debian, when root).
+pub fn ensure_valgrind() -> Result<(), String> {
+    if output("valgrind", &["--version"]).is_some() {
+        return Ok(());
+    }
+    apt_install(&["valgrind"])
 }
 
 /// What `cargo xtask test` needs: the build tools, Chromium and ChromeDriver, real etcd.
@@ -153,9 +172,9 @@ fn ensure_wasm_target() -> Result<(), String> {
     )
 }
 
-/// The wasm-bindgen version Cargo.lock pins: the CLI must be exactly that version.
-fn locked_wasm_bindgen() -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+/// The wasm-bindgen version the Cargo.lock of the tree at `dir` pins: the CLI must be exactly it.
+pub fn locked_wasm_bindgen(dir: &Path) -> Result<String, String> {
+    let lock = std::fs::read_to_string(dir.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -168,7 +187,7 @@ fn locked_wasm_bindgen() -> Result<String, String> {
 }
 
 fn ensure_wasm_bindgen() -> Result<(), String> {
-    let version = locked_wasm_bindgen()?;
+    let version = locked_wasm_bindgen(&root())?;
     let have = probe("wasm-bindgen", &["--version"]).unwrap_or_default();
     let runner = probe("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
     if have.split_whitespace().nth(1) == Some(version.as_str()) && runner.contains(&version) {
@@ -230,7 +249,7 @@ fn ensure_node_modules() -> Result<(), String> {
     )
 }
 
-fn ensure_chromium() -> Result<(), String> {
+pub fn ensure_chromium() -> Result<(), String> {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         println!("ok: chromium and chromedriver");
         return Ok(());

@@ -128,6 +128,12 @@ impl Cluster {
     }
 
     fn next_lease_expiry(&self) -> Option<u64> {
+        // Asked on every event a request waits on: finding the leader is the dear part, and
+        // with no lease anywhere the leader has none either.
+        let members = self.members.iter().filter_map(|m| self.member(m.id));
+        if members.into_iter().all(|m| m.lessor.leases().next().is_none()) {
+            return None;
+        }
         let leader = self.leader()?;
         self.member(leader)?.lessor.leases().map(|l| l.expiry_ms * 1000).min()
     }
