@@ -30,6 +30,7 @@ async function waitForOutput(page, pattern, count = 1) {
 
 test('three member cards show the cluster, and virtual time runs and pauses', async () => {
   const { page, errors } = await open(browser);
+  await page.getByTestId('tab-log').click();
   for (const name of ['infra1', 'infra2', 'infra3']) {
     await page.getByTestId(`member-${name}`).waitFor();
     assert.equal(await text(page, `member-${name}-up`), 'up');
@@ -60,6 +61,7 @@ test('three member cards show the cluster, and virtual time runs and pauses', as
 
 test("the maintenance guide's quota walkthrough, with the gauges at each step", async () => {
   const { page, errors } = await open(browser);
+  await page.getByTestId('tab-log').click();
   await page.getByTestId('member-infra1').waitFor();
   await type(page, 'etcd --quota-backend-bytes=$((16*1024*1024))');
   await page.waitForFunction(

@@ -153,7 +153,7 @@ test('the whole page at 800×600 has no sideways scroll, even with a wide table'
   const { page, errors } = await open(browser, { viewport: { width: 800, height: 600 } });
   await type(page, 'etcdctl endpoint status --cluster -w table');
   await waitForOutput(page, /\| *ENDPOINT *\|/);
-  for (const tab of ['log', 'keyspace', 'page-map']) {
+  for (const tab of ['history', 'alerts', 'log', 'keyspace', 'page-map']) {
     await page.getByTestId(`tab-${tab}`).click();
     const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     assert.ok(scroll <= inner, `tab ${tab}: the page is ${scroll} px wide in a ${inner} px window`);

@@ -8,6 +8,7 @@
 //! const { stdout, stderr, status } = p.exec("etcdctl put foo bar");
 //! p.advance(60_000);
 //! const state = JSON.parse(p.state());
+//! const events = JSON.parse(p.events(0)); // compactions, defrags, snapshots, alarms, ...
 //! wasmBindings.page().exec("etcdctl put shown yes"); // the page's own cluster
 //! ```
 
@@ -80,6 +81,19 @@ impl Playground {
     pub fn state(&self) -> String {
         let state = self.shared.with(|p| p.state());
         serde_json::to_string(&state).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// The events after `sinceSeq` (0: every event kept), as JSON: `[{ seq, atMicros, member,
+    /// command, kind: { type, ... } }]`, oldest first.
+    pub fn events(&self, since_seq: f64) -> String {
+        let since = if since_seq.is_finite() && since_seq > 0.0 { since_seq as u64 } else { 0 };
+        let events = self.shared.with(|p| p.events_since(since));
+        serde_json::to_string(&events).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// The monitoring mixin's alerts and their state, as JSON.
+    pub fn alerts(&self) -> String {
+        serde_json::to_string(&self.shared.with(|p| p.alerts())).unwrap_or_else(|_| "[]".into())
     }
 
     /// Pauses or runs virtual time (the page's play/pause).

@@ -2,12 +2,15 @@
 //! provided through context. While playing, the driver lets virtual time pass every frame
 //! (100 ms of wall time, times the speed); paused, time stands still.
 
+use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
+use crate::charts::Cursor;
 use crate::context::PlaygroundContext;
 use crate::members::MemberCards;
 use crate::panels::{PanelState, PanelTabs};
 use crate::playground::{Playground, SharedPlayground, FRAME};
+use crate::scheme::{Scheme, SchemeToggle};
 use crate::storage::seed_from_url;
 use crate::terminal::Terminal;
 use crate::time_controls::TimeControls;
@@ -22,20 +25,22 @@ pub fn App() -> impl IntoView {
     };
     let context = PlaygroundContext::provide_for_page(SharedPlayground::new(playground));
     PanelState::provide();
-    let _ = set_interval_with_handle(
-        move || {
-            if context.shared().with(|p| p.driver.playing) {
-                context.update(|p| p.frame());
-            }
-        },
-        FRAME,
-    );
+    Cursor::provide();
+    Scheme::provide();
+    // The frame driver lives as long as the page.
+    Interval::new(FRAME.as_millis() as u32, move || {
+        if context.shared().with(|p| p.driver.playing) {
+            context.update(|p| p.frame());
+        }
+    })
+    .forget();
     view! {
         <div class="layout">
             <header class="topbar">
                 <span class="brand">"etcd playground"</span>
                 <span class="seed" data-testid="seed">"seed " {seed}</span>
                 <TimeControls />
+                <SchemeToggle />
             </header>
             <main class="main">
                 <Terminal seed=seed playground=context.shared() />

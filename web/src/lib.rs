@@ -3,8 +3,10 @@
 //! view-model provided through context ([`context`]); [`api`] is the JavaScript API for
 //! headless and embedded use, and drives the same object the page shows.
 
+pub mod alerts;
 pub mod api;
 pub mod app;
+pub mod charts;
 pub mod context;
 pub mod keyspace;
 pub mod members;
@@ -12,9 +14,11 @@ pub mod page_map;
 pub mod panels;
 pub mod playground;
 pub mod recovery;
+pub mod scheme;
 pub mod server_log;
 pub mod storage;
 pub mod terminal;
+pub mod timeline;
 pub mod time_controls;
 
 /// The terminal session over the playground's world (the shell with the etcd tools).

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::alerts::AlertsPanel;
+use crate::charts::ChartsPanel;
 use crate::context::PlaygroundContext;
 use crate::keyspace::KeyspacePanel;
 use crate::page_map::PageMapPanel;
@@ -17,16 +19,20 @@ pub struct PanelState {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
+    History,
+    Alerts,
     Log,
     Keyspace,
     PageMap,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Log, Tab::Keyspace, Tab::PageMap];
+    pub const ALL: [Tab; 5] = [Tab::History, Tab::Alerts, Tab::Log, Tab::Keyspace, Tab::PageMap];
 
     pub fn id(self) -> &'static str {
         match self {
+            Tab::History => "history",
+            Tab::Alerts => "alerts",
             Tab::Log => "log",
             Tab::Keyspace => "keyspace",
             Tab::PageMap => "page-map",
@@ -35,6 +41,8 @@ impl Tab {
 
     pub fn label(self) -> &'static str {
         match self {
+            Tab::History => "History",
+            Tab::Alerts => "Alerts",
             Tab::Log => "Server log",
             Tab::Keyspace => "Keyspace",
             Tab::PageMap => "Page map",
@@ -44,7 +52,7 @@ impl Tab {
 
 impl PanelState {
     pub fn provide() -> PanelState {
-        let state = PanelState { member: RwSignal::new("infra1".to_string()), tab: RwSignal::new(Tab::Log) };
+        let state = PanelState { member: RwSignal::new("infra1".to_string()), tab: RwSignal::new(Tab::History) };
         provide_context(state);
         state
     }
@@ -100,6 +108,8 @@ pub fn PanelTabs() -> impl IntoView {
         <div class="tabs" role="tablist">{tabs}</div>
         <div class="tab-body" role="tabpanel">
             {move || match panel.tab.get() {
+                Tab::History => view! { <ChartsPanel /> }.into_any(),
+                Tab::Alerts => view! { <AlertsPanel /> }.into_any(),
                 Tab::Log => view! { <ServerLog /> }.into_any(),
                 Tab::Keyspace => view! { <KeyspacePanel /> }.into_any(),
                 Tab::PageMap => view! { <PageMapPanel /> }.into_any(),

@@ -9,10 +9,12 @@ use std::time::Duration;
 
 use playground_ctl::PlaygroundWorld;
 use playground_server::{
-    default_members, Cluster, FlagError, Flags, Keyspace, LogLine, MemberState, PageMap,
+    default_members, AlertState, Cluster, FlagError, Flags, Keyspace, LogLine, MemberState, PageMap,
 };
 use playground_shell::{Options, Stream, Transcript};
 
+use crate::charts::history::{figures, Figures};
+use crate::timeline::{items, Item};
 use crate::Session;
 
 type Shell = playground_shell::Shell<PlaygroundWorld>;
@@ -208,6 +210,52 @@ impl Playground {
         self.cluster_ref().page_map(self.member_id(member)?)
     }
 
+    /// The charts' figures over the history, its last `last_micros` if given.
+    pub fn figures(&self, last_micros: Option<u64>) -> Option<Figures> {
+        let cluster = self.cluster_ref();
+        let history = cluster.history();
+        let samples: Vec<&playground_server::Sample> = history.iter_samples().collect();
+        let events: Vec<&playground_server::Event> = history.events().iter().collect();
+        (!samples.is_empty()).then(|| {
+            figures(&samples, &events, cluster.flags().snapshot_count, cluster.now_micros(), last_micros)
+        })
+    }
+
+    /// The events as the timeline draws them.
+    pub fn timeline_items(&self) -> Vec<Item> {
+        let cluster = self.cluster_ref();
+        items(cluster.history().events(), cluster.now_micros())
+    }
+
+    /// The events after `seq`, oldest first.
+    pub fn events_since(&self, seq: u64) -> Vec<playground_server::Event> {
+        self.cluster_ref().history().events_since(seq)
+    }
+
+    /// The monitoring mixin's alerts and their state now.
+    pub fn alerts(&self) -> Vec<AlertState> {
+        self.cluster_ref().history().alerts()
+    }
+
+    /// Pauses, then runs virtual time until the next event the timeline shows, or `max_micros`.
+    /// True if an event came.
+    pub fn step_to_next_event(&mut self, max_micros: u64) -> bool {
+        self.driver.playing = false;
+        let came = match self.session.shell_mut().world_mut().cluster() {
+            Some(cluster) => {
+                let seen = cluster.history().events().len();
+                let newest = cluster.history().events().back().map(|e| e.seq);
+                cluster.run_until(max_micros, |c| {
+                    let events = c.history().events();
+                    events.len() != seen || events.back().map(|e| e.seq) != newest
+                })
+            }
+            None => false,
+        };
+        self.touch();
+        came
+    }
+
     pub fn state(&mut self) -> StateJson {
         let members = self.members();
         StateJson { now_micros: self.now_micros(), members }
@@ -310,6 +358,27 @@ mod tests {
         let shown = playground.session().text();
         assert!(shown.contains("> ^C\n$ etcdctl put b 1\nOK\n"), "{shown}");
         assert_eq!(playground.exec("etcdctl get b --print-value-only").stdout, "1\n");
+    }
+
+    #[test]
+    fn step_pauses_and_runs_to_the_next_event_the_charts_and_timeline_show() {
+        let mut playground = Playground::new(4, &[]).unwrap();
+        playground.advance(3_000_000);
+        playground.exec("playground kill infra1");
+        let seen = playground.events_since(0).len();
+        let before = playground.now_micros();
+        assert!(playground.step_to_next_event(3_600_000_000));
+        assert!(!playground.driver.playing);
+        let events = playground.events_since(0);
+        assert!(events.len() > seen, "{events:?}");
+        // The next event comes within seconds (a new election, when infra1 led).
+        assert!(playground.now_micros() > before && playground.now_micros() < before + 10_000_000);
+        let figures = playground.figures(None).unwrap();
+        assert_eq!(figures.members, ["infra1", "infra2", "infra3"]);
+        assert!(figures.window.end == playground.now_micros());
+        let items = playground.timeline_items();
+        assert!(items.iter().any(|i| i.kind == "fault" && i.lane == "infra1"), "{items:?}");
+        assert!(playground.alerts().iter().any(|a| a.name == "etcdMembersDown"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! not used.
 
 pub const HISTORY_KEY: &str = "etcd-playground.history";
+pub const SCHEME_KEY: &str = "etcd-playground.scheme";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -21,6 +22,16 @@ pub fn save_history(history: &[String]) {
     if let Some(storage) = local_storage() {
         let text: Vec<String> = history.iter().map(|line| line.replace('\n', " ")).collect();
         let _ = storage.set_item(HISTORY_KEY, &text.join("\n"));
+    }
+}
+
+pub fn load(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+pub fn save(key: &str, value: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(key, value);
     }
 }
 

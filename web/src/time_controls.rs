@@ -8,6 +8,9 @@ use crate::context::PlaygroundContext;
 use crate::members::clock;
 use crate::playground::SPEEDS;
 
+/// The longest a step waits for the next event.
+const STEP_MAX_MICROS: u64 = 3_600_000_000;
+
 /// The jumps offered: test id suffix and the duration `playground advance` takes.
 const JUMPS: [(&str, &str); 3] = [("1m", "1m"), ("1h", "1h"), ("10h", "10h")];
 
@@ -39,6 +42,15 @@ pub fn TimeControls() -> impl IntoView {
                 aria-label=move || if playing.get() { "Pause virtual time" } else { "Run virtual time" }
             >
                 {move || if playing.get() { "❚❚ pause" } else { "▶ play" }}
+            </button>
+            <button
+                data-testid="step"
+                title="pause, then run to the next event on the timeline (at most 1 h)"
+                on:click=move |_| {
+                    context.update(|p| p.step_to_next_event(STEP_MAX_MICROS));
+                }
+            >
+                "⇥ step"
             </button>
             <label>
                 "speed "

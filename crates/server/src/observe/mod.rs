@@ -6,7 +6,7 @@
 
 mod alerts;
 mod event;
-mod ring;
+pub mod ring;
 mod sample;
 
 use std::collections::VecDeque;
@@ -52,6 +52,12 @@ impl History {
     /// Every sample kept, oldest first, the coarse (merged) ones before the fine.
     pub fn samples(&self) -> Vec<Sample> {
         self.ring.samples()
+    }
+
+    /// The samples of [`History::samples`] without copying them (what a chart redrawn every
+    /// frame reads).
+    pub fn iter_samples(&self) -> impl Iterator<Item = &Sample> {
+        self.ring.iter()
     }
 
     pub fn latest(&self) -> Option<&Sample> {

@@ -59,7 +59,11 @@ impl Ring {
 
     /// Every sample, oldest first.
     pub fn samples(&self) -> Vec<Sample> {
-        self.tiers.iter().rev().flat_map(|tier| tier.iter().cloned()).collect()
+        self.iter().cloned().collect()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Sample> {
+        self.tiers.iter().rev().flat_map(|tier| tier.iter())
     }
 
     pub fn latest(&self) -> Option<&Sample> {

@@ -1,0 +1,241 @@
+//! What one chart shows, as plain data (lines, shaded spans, marks), and its drawing on a canvas
+//! through plotters. Building a [`Figure`] from the history is [`super::history`]'s job; this
+//! file only knows how to draw one.
+
+use plotters::coord::combinators::BindKeyPoints;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use super::palette::Palette;
+use super::scale::{thin, time_step, value_axis, TimeWindow};
+use crate::members::{clock, size};
+
+/// How a chart's values read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Bytes,
+    Count,
+}
+
+impl Unit {
+    pub fn format(self, value: f64) -> String {
+        match self {
+            Unit::Bytes => size(value.max(0.0) as u64),
+            Unit::Count if value.abs() >= 10_000.0 => format!("{:.0}k", value / 1000.0),
+            Unit::Count => format!("{value:.0}"),
+        }
+    }
+}
+
+/// One series: a member's figure over time (`points` time-ordered, held until the next point).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub label: String,
+    /// Index into the palette's series colours (one per member).
+    pub colour: usize,
+    /// A secondary line of the same member (size in use beside db size) is drawn fainter.
+    pub faint: bool,
+    /// NaN where the member was down (no figures to read).
+    pub points: Vec<(u64, f64)>,
+}
+
+/// A stretch of time shaded behind the lines: an alarm raised until disarmed, a defrag blocking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub from: u64,
+    pub to: u64,
+    pub kind: SpanKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanKind {
+    Alarm,
+    Defrag,
+}
+
+/// An instant marked with a thin vertical line: a compaction, a raft snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub at: u64,
+    pub kind: MarkKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    Compaction,
+    Snapshot,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub unit: Unit,
+    pub lines: Vec<Line>,
+    /// A horizontal limit drawn across (the quota, `--snapshot-count`), with its label.
+    pub limit: Option<(f64, String)>,
+    pub spans: Vec<Span>,
+    pub marks: Vec<Mark>,
+}
+
+impl Figure {
+    /// The largest value to fit: every line and the limit.
+    pub fn max(&self) -> f64 {
+        let lines = self.lines.iter().flat_map(|l| l.points.iter().map(|p| p.1));
+        lines.chain(self.limit.as_ref().map(|l| l.0)).fold(0.0, f64::max)
+    }
+}
+
+/// Draws `figure` over `window` on `canvas`, sized to its CSS box at the device's pixel ratio,
+/// with the shared cursor's instant as a vertical rule.
+pub fn draw(
+    canvas: &HtmlCanvasElement,
+    figure: &Figure,
+    window: TimeWindow,
+    cursor: Option<u64>,
+    palette: &Palette,
+) -> Result<(), String> {
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+    let css_width = canvas.client_width().max(100) as f64;
+    let css_height = canvas.client_height().max(60) as f64;
+    canvas.set_width((css_width * ratio) as u32);
+    canvas.set_height((css_height * ratio) as u32);
+    let px = |css: f64| (css * ratio).round() as u32;
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2d context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&palette.background).map_err(|e| e.to_string())?;
+
+    // A limit far above the lines (the 2 GiB default quota over a few kB) would flatten them: it
+    // is left off the scale and named in a corner instead.
+    let lines_max = figure.lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).fold(0.0, f64::max);
+    let off_scale = figure.limit.as_ref().filter(|(limit, _)| *limit > 4.0 * lines_max.max(1.0));
+    let (top, _) = value_axis(if off_scale.is_some() { lines_max * 1.05 } else { figure.max() * 1.05 }, 4);
+    let ticks = time_ticks(window, 6);
+    let mut chart = ChartBuilder::on(&root)
+        .margin_top(px(6.0))
+        .margin_right(px(10.0))
+        .x_label_area_size(px(18.0))
+        .y_label_area_size(px(58.0))
+        .build_cartesian_2d((window.start..window.end).with_key_points(ticks), 0f64..top)
+        .map_err(|e| e.to_string())?;
+    let font = ("monospace", 10.5 * ratio).into_font().color(&palette.muted);
+    let unit = figure.unit;
+    chart
+        .configure_mesh()
+        .y_labels(5)
+        .x_label_formatter(&|at| clock(*at))
+        .y_label_formatter(&|v| unit.format(*v))
+        .label_style(font.clone())
+        .axis_style(palette.border)
+        .bold_line_style(palette.grid)
+        .light_line_style(palette.background)
+        .draw()
+        .map_err(|e| e.to_string())?;
+
+    let spans = figure.spans.iter().map(|span| {
+        let colour = match span.kind {
+            SpanKind::Alarm => palette.alarm.mix(0.22),
+            SpanKind::Defrag => palette.defrag.mix(0.30),
+        };
+        Rectangle::new([(span.from.max(window.start), 0.0), (span.to.min(window.end), top)], colour.filled())
+    });
+    chart.draw_series(spans).map_err(|e| e.to_string())?;
+    // A faint rule through the chart for each mark, and the mark's colour as a dot on top.
+    let shown: Vec<&Mark> = figure.marks.iter().filter(|m| m.at >= window.start && m.at <= window.end).collect();
+    let rule_style = palette.muted.mix(0.35).stroke_width(px(1.0));
+    let rules = shown.iter().map(|mark| PathElement::new(vec![(mark.at, 0.0), (mark.at, top)], rule_style));
+    chart.draw_series(rules).map_err(|e| e.to_string())?;
+    let dots = shown.iter().map(|mark| {
+        let colour = match mark.kind {
+            MarkKind::Compaction => palette.compaction,
+            MarkKind::Snapshot => palette.snapshot,
+        };
+        Circle::new((mark.at, top), px(3.0), colour.filled())
+    });
+    chart.draw_series(dots).map_err(|e| e.to_string())?;
+    if let Some((_, label)) = off_scale {
+        let text = Text::new(format!("{label} (above)"), (window.start, top), font.clone().color(&palette.limit));
+        chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
+    } else if let Some((limit, label)) = &figure.limit {
+        let style = palette.limit.stroke_width(px(1.0));
+        chart
+            .draw_series(std::iter::once(PathElement::new(vec![(window.start, *limit), (window.end, *limit)], style)))
+            .map_err(|e| e.to_string())?;
+        let text = Text::new(label.clone(), (window.start, *limit), font.clone().color(&palette.limit));
+        chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
+    }
+    let buckets = css_width as usize;
+    for line in &figure.lines {
+        let colour = palette.series(line.colour);
+        let style = if line.faint { colour.mix(0.55).stroke_width(px(1.0)) } else { colour.stroke_width(px(1.6)) };
+        for (run, end) in runs(&line.points, window.end) {
+            chart.draw_series(LineSeries::new(steps(&thin(run, window, buckets), end), style)).map_err(|e| e.to_string())?;
+        }
+    }
+    if let Some(at) = cursor.filter(|at| *at >= window.start && *at <= window.end) {
+        let rule = PathElement::new(vec![(at, 0.0), (at, top)], palette.text.mix(0.6).stroke_width(px(1.0)));
+        chart.draw_series(std::iter::once(rule)).map_err(|e| e.to_string())?;
+    }
+    root.present().map_err(|e| e.to_string())
+}
+
+/// The stretches of a line between gaps (a member down has no figures: NaN), each with where
+/// it ends: the gap's start, or `end`.
+pub fn runs(points: &[(u64, f64)], end: u64) -> Vec<(&[(u64, f64)], u64)> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for (i, point) in points.iter().enumerate() {
+        if point.1.is_nan() {
+            if i > start {
+                runs.push((&points[start..i], point.0));
+            }
+            start = i + 1;
+        }
+    }
+    if start < points.len() {
+        runs.push((&points[start..], end));
+    }
+    runs
+}
+
+/// A sampled gauge holds its value until the next sample: drawn as steps, and carried to `end`.
+fn steps(points: &[(u64, f64)], end: u64) -> Vec<(u64, f64)> {
+    let mut out = Vec::with_capacity(points.len() * 2 + 1);
+    for (i, &(at, value)) in points.iter().enumerate() {
+        if i > 0 {
+            out.push((at, points[i - 1].1));
+        }
+        out.push((at, value));
+    }
+    if let Some(&(at, value)) = points.last() {
+        if at < end {
+            out.push((end, value));
+        }
+    }
+    out
+}
+
+/// Ticks on whole clock units across the window.
+fn time_ticks(window: TimeWindow, count: usize) -> Vec<u64> {
+    let step = time_step(window.end - window.start, count);
+    let first = window.start.div_ceil(step) * step;
+    (0..).map(|i| first + i * step).take_while(|t| *t <= window.end).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_breaks_where_its_member_was_down() {
+        let points = [(0, 1.0), (10, 2.0), (20, f64::NAN), (30, f64::NAN), (40, 5.0)];
+        let runs = runs(&points, 100);
+        assert_eq!(runs.len(), 2);
+        assert_eq!((runs[0].0, runs[0].1), (&points[..2], 20));
+        assert_eq!((runs[1].0, runs[1].1), (&points[4..], 100));
+        assert!(super::super::scale::value_at(&points, 35).is_some_and(f64::is_nan));
+        // A gauge holds until the next sample, then carries to the end.
+        assert_eq!(steps(&[(0, 1.0), (10, 2.0)], 30), vec![(0, 1.0), (10, 1.0), (10, 2.0), (30, 2.0)]);
+        assert_eq!(Unit::Count.format(12_345.0), "12k");
+        assert_eq!(Unit::Bytes.format(16.0 * 1024.0 * 1024.0), "17 MB");
+    }
+}
