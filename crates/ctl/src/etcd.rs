@@ -136,7 +136,7 @@ pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
             ("ts", Str(&ts)),
             ("caller", Str("embed/serve.go:140")),
             ("msg", Str("serving client traffic insecurely; this is strongly discouraged!")),
-            ("address", Str(&member.client_host())),
+            ("address", Str(member.client_host())),
             ("name", Str(&member.name)),
         ]));
         lines.push('\n');

@@ -11,6 +11,11 @@ use super::palette::Palette;
 use super::scale::{thin, time_step, value_axis, TimeWindow};
 use crate::members::{clock, size};
 
+/// The plot area's margins in CSS pixels: the value labels' width on the left, room for the
+/// last time label on the right. Hovering maps x to time through them.
+pub const PLOT_LEFT: f64 = 58.0;
+pub const PLOT_RIGHT: f64 = 28.0;
+
 /// How a chart's values read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
@@ -108,13 +113,16 @@ pub fn draw(
     // is left off the scale and named in a corner instead.
     let lines_max = figure.lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).fold(0.0, f64::max);
     let off_scale = figure.limit.as_ref().filter(|(limit, _)| *limit > 4.0 * lines_max.max(1.0));
-    let (top, _) = value_axis(if off_scale.is_some() { lines_max * 1.05 } else { figure.max() * 1.05 }, 4);
+    let fit = if off_scale.is_some() { lines_max } else { figure.max() };
+    // Counts are whole: a small count's axis runs to at least 4, so no tick falls between two.
+    let fit = if figure.unit == Unit::Count { fit.max(4.0) } else { fit };
+    let (top, _) = value_axis(fit * 1.05, 4);
     let ticks = time_ticks(window, 6);
     let mut chart = ChartBuilder::on(&root)
         .margin_top(px(6.0))
-        .margin_right(px(10.0))
+        .margin_right(px(PLOT_RIGHT))
         .x_label_area_size(px(18.0))
-        .y_label_area_size(px(58.0))
+        .y_label_area_size(px(PLOT_LEFT))
         .build_cartesian_2d((window.start..window.end).with_key_points(ticks), 0f64..top)
         .map_err(|e| e.to_string())?;
     let font = ("monospace", 10.5 * ratio).into_font().color(&palette.muted);

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use crate::context::PlaygroundContext;
 use crate::scheme::Scheme;
 use crate::timeline::Timeline;
-use figure::{draw, Figure};
+use figure::{draw, Figure, PLOT_LEFT, PLOT_RIGHT};
 use history::{drops, steps_up, Figures};
 use palette::Palette;
 use scale::value_at;
@@ -40,9 +40,6 @@ pub const WINDOWS: [(&str, &str, Option<u64>); 4] = [
     ("10m", "last 10 min", Some(600_000_000)),
 ];
 
-/// The plot area's margins in CSS pixels, as [`figure::draw`] lays it out: hovering maps x to time.
-const PLOT_LEFT: f64 = 58.0;
-const PLOT_RIGHT: f64 = 10.0;
 
 /// Which of a figure's lines a legend reads, by the figure.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -78,33 +78,40 @@ pub fn thin(points: &[(u64, f64)], window: TimeWindow, buckets: usize) -> Vec<(u
     if first > 0 {
         out.push(points[first - 1]);
     }
-    let mut current: Option<(usize, (u64, f64), (u64, f64))> = None;
+    let mut current: Option<Bucket> = None;
     for &(at, value) in &points[first..] {
         if at > window.end {
             break;
         }
-        let bucket = ((window.x(at, 1.0) * buckets as f64) as usize).min(buckets - 1);
+        let index = ((window.x(at, 1.0) * buckets as f64) as usize).min(buckets - 1);
         match &mut current {
-            Some((b, low, high)) if *b == bucket => {
-                if value < low.1 {
-                    *low = (at, value);
+            Some(bucket) if bucket.index == index => {
+                if value < bucket.low.1 {
+                    bucket.low = (at, value);
                 }
-                if value > high.1 {
-                    *high = (at, value);
+                if value > bucket.high.1 {
+                    bucket.high = (at, value);
                 }
             }
             _ => {
-                if let Some((_, low, high)) = current.take() {
-                    push_pair(&mut out, low, high);
+                if let Some(done) = current.take() {
+                    push_pair(&mut out, done.low, done.high);
                 }
-                current = Some((bucket, (at, value), (at, value)));
+                current = Some(Bucket { index, low: (at, value), high: (at, value) });
             }
         }
     }
-    if let Some((_, low, high)) = current {
-        push_pair(&mut out, low, high);
+    if let Some(done) = current {
+        push_pair(&mut out, done.low, done.high);
     }
     out
+}
+
+/// The lowest and highest point of one pixel's worth of a series.
+struct Bucket {
+    index: usize,
+    low: (u64, f64),
+    high: (u64, f64),
 }
 
 fn push_pair(out: &mut Vec<(u64, f64)>, low: (u64, f64), high: (u64, f64)) {
