@@ -134,16 +134,9 @@ fn observed(
     result
 }
 
-/// The words as a shell would read them back: quoted where they hold spaces or quotes.
+/// The words as the shell would read them back (`printf %q`'s quoting).
 fn command_line(args: &[String]) -> String {
-    let quote = |word: &String| {
-        if !word.is_empty() && !word.contains(|c: char| c.is_whitespace() || "'\"$`\\|&;<>()*?".contains(c)) {
-            word.clone()
-        } else {
-            format!("'{}'", word.replace('\'', "'\\''"))
-        }
-    };
-    args.iter().map(quote).collect::<Vec<_>>().join(" ")
+    args.iter().map(|word| playground_shell::shell_quote(word)).collect::<Vec<_>>().join(" ")
 }
 
 /// `etcdctl`: its Tab completion comes from the same flag set its parser reads.

@@ -30,6 +30,7 @@ mod shell;
 mod state;
 mod world;
 
+pub use builtins::echo::shell_quote;
 pub use builtins::SHELL_WORDS;
 pub use command::{Command, CommandResult, Context, FnCommand, Registry, Status, Stop};
 pub use complete::Completion;

@@ -476,7 +476,7 @@ fn pad(spec: &Spec, text: Vec<u8>, out: &mut Vec<u8>) {
 }
 
 /// `%q`: the argument quoted so the shell would read it back as one word.
-fn shell_quote(text: &str) -> String {
+pub fn shell_quote(text: &str) -> String {
     if text.is_empty() {
         return "''".to_string();
     }

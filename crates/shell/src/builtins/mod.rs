@@ -2,7 +2,7 @@
 //! and messages (as printed under the C.UTF-8 locale), and the shell's own built-ins.
 
 mod dd;
-mod echo;
+pub(crate) mod echo;
 mod files;
 mod grep;
 mod shell;
