@@ -119,7 +119,7 @@ test('the JavaScript API runs commands, lets time pass and reports state', async
     const get = p.exec('etcdctl get k --print-value-only');
     const bad = p.exec('etcdctl get --rev=100 k');
     p.advance(2 * 3600 * 1000);
-    const state = JSON.parse(p.state());
+    const state = p.state();
     return { put, get, bad, state };
   });
   assert.deepEqual(result.put, { stdout: 'OK\nOK\n', stderr: '', status: 0 });
@@ -155,7 +155,7 @@ test('wasmBindings.page() drives the playground the page shows, and refuses bad 
         return String(e);
       }
     });
-    return { put, refused, revision: JSON.parse(p.state()).members[0].revision };
+    return { put, refused, revision: p.state().members[0].revision };
   });
   assert.deepEqual(result.put, { stdout: 'OK\n', stderr: '', status: 0 });
   assert.ok(result.refused.every((e) => e && /advance: /.test(e)), JSON.stringify(result.refused));
@@ -174,7 +174,7 @@ test('wasmBindings.page() drives the playground the page shows, and refuses bad 
   // What the terminal does shows in the state the API reads.
   await type(page, 'etcdctl put from-terminal yes');
   await waitForOutput(page, /^OK$/m);
-  const after = await page.evaluate(() => JSON.parse(window.wasmBindings.page().state()).members[0].revision);
+  const after = await page.evaluate(() => window.wasmBindings.page().state().members[0].revision);
   assert.equal(after, 3);
   assert.deepEqual(errors, []);
 });

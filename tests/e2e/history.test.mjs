@@ -127,7 +127,7 @@ test("the guide's quota walkthrough on the charts: the quota crossed, the alarm 
   for (const other of ['infra2', 'infra3']) {
     assert.equal(defragged[`${other} db size`], compacted[`${other} db size`], `${other} keeps its size`);
   }
-  const nowMicros = () => page.evaluate(() => JSON.parse(window.wasmBindings.page().state()).nowMicros);
+  const nowMicros = () => page.evaluate(() => window.wasmBindings.page().state().nowMicros);
   const now = await nowMicros();
   assert.ok((await timeline(page, 'alarm')).every((a) => a.until === now), 'the alarm spans are open until disarmed');
 
@@ -154,8 +154,8 @@ test('--snapshot-count=100 with a killed follower: the sawtooth, and a snapshot 
   await waitForOutput(page, /serving client traffic insecurely[\s\S]*infra3/);
   // A follower, and not infra1: etcdctl's default endpoint is infra1's, and a put to a dead
   // endpoint waits out its timeout, as on real etcd.
-  await page.waitForFunction(() => JSON.parse(window.wasmBindings.page().state()).members.some((m) => m.role === 'leader'));
-  const follower = await page.evaluate(() => JSON.parse(window.wasmBindings.page().state()).members.find((m) => m.role === 'follower' && m.name !== 'infra1').name);
+  await page.waitForFunction(() => window.wasmBindings.page().state().members.some((m) => m.role === 'leader'));
+  const follower = await page.evaluate(() => window.wasmBindings.page().state().members.find((m) => m.role === 'follower' && m.name !== 'infra1').name);
   await page.getByTestId(`member-${follower}-kill`).click();
   await waitForOutput(page, new RegExp(`\\$ playground kill ${follower}\\n`));
   // More than the 5,000 entries a leader keeps for followers to catch up from after a snapshot.
