@@ -24,7 +24,23 @@ pub use world::{PlaygroundWorld, MAX_ADVANCE};
 pub(crate) type Context<'a> = playground_shell::Context<'a, PlaygroundWorld>;
 
 /// A shell over the default playground (three members), all from one seed, with the etcd
-/// tools registered: what the page and the tests start from.
+/// tools registered: what the page and the tests start from. Tests of the engine of your own,
+/// native or in wasm with `wasm-bindgen-test`, run command lines in it as the terminal does and
+/// read the cluster's typed views:
+///
+/// ```
+/// use playground_shell::Transcript;
+///
+/// let mut shell = playground_ctl::shell(7);
+/// let mut out = Transcript::new();
+/// shell.run("etcd --quota-backend-bytes=$((16*1024*1024)) && etcdctl put foo bar", &mut out);
+/// assert_eq!(out.stdout(), "OK\n");
+/// // One second of virtual time: the followers apply with the leader's next heartbeat.
+/// shell.run("playground advance 1s", &mut Transcript::new());
+/// let members = shell.world().cluster_ref().member_states();
+/// assert_eq!(members.len(), 3);
+/// assert!(members.iter().all(|m| m.revision == 2 && m.quota == 16 << 20 && m.alarms.is_empty()));
+/// ```
 pub fn shell(seed: u64) -> Shell<PlaygroundWorld> {
     with_options(Options { seed, ..Options::new(PlaygroundWorld::playground(seed)) })
 }
