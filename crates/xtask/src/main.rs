@@ -1,12 +1,15 @@
-//! `cargo xtask serve|test|bench`: the two commands of the README and the benchmarks. Each
-//! installs what it needs and is missing (and only that), builds, and runs, printing every step
-//! and how long it took.
+//! `cargo xtask serve|build|test|bench`: the two commands of the README, the site build they
+//! share, and the benchmarks. Each installs what it needs and is missing (and only that),
+//! builds, and runs, printing every step and how long it took.
 
 mod against;
 mod figures;
 mod fuzz;
+mod index_html;
+mod package;
 mod page_bench;
 mod serve;
+mod site;
 mod step;
 mod tools;
 
@@ -16,7 +19,8 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 Usage: cargo xtask <command>
 
-  serve [--port N]   build the page with Trunk and serve it on http://127.0.0.1:8080
+  serve [--port N]   build the site and serve it on http://127.0.0.1:8080
+  build              build the site into dist/ (the page, and the package etcd-playground in dist/pkg/)
   test               run every test: native, wasm in Node, wasm in headless Chromium, Playwright
   bench              print performance figures
   bench --against REV [--runs N]
@@ -30,6 +34,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve::serve_command(&args[1..]),
+        Some("build") if args.len() == 1 => tools::ensure_build().and_then(|tools| site::build(&tools)),
         Some("test") => test(),
         Some("bench") if args.len() == 1 => bench(),
         Some("bench") => against::command(&args[1..]),
@@ -125,7 +130,17 @@ fn test() -> Result<(), String> {
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
             .current_dir(root.join("web")),
     )?;
-    serve::build(&tools)?;
+    site::build(&tools)?;
+    let mut package_tests = std::process::Command::new("node");
+    package_tests
+        .args(["--test", "--test-reporter=spec"])
+        .arg(root.join("tests/node"))
+        .env("PATH", tools.path())
+        .current_dir(&root);
+    step::run(
+        "the package dist/pkg in Node: the quota walkthrough headless, its .d.ts under tsc --noEmit",
+        &mut package_tests,
+    )?;
     let server = serve::start(&root.join("dist"), 0)?;
     let url = format!("http://{}", server.address);
     let mut playwright = std::process::Command::new("node");
@@ -255,16 +270,14 @@ fn bench() -> Result<(), String> {
         ])
         .env("PATH", tools.path()),
     )?;
-    serve::build(&tools)?;
+    site::build(&tools)?;
     println!("\npage bundle (dist/, release build with wasm-opt):");
-    let mut files: Vec<_> = std::fs::read_dir(root().join("dist"))
-        .map_err(|e| format!("dist: {e}"))?
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| {
-            matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css" | "html"))
-        })
-        .collect();
+    let dist = root().join("dist");
+    let mut files = Vec::new();
+    files_under(&dist, &mut files)?;
+    files.retain(|path: &PathBuf| {
+        matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css" | "html"))
+    });
     files.sort();
     let (mut raw_total, mut gzip_total) = (0, 0);
     for path in files {
@@ -272,11 +285,24 @@ fn bench() -> Result<(), String> {
         let gzip = gzip_size(&path)?;
         raw_total += raw;
         gzip_total += gzip;
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let name = path.strip_prefix(&dist).unwrap_or(&path).to_string_lossy();
         println!("  {name:<48} {raw:>9} bytes  {gzip:>8} gzip -9");
     }
     println!("  {:<48} {raw_total:>9} bytes  {gzip_total:>8} gzip -9", "total");
     page_bench::run(&tools)
+}
+
+/// Every file under `dir`, in any depth.
+fn files_under(dir: &std::path::Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// The size of `path` compressed by `gzip -9`, as a web server would send it.

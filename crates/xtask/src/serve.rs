@@ -1,14 +1,12 @@
-//! Building the page with Trunk, and serving `dist/` over HTTP on 127.0.0.1. The server is the
-//! same for `cargo xtask serve` and for the end-to-end tests, so the tests see what a user sees.
+//! Serving `dist/` (built by site.rs) over HTTP on 127.0.0.1. The server is the same for
+//! `cargo xtask serve` and for the end-to-end tests, so the tests see what a user sees.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::process::Command;
 
-use crate::root;
-use crate::step;
-use crate::tools::{self, Tools};
+use crate::tools;
+use crate::{root, site};
 
 pub fn serve_command(args: &[String]) -> Result<(), String> {
     let port = match args {
@@ -17,24 +15,10 @@ pub fn serve_command(args: &[String]) -> Result<(), String> {
         _ => return Err("usage: cargo xtask serve [--port N]".into()),
     };
     let tools = tools::ensure_build()?;
-    build(&tools)?;
+    site::build(&tools)?;
     let server = start(&root().join("dist"), port)?;
     println!("\nServing the playground on http://{} (Ctrl-C stops)", server.address);
     server.thread.join().map_err(|_| "server thread failed".to_string())
-}
-
-/// `trunk build --release` offline, after fetching the locked crates (offline mode passes
-/// `--offline` to cargo, so they must be on disk first).
-pub fn build(tools: &Tools) -> Result<(), String> {
-    step::run("fetch locked crates (cargo fetch --locked)", step::cargo(&["fetch", "--locked"]))?;
-    let mut trunk = Command::new("trunk");
-    trunk
-        .args(["build", "--release", "--offline"])
-        .env("PATH", tools.path())
-        .env("TRUNK_OFFLINE", "true")
-        .env("NO_COLOR", "true")
-        .current_dir(root());
-    step::run("build the page (trunk build --release --offline, wasm-opt from binaryen 132)", &mut trunk)
 }
 
 pub struct Server {

@@ -32,3 +32,23 @@ pub fn output(program: &str, args: &[&str]) -> Option<String> {
     let output = Command::new(program).args(args).output().ok()?;
     output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
+
+/// Runs `work` as a named step in this process, timed like [`run`].
+pub fn timed(name: &str, work: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    println!("\n==> {name}");
+    let started = Instant::now();
+    let result = work();
+    let seconds = started.elapsed().as_secs_f64();
+    match result {
+        Ok(()) => {
+            println!("<== {name}: done in {seconds:.1}s");
+            Ok(())
+        }
+        Err(message) => Err(format!("{name}: failed after {seconds:.1}s: {message}")),
+    }
+}
+
+/// Says a step did not run, and why.
+pub fn skipped(name: &str, reason: &str) {
+    println!("\n==> {name}: skipped ({reason})");
+}

@@ -1,6 +1,6 @@
 //! Installing what the build and the tests need, when it is missing, from the registries this
-//! machine reaches (facts in shared/toolchain.md): the wasm32 target (rustup), trunk and
-//! wasm-bindgen-cli (crates.io), binaryen's wasm-opt and playwright-core (npm, into
+//! machine reaches (facts in shared/toolchain.md): the wasm32 target (rustup),
+//! wasm-bindgen-cli (crates.io), binaryen's wasm-opt, playwright-core and typescript (npm, into
 //! ./node_modules from package-lock.json), Chromium and ChromeDriver (Debian, when root), and
 //! for fuzzing a nightly toolchain (rustup) and cargo-fuzz (crates.io); valgrind (Debian) for
 //! the instruction counts of `bench --against`.
@@ -12,7 +12,6 @@ use std::process::Command;
 use crate::root;
 use crate::step::{self, output};
 
-const TRUNK_VERSION: &str = "0.21.14";
 const WASM_OPT_VERSION: &str = "version 132";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -57,11 +56,10 @@ fn probe(program: &str, args: &[&str]) -> Option<String> {
     output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// What `cargo xtask serve` needs: the wasm target, wasm-bindgen-cli, trunk, wasm-opt.
+/// What `cargo xtask build` (and so `serve`) needs: the wasm target, wasm-bindgen-cli, wasm-opt.
 pub fn ensure_build() -> Result<Tools, String> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
-    ensure_trunk()?;
     ensure_node_modules()?;
     Ok(Tools { chromium: CHROMIUM.into(), chromedriver: CHROMEDRIVER.into(), path: tool_path() })
 }
@@ -208,43 +206,22 @@ fn ensure_wasm_bindgen() -> Result<(), String> {
     )
 }
 
-fn ensure_trunk() -> Result<(), String> {
-    let have = probe("trunk", &["--version"]).unwrap_or_default();
-    if have.split_whitespace().nth(1) == Some(TRUNK_VERSION) {
-        println!("ok: trunk {TRUNK_VERSION}");
-        return Ok(());
-    }
-    // 0.21.14 is the newest trunk this rustc builds; rustls avoids a system OpenSSL.
-    step::run(
-        &format!("install trunk {TRUNK_VERSION} (cargo install, 5 to 8 min)"),
-        Command::new("cargo").args([
-            "install",
-            "--locked",
-            "trunk",
-            "--version",
-            TRUNK_VERSION,
-            "--no-default-features",
-            "--features",
-            "rustls",
-            "--force",
-        ]),
-    )
-}
-
 fn ensure_node_modules() -> Result<(), String> {
     if output("node", &["--version"]).is_none() || output("npm", &["--version"]).is_none() {
         apt_install(&["nodejs", "npm"])?;
     }
     let root = root();
     let wasm_opt = probe("wasm-opt", &["--version"]).unwrap_or_default();
-    let playwright = root.join("node_modules/playwright-core/package.json");
+    let installed = ["playwright-core", "typescript"]
+        .iter()
+        .all(|name| root.join("node_modules").join(name).join("package.json").exists());
     let local_wasm_opt = root.join("node_modules/.bin/wasm-opt").exists();
-    if local_wasm_opt && wasm_opt.contains(WASM_OPT_VERSION) && playwright.exists() {
-        println!("ok: node_modules (binaryen wasm-opt {WASM_OPT_VERSION}, playwright-core)");
+    if local_wasm_opt && wasm_opt.contains(WASM_OPT_VERSION) && installed {
+        println!("ok: node_modules (binaryen wasm-opt {WASM_OPT_VERSION}, playwright-core, typescript)");
         return Ok(());
     }
     step::run(
-        "install npm packages from package-lock.json: binaryen (wasm-opt), playwright-core",
+        "install npm packages from package-lock.json: binaryen (wasm-opt), playwright-core, typescript",
         Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root),
     )
 }
