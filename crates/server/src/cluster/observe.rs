@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use playground_bolt::DiskCosts;
 use playground_raft::NodeId;
 
-use super::Cluster;
+use super::{Cluster, COMMAND_TIMEOUT_MICROS};
 use crate::client::Code;
 use crate::error::Error;
 use crate::observe::{
@@ -41,6 +41,8 @@ pub(crate) struct Observer {
     pub(crate) sink: Sink,
     command: Option<String>,
     counters: BTreeMap<NodeId, Counters>,
+    /// Each member's client proposals awaiting their answer: (request id, proposed at).
+    in_flight: BTreeMap<NodeId, Vec<(u64, u64)>>,
     last_sample_at: Option<u64>,
 }
 
@@ -131,6 +133,36 @@ impl Cluster {
         self.observer.counters.entry(member).or_default().proposals_failed += 1;
     }
 
+    /// A client's proposal `id` on `member` went to raft; its answer is awaited.
+    pub(crate) fn note_proposed(&mut self, member: NodeId, id: u64) {
+        let now = self.world.now_micros();
+        self.observer.in_flight.entry(member).or_default().push((id, now));
+    }
+
+    /// The client stopped waiting for proposal `id` on `member` (answered, or given up).
+    pub(crate) fn note_answered(&mut self, member: NodeId, id: u64) {
+        if let Some(waiting) = self.observer.in_flight.get_mut(&member) {
+            waiting.retain(|(request, _)| *request != id);
+        }
+    }
+
+    /// `member` went down: its process' proposals died with it.
+    pub(crate) fn note_proposals_lost(&mut self, member: NodeId) {
+        self.observer.in_flight.remove(&member);
+    }
+
+    /// etcd_server_proposals_pending: proposals awaited on `member`, not applied yet, whose
+    /// client's deadline has not passed (etcd's request returns then, and the gauge drops).
+    fn proposals_pending(&self, member: NodeId) -> u64 {
+        let (Some(waiting), Some(state)) = (self.observer.in_flight.get(&member), self.world.app(member))
+        else {
+            return 0;
+        };
+        let now = self.world.now_micros();
+        waiting.iter().filter(|(id, at)| at + COMMAND_TIMEOUT_MICROS > now && !state.has_result(*id)).count()
+            as u64
+    }
+
     /// Reports an event of the cluster's own (member 0: the cluster lane), stamped now.
     pub(crate) fn emit(&mut self, member: NodeId, kind: EventKind) {
         let now = self.world.now_micros();
@@ -182,6 +214,11 @@ impl Cluster {
             return;
         }
         self.drain_reports();
+        // Proposals past their deadline are no longer awaited (a submitted write never collected).
+        let now = self.world.now_micros();
+        for waiting in self.observer.in_flight.values_mut() {
+            waiting.retain(|(_, at)| at + COMMAND_TIMEOUT_MICROS > now);
+        }
         let figures = self.read_members();
         loop {
             let due = self.observer.next_due();
@@ -234,6 +271,7 @@ impl Cluster {
                     name: config.name.clone(),
                     leader_changes: counters.leader_changes,
                     proposals_failed: counters.proposals_failed,
+                    proposals_pending: self.proposals_pending(id),
                     fsync_p99_micros: fsync,
                     quota,
                     ..MemberSample::default()
