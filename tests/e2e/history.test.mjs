@@ -248,7 +248,8 @@ test("the mixin's Raft Proposals, Leader Elections and Disk Sync Duration: puts,
     assert.ok(busy[`${m} apply rate`] > 0, `${m} applies: ${JSON.stringify(busy)}`);
     assert.ok(busy[`${m} commit rate`] <= 30, `no spike: ${busy[`${m} commit rate`]}`);
     assert.equal(busy[`${m} failure rate`], 0);
-    assert.equal(busy[`${m} pending`], 0);
+    // One client writes at a time: a sample taken while its put is in flight counts it.
+    assert.ok([0, 1].includes(busy[`${m} pending`]), `${m} pending: ${busy[`${m} pending`]}`);
   }
   assert.ok(Object.values(idle).every((v) => Number.isNaN(v) || v >= 0), JSON.stringify(idle));
   await page.getByTestId('chart-raft-proposals').scrollIntoViewIfNeeded();

@@ -241,19 +241,29 @@ pub fn draw(
             Stroke::Faint => colour.mix(0.55).stroke_width(px(1.0)),
             Stroke::Dashed | Stroke::Dotted => colour.stroke_width(px(1.2)),
         };
-        // Dash and gap lengths in device pixels; one series type draws both patterns.
-        let dashes = match line.stroke {
-            Stroke::Dashed => Some((px(5.0), px(3.0))),
-            Stroke::Dotted => Some((px(1.5), px(2.5))),
+        // Dash and gap lengths in device pixels.
+        let pattern = match line.stroke {
+            Stroke::Dashed => Some((5.0 * ratio, 3.0 * ratio)),
+            Stroke::Dotted => Some((1.5 * ratio, 2.5 * ratio)),
             _ => None,
         };
         for (run, end) in runs(&line.points, window.end) {
             let points = steps(&thin(run, window, buckets), end);
-            match dashes {
-                Some((dash, gap)) => chart.draw_series(DashedLineSeries::new(points, dash, gap, style)),
-                None => chart.draw_series(LineSeries::new(points, style)),
+            let Some((on, off)) = pattern else {
+                chart.draw_series(LineSeries::new(points, style)).map_err(|e| e.to_string())?;
+                continue;
+            };
+            // Dashes as plain paths, the element the rules use: no second series type to ship.
+            let (width, height) = chart.plotting_area().dim_in_pixel();
+            let scale = (
+                (window.end - window.start) as f64 / f64::from(width.max(1)),
+                top / f64::from(height.max(1)),
+            );
+            for dash in dashes(&points, scale, on, off) {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(dash, style)))
+                    .map_err(|e| e.to_string())?;
             }
-            .map_err(|e| e.to_string())?;
         }
     }
     if let Some(at) = cursor.filter(|at| *at >= window.start && *at <= window.end) {
@@ -280,6 +290,43 @@ pub fn runs(points: &[(u64, f64)], end: u64) -> Vec<(&[(u64, f64)], u64)> {
         runs.push((&points[start..], end));
     }
     runs
+}
+
+/// `points` (a polyline) cut into dashes `on` pixels long with gaps of `off`, where `scale` is
+/// the time and the value one pixel spans along x and y.
+fn dashes(points: &[(u64, f64)], scale: (f64, f64), on: f64, off: f64) -> Vec<Vec<(u64, f64)>> {
+    let mut out = Vec::new();
+    let mut dash: Vec<(u64, f64)> = Vec::new();
+    // How far into the current dash-and-gap period the pen is, in pixels.
+    let mut phase = 0.0;
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let (dx, dy) = ((b.0 - a.0) as f64 / scale.0, (b.1 - a.1) / scale.1);
+        let length = dx.hypot(dy);
+        let at = |t: f64| (a.0 + ((b.0 - a.0) as f64 * t / length) as u64, a.1 + (b.1 - a.1) * t / length);
+        let mut t = 0.0;
+        while t < length {
+            let drawing = phase < on;
+            let step = if drawing { on - phase } else { on + off - phase }.min(length - t);
+            if drawing && dash.is_empty() {
+                dash.push(at(t));
+            }
+            t += step;
+            phase += step;
+            if drawing {
+                dash.push(at(t));
+                if phase >= on {
+                    out.push(std::mem::take(&mut dash));
+                }
+            } else if phase >= on + off {
+                phase = 0.0;
+            }
+        }
+    }
+    if dash.len() > 1 {
+        out.push(dash);
+    }
+    out
 }
 
 /// A sampled gauge holds its value until the next sample: drawn as steps, and carried to `end`.
@@ -322,6 +369,21 @@ mod tests {
         assert_eq!(steps(&[(0, 1.0), (10, 2.0)], 30), vec![(0, 1.0), (10, 1.0), (10, 2.0), (30, 2.0)]);
         assert_eq!(Unit::Count.format(12_345.0), "12k");
         assert_eq!(Unit::Bytes.format(16.0 * 1024.0 * 1024.0), "17 MB");
+    }
+
+    #[test]
+    fn dashes_follow_the_line_around_its_steps() {
+        // A step 10 px along, 10 px up and 10 px along: dashes of 4 with gaps of 2.
+        let points = [(0, 0.0), (10, 0.0), (10, 10.0), (20, 10.0)];
+        let cut = dashes(&points, (1.0, 1.0), 4.0, 2.0);
+        assert_eq!(cut[0], [(0, 0.0), (4, 0.0)]);
+        assert_eq!(cut[1], [(6, 0.0), (10, 0.0)]);
+        // A dash turns the corner with the line.
+        assert_eq!(cut[2], [(10, 2.0), (10, 6.0)]);
+        assert_eq!(cut[3], [(10, 8.0), (10, 10.0), (12, 10.0)]);
+        assert_eq!(cut.len(), 5);
+        assert_eq!(cut[4], [(14, 10.0), (18, 10.0)]);
+        assert!(dashes(&points[..1], (1.0, 1.0), 4.0, 2.0).is_empty());
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Charts over virtual time, drawn with plotters on canvases: DB Size (the mixin dashboard's
 //! panel: db size and size in use per member against the quota), revision and compact
 //! revision, the raft log against `--snapshot-count`, and the mixin's Raft Proposals, Total
-//! Leader Elections Per Day and Disk Sync Duration panels, per member. One cursor is shared by every chart
-//! and the timeline: hovering a chart, or clicking an event, moves it, and each chart's legend
-//! reads its figures at that instant.
+//! Leader Elections Per Day and Disk Sync Duration panels, per member. One cursor is shared by
+//! every chart and the timeline: hovering a chart, or clicking an event, moves it, and each
+//! chart's legend reads its figures at that instant.
 
 pub mod figure;
 pub mod history;
