@@ -41,8 +41,8 @@ pub(crate) struct Observer {
     pub(crate) sink: Sink,
     command: Option<String>,
     counters: BTreeMap<NodeId, Counters>,
-    /// Each member's client proposals awaiting their answer: (request id, proposed at).
-    in_flight: BTreeMap<NodeId, Vec<(u64, u64)>>,
+    /// Client proposals awaiting their answer: (member, request id, proposed at).
+    in_flight: Vec<(NodeId, u64, u64)>,
     last_sample_at: Option<u64>,
 }
 
@@ -136,31 +136,28 @@ impl Cluster {
     /// A client's proposal `id` on `member` went to raft; its answer is awaited.
     pub(crate) fn note_proposed(&mut self, member: NodeId, id: u64) {
         let now = self.world.now_micros();
-        self.observer.in_flight.entry(member).or_default().push((id, now));
+        self.observer.in_flight.push((member, id, now));
     }
 
     /// The client stopped waiting for proposal `id` on `member` (answered, or given up).
     pub(crate) fn note_answered(&mut self, member: NodeId, id: u64) {
-        if let Some(waiting) = self.observer.in_flight.get_mut(&member) {
-            waiting.retain(|(request, _)| *request != id);
-        }
+        self.observer.in_flight.retain(|&(on, request, _)| (on, request) != (member, id));
     }
 
     /// `member` went down: its process' proposals died with it.
     pub(crate) fn note_proposals_lost(&mut self, member: NodeId) {
-        self.observer.in_flight.remove(&member);
+        self.observer.in_flight.retain(|&(on, _, _)| on != member);
     }
 
     /// etcd_server_proposals_pending: proposals awaited on `member`, not applied yet, whose
     /// client's deadline has not passed (etcd's request returns then, and the gauge drops).
     fn proposals_pending(&self, member: NodeId) -> u64 {
-        let (Some(waiting), Some(state)) = (self.observer.in_flight.get(&member), self.world.app(member))
-        else {
-            return 0;
-        };
+        let Some(state) = self.world.app(member) else { return 0 };
         let now = self.world.now_micros();
-        waiting.iter().filter(|(id, at)| at + COMMAND_TIMEOUT_MICROS > now && !state.has_result(*id)).count()
-            as u64
+        let waiting = self.observer.in_flight.iter().filter(|&&(on, id, at)| {
+            on == member && at + COMMAND_TIMEOUT_MICROS > now && !state.has_result(id)
+        });
+        waiting.count() as u64
     }
 
     /// Reports an event of the cluster's own (member 0: the cluster lane), stamped now.
@@ -216,9 +213,7 @@ impl Cluster {
         self.drain_reports();
         // Proposals past their deadline are no longer awaited (a submitted write never collected).
         let now = self.world.now_micros();
-        for waiting in self.observer.in_flight.values_mut() {
-            waiting.retain(|(_, at)| at + COMMAND_TIMEOUT_MICROS > now);
-        }
+        self.observer.in_flight.retain(|&(_, _, at)| at + COMMAND_TIMEOUT_MICROS > now);
         let figures = self.read_members();
         loop {
             let due = self.observer.next_due();
