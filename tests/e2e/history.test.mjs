@@ -217,3 +217,84 @@ test('step runs to the next event; the alerts panel lists the mixin rules; both 
   assert.equal(await scheme(), second);
   assert.deepEqual(errors, []);
 });
+
+test("the mixin's Raft Proposals, Leader Elections and Disk Sync Duration: puts, a killed leader, a slow disk", async () => {
+  const { page, errors } = await open(browser, { viewport: { width: 1440, height: 900 } });
+  await pause(page);
+  await page.getByTestId('tab-history').click();
+  for (const chart of ['chart-raft-proposals', 'chart-leader-elections', 'chart-disk-sync']) {
+    await page.getByTestId(chart).waitFor();
+  }
+  await page.waitForFunction(() => JSON.parse(window.wasmBindings.page().state()).members.some((m) => m.role === 'leader'));
+  // A sample after the first election.
+  await type(page, 'playground advance 1s');
+  await waitForOutput(page, /\$ playground advance 1s\n/);
+  const state = () => page.evaluate(() => JSON.parse(window.wasmBindings.page().state()));
+  const leader = (await state()).members.find((m) => m.role === 'leader').name;
+  const survivor = (await state()).members.find((m) => m.name !== leader && m.name !== 'infra1')?.name
+    ?? (await state()).members.find((m) => m.name !== leader).name;
+  const idle = await legend(page, 'chart-raft-proposals');
+  const elected = await legend(page, 'chart-leader-elections');
+  assert.ok(elected[`${survivor} leader elections`] >= 1, `the first election: ${JSON.stringify(elected)}`);
+  const synced = await legend(page, 'chart-disk-sync');
+  assert.equal(synced['infra2 WAL fsync'], 0.002, 'a 2 ms fsync, in seconds as the mixin charts it');
+
+  // Writes spread over virtual time up to the newest sample: every member commits and applies them.
+  await type(page, 'for i in $(seq 1 30); do etcdctl put k$i v >/dev/null; playground advance 100ms; done; echo written');
+  await waitForOutput(page, /\nwritten\n/);
+  const busy = await legend(page, 'chart-raft-proposals');
+  for (const m of ['infra1', 'infra2', 'infra3']) {
+    assert.ok(busy[`${m} commit rate`] > 0, `${m} commits: ${JSON.stringify(busy)}`);
+    assert.ok(busy[`${m} apply rate`] > 0, `${m} applies: ${JSON.stringify(busy)}`);
+    assert.ok(busy[`${m} commit rate`] <= 30, `no spike: ${busy[`${m} commit rate`]}`);
+    assert.equal(busy[`${m} failure rate`], 0);
+    // One client writes at a time: a sample taken while its put is in flight counts it.
+    assert.ok([0, 1].includes(busy[`${m} pending`]), `${m} pending: ${busy[`${m} pending`]}`);
+  }
+  assert.ok(Object.values(idle).every((v) => Number.isNaN(v) || v >= 0), JSON.stringify(idle));
+  await page.getByTestId('chart-raft-proposals').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SCREENSHOTS, 'history-mixin-proposals.png') });
+
+  // The leader killed: the others see a new leader elected.
+  await page.getByTestId(`member-${leader}-kill`).click();
+  await waitForOutput(page, new RegExp(`\\$ playground kill ${leader}\\n`));
+  await type(page, 'playground advance 10s');
+  await waitForOutput(page, /\$ playground advance 10s\n/);
+  const reelected = await legend(page, 'chart-leader-elections');
+  assert.ok(reelected[`${survivor} leader elections`] > elected[`${survivor} leader elections`], JSON.stringify(reelected));
+  const down = await page.getByTestId('chart-leader-elections-legend').locator(`li[data-series="${leader} leader elections"]`).innerText();
+  assert.match(down, /down/, 'a down member has no figure');
+  // A down member's rates are a gap, not a zero; the survivors' stay non-negative.
+  const after = await legend(page, 'chart-raft-proposals');
+  assert.ok(Number.isNaN(after[`${leader} commit rate`]), JSON.stringify(after));
+  assert.ok(after[`${survivor} commit rate`] >= 0);
+
+  // The leader back, then a slow disk: its WAL fsync takes 500 times as long.
+  await page.getByTestId(`member-${leader}-restart`).click();
+  await waitForOutput(page, new RegExp(`\\$ playground restart ${leader}\\n`));
+  await type(page, 'playground slow-disk infra2 500; playground advance 2s; echo slowed');
+  await waitForOutput(page, /\nslowed\n/);
+  const slow = await legend(page, 'chart-disk-sync');
+  assert.equal(slow['infra2 WAL fsync'], 1, `1 s: ${JSON.stringify(slow)}`);
+  assert.equal(slow['infra1 WAL fsync'], 0.002);
+  assert.match(await page.getByTestId('chart-disk-sync-legend').locator('li[data-series="infra2 WAL fsync"]').innerText(), /1 s/);
+  const restarted = await legend(page, 'chart-raft-proposals');
+  assert.ok(restarted[`${leader} commit rate`] >= 0 && restarted[`${leader} commit rate`] < 100, `no spike after the restart: ${JSON.stringify(restarted)}`);
+  await page.getByTestId('chart-disk-sync').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SCREENSHOTS, 'history-mixin-1440.png') });
+
+  // The page fits every size the layout is for, with no horizontal scroll, in both schemes.
+  for (const [width, height] of [[1280, 760], [800, 600]]) {
+    await page.setViewportSize({ width, height });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${width}x${height}: ${overflow} px of horizontal scroll`);
+    await page.getByTestId('chart-leader-elections').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, `history-mixin-${width}.png`) });
+  }
+  await page.getByTestId('scheme-toggle').click();
+  const scheme = await page.evaluate(() => document.documentElement.dataset.scheme);
+  await page.setViewportSize({ width: 1280, height: 760 });
+  await page.getByTestId('chart-disk-sync').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SCREENSHOTS, `history-mixin-${scheme}.png`) });
+  assert.deepEqual(errors, []);
+});

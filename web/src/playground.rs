@@ -14,7 +14,7 @@ use playground_server::{
 use playground_shell::{Options, Stream, Transcript};
 
 use crate::charts::history::{figures, Figures};
-use crate::timeline::{items, Item};
+use crate::timeline::{Item, ItemCache};
 use crate::Session;
 
 type Shell = playground_shell::Shell<PlaygroundWorld>;
@@ -81,6 +81,7 @@ pub struct Playground {
     pub driver: Driver,
     /// Bumped on every change the views may show; they re-read when it moves.
     version: u64,
+    timeline: ItemCache,
 }
 
 impl Playground {
@@ -96,7 +97,13 @@ impl Playground {
     }
 
     pub fn with_shell(seed: u64, shell: Shell) -> Playground {
-        Playground { seed, session: Session::new(shell), driver: Driver::default(), version: 0 }
+        Playground {
+            seed,
+            session: Session::new(shell),
+            driver: Driver::default(),
+            version: 0,
+            timeline: ItemCache::default(),
+        }
     }
 
     pub fn seed(&self) -> u64 {
@@ -221,10 +228,10 @@ impl Playground {
         })
     }
 
-    /// The events as the timeline draws them.
-    pub fn timeline_items(&self) -> Vec<Item> {
-        let cluster = self.cluster_ref();
-        items(cluster.history().events(), cluster.now_micros())
+    /// The events as the timeline draws them (rebuilt only when an event came).
+    pub fn timeline_items(&mut self) -> &[Item] {
+        let cluster = self.session.shell().world().cluster_ref();
+        self.timeline.refresh(cluster.history().events(), cluster.now_micros())
     }
 
     /// The events after `seq`, oldest first.

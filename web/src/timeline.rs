@@ -4,6 +4,8 @@
 //! while firing. Hover tells the details and the command that caused it; a click moves the
 //! charts' cursor there.
 
+use std::collections::VecDeque;
+
 use leptos::prelude::*;
 use playground_server::{Event, EventKind};
 
@@ -32,7 +34,9 @@ pub struct Item {
 /// What an event says, in a line.
 pub fn describe(kind: &EventKind) -> String {
     match kind {
-        EventKind::CompactionScheduled { revision, mode } => format!("{mode} compaction scheduled at revision {revision}"),
+        EventKind::CompactionScheduled { revision, mode } => {
+            format!("{mode} compaction scheduled at revision {revision}")
+        }
         EventKind::Compacted { revision, keys_removed } => {
             format!("compacted at revision {revision} ({keys_removed} keys removed)")
         }
@@ -47,12 +51,16 @@ pub fn describe(kind: &EventKind) -> String {
         EventKind::SnapshotSent { to, index } => format!("raft snapshot {index} sent to {to}"),
         EventKind::SnapshotReceived { from, index } => format!("raft snapshot {index} received from {from}"),
         EventKind::SnapshotApplied { index } => format!("raft snapshot {index} applied"),
-        EventKind::SnapshotSaved { path, size: bytes } => format!("snapshot saved to {path} ({})", size(*bytes)),
+        EventKind::SnapshotSaved { path, size: bytes } => {
+            format!("snapshot saved to {path} ({})", size(*bytes))
+        }
         EventKind::Election { term, leader } => format!("{leader} elected leader at term {term}"),
         EventKind::AlarmRaised { alarm } => format!("alarm {alarm} raised"),
         EventKind::AlarmDisarmed { alarm } => format!("alarm {alarm} disarmed"),
         EventKind::QuotaExceeded { layer } => format!("database space exceeded ({layer})"),
-        EventKind::AlertFiring { name, severity, summary } => format!("{name} firing ({severity}): {summary}"),
+        EventKind::AlertFiring { name, severity, summary } => {
+            format!("{name} firing ({severity}): {summary}")
+        }
         EventKind::AlertResolved { name } => format!("{name} resolved"),
         other => fault_label(other),
     }
@@ -77,6 +85,46 @@ fn fault_label(kind: &EventKind) -> String {
 /// The events as timeline items, oldest first: a span's closing event joins its opening one,
 /// and a span still open reaches to `now`.
 pub fn items<'a>(events: impl IntoIterator<Item = &'a Event>, now: u64) -> Vec<Item> {
+    build(events, now).0
+}
+
+/// The timeline's items kept between frames: rebuilt only when the events changed, so a frame
+/// with no new event (virtual time running on, or paused) only reaches the open spans to now.
+#[derive(Debug, Default)]
+pub struct ItemCache {
+    /// What identifies the events the items were built from: their count, the first and the
+    /// newest seq, and the newest one's instant (a reset cluster numbers its events anew).
+    key: Option<(usize, u64, u64, u64)>,
+    items: Vec<Item>,
+    /// Indices of the spans still open.
+    open: Vec<usize>,
+    /// How many times the items were built (what the tests read).
+    pub builds: u64,
+}
+
+impl ItemCache {
+    /// The items for `events` (the history's bounded list, oldest first) at `now`.
+    pub fn refresh(&mut self, events: &VecDeque<Event>, now: u64) -> &[Item] {
+        let key = match (events.front(), events.back()) {
+            (Some(first), Some(last)) => (events.len(), first.seq, last.seq, last.at_micros),
+            _ => (0, 0, 0, 0),
+        };
+        if self.key == Some(key) {
+            for &index in &self.open {
+                let item = &mut self.items[index];
+                item.until = Some(now.max(item.at));
+            }
+        } else {
+            (self.items, self.open) = build(events, now);
+            self.key = Some(key);
+            self.builds += 1;
+        }
+        &self.items
+    }
+}
+
+/// [`items`], with the indices of the spans left open.
+fn build<'a>(events: impl IntoIterator<Item = &'a Event>, now: u64) -> (Vec<Item>, Vec<usize>) {
     let mut items: Vec<Item> = Vec::new();
     // Open spans: (lane, what closes it, index into items).
     let mut open: Vec<(String, String, usize)> = Vec::new();
@@ -84,13 +132,19 @@ pub fn items<'a>(events: impl IntoIterator<Item = &'a Event>, now: u64) -> Vec<I
         let lane = event.member.clone().unwrap_or_else(|| "cluster".to_string());
         let key = match &event.kind {
             EventKind::DefragStarted { .. } | EventKind::DefragFinished { .. } => Some("defrag".to_string()),
-            EventKind::AlarmRaised { alarm } | EventKind::AlarmDisarmed { alarm } => Some(format!("alarm {alarm}")),
-            EventKind::AlertFiring { name, .. } | EventKind::AlertResolved { name } => Some(format!("alert {name}")),
+            EventKind::AlarmRaised { alarm } | EventKind::AlarmDisarmed { alarm } => {
+                Some(format!("alarm {alarm}"))
+            }
+            EventKind::AlertFiring { name, .. } | EventKind::AlertResolved { name } => {
+                Some(format!("alert {name}"))
+            }
             _ => None,
         };
         let closes = matches!(
             event.kind,
-            EventKind::DefragFinished { .. } | EventKind::AlarmDisarmed { .. } | EventKind::AlertResolved { .. }
+            EventKind::DefragFinished { .. }
+                | EventKind::AlarmDisarmed { .. }
+                | EventKind::AlertResolved { .. }
         );
         let opens = matches!(
             event.kind,
@@ -114,7 +168,9 @@ pub fn items<'a>(events: impl IntoIterator<Item = &'a Event>, now: u64) -> Vec<I
         }
         let from = match &event.kind {
             // Its start fell out of the bounded event list: the span from what it blocked.
-            EventKind::DefragFinished { blocked_micros, .. } => event.at_micros.saturating_sub(*blocked_micros),
+            EventKind::DefragFinished { blocked_micros, .. } => {
+                event.at_micros.saturating_sub(*blocked_micros)
+            }
             _ => event.at_micros,
         };
         items.push(Item {
@@ -130,19 +186,18 @@ pub fn items<'a>(events: impl IntoIterator<Item = &'a Event>, now: u64) -> Vec<I
             open.push((lane, key.unwrap_or_default(), items.len() - 1));
         }
     }
-    for (_, _, index) in open {
+    let open: Vec<usize> = open.into_iter().map(|(_, _, index)| index).collect();
+    for &index in &open {
         items[index].until = Some(now.max(items[index].at));
     }
-    items
+    (items, open)
 }
 
 /// The items that show in `window`, newest [`MAX_ITEMS`] of them.
-pub fn visible(items: Vec<Item>, window: TimeWindow) -> Vec<Item> {
-    let mut shown: Vec<Item> =
-        items.into_iter().filter(|i| i.until.unwrap_or(i.at) >= window.start && i.at <= window.end).collect();
-    let skip = shown.len().saturating_sub(MAX_ITEMS);
-    shown.drain(..skip);
-    shown
+pub fn visible(items: &[Item], window: TimeWindow) -> Vec<Item> {
+    let shows = |i: &&Item| i.until.unwrap_or(i.at) >= window.start && i.at <= window.end;
+    let count = items.iter().filter(shows).count();
+    items.iter().filter(shows).skip(count.saturating_sub(MAX_ITEMS)).cloned().collect()
 }
 
 #[component]
@@ -157,7 +212,7 @@ pub fn Timeline(#[prop(into)] window: Signal<Option<TimeWindow>>) -> impl IntoVi
     });
     let shown = Memo::new(move |_| {
         let window = window.get()?;
-        Some((window, visible(context.read(|p| p.timeline_items()), window)))
+        Some((window, context.read(|p| visible(p.timeline_items(), window))))
     });
     let percent = |window: TimeWindow, at: u64| (window.x(at, 100.0)).clamp(0.0, 100.0);
     let lane_rows = move || {
@@ -213,8 +268,9 @@ pub fn Timeline(#[prop(into)] window: Signal<Option<TimeWindow>>) -> impl IntoVi
     let cursor_rule = move || {
         let (window, _) = shown.get()?;
         let at = cursor.0.get()?;
-        (at >= window.start && at <= window.end)
-            .then(|| view! { <div class="tl-cursor" style=format!("left: {:.3}%", percent(window, at))></div> })
+        (at >= window.start && at <= window.end).then(
+            || view! { <div class="tl-cursor" style=format!("left: {:.3}%", percent(window, at))></div> },
+        )
     };
     view! {
         <section class="timeline" data-testid="timeline" aria-label="Timeline of events">
@@ -241,7 +297,12 @@ mod tests {
         let events = [
             event(1, 10, Some("infra1"), EventKind::AlarmRaised { alarm: "NOSPACE".into() }),
             event(2, 20, Some("infra1"), EventKind::DefragStarted { size_before: 100 }),
-            event(3, 25, Some("infra1"), EventKind::DefragFinished { size_before: 100, size_after: 10, blocked_micros: 5 }),
+            event(
+                3,
+                25,
+                Some("infra1"),
+                EventKind::DefragFinished { size_before: 100, size_after: 10, blocked_micros: 5 },
+            ),
             event(4, 30, Some("infra1"), EventKind::AlarmDisarmed { alarm: "NOSPACE".into() }),
             event(5, 40, Some("infra2"), EventKind::DefragStarted { size_before: 100 }),
             event(6, 50, None, EventKind::Election { term: 3, leader: "infra3".into() }),
@@ -262,7 +323,12 @@ mod tests {
 
     #[test]
     fn a_defrag_whose_start_was_dropped_still_spans_what_it_blocked() {
-        let events = [event(9, 100, Some("infra1"), EventKind::DefragFinished { size_before: 1, size_after: 1, blocked_micros: 40 })];
+        let events = [event(
+            9,
+            100,
+            Some("infra1"),
+            EventKind::DefragFinished { size_before: 1, size_after: 1, blocked_micros: 40 },
+        )];
         let items = items(&events, 200);
         assert_eq!((items[0].at, items[0].until), (60, Some(100)));
         assert_eq!(fault_label(&EventKind::MemberKilled), "member killed");
@@ -271,10 +337,36 @@ mod tests {
     #[test]
     fn only_the_newest_items_in_the_window_show() {
         let events: Vec<Event> = (0..1000).map(|i| event(i, i * 10, None, EventKind::Healed)).collect();
-        let shown = visible(items(&events, 10_000), TimeWindow { start: 0, end: 10_000 });
+        let shown = visible(&items(&events, 10_000), TimeWindow { start: 0, end: 10_000 });
         assert_eq!(shown.len(), MAX_ITEMS);
         assert_eq!(shown.last().unwrap().seq, 999);
-        let early = visible(items(&events, 10_000), TimeWindow { start: 0, end: 95 });
+        let early = visible(&items(&events, 10_000), TimeWindow { start: 0, end: 95 });
         assert_eq!(early.len(), 10);
+    }
+
+    #[test]
+    fn the_cache_rebuilds_only_when_an_event_comes() {
+        let mut events: VecDeque<Event> = VecDeque::new();
+        events.push_back(event(1, 10, Some("infra1"), EventKind::DefragStarted { size_before: 100 }));
+        let mut cache = ItemCache::default();
+        assert_eq!(cache.refresh(&events, 20)[0].until, Some(20));
+        // Idle frames: the open span follows now, nothing is rebuilt.
+        assert_eq!(cache.refresh(&events, 30)[0].until, Some(30));
+        assert_eq!(cache.refresh(&events, 40)[0].until, Some(40));
+        assert_eq!(cache.builds, 1);
+        events.push_back(event(
+            2,
+            45,
+            Some("infra1"),
+            EventKind::DefragFinished { size_before: 100, size_after: 10, blocked_micros: 35 },
+        ));
+        let items = cache.refresh(&events, 50).to_vec();
+        assert_eq!(cache.builds, 2);
+        assert_eq!((items.len(), items[0].until), (1, Some(45)));
+        assert_eq!(cache.refresh(&events, 60)[0].until, Some(45), "a closed span stays closed");
+        // A reset cluster's first events, numbered anew, are not taken for the old ones.
+        let reset: VecDeque<Event> = [event(1, 5, None, EventKind::Healed)].into();
+        assert_eq!(cache.refresh(&reset, 6)[0].kind, "fault");
+        assert_eq!(cache.builds, 3);
     }
 }

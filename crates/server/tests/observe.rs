@@ -393,3 +393,23 @@ fn a_slow_disk_fires_slow_requests_and_fsync_alerts_then_they_resolve() {
         .count();
     assert_eq!(resolved, 1);
 }
+
+#[test]
+fn a_proposal_is_pending_until_it_applies() {
+    use playground_server::client::{Client, Config};
+    let mut cluster = Cluster::playground(3);
+    Faults::new(&mut cluster).slow_disk("infra1", 600).unwrap();
+    let before = cluster.now_micros();
+    let mut client = Client::new(&mut cluster, Config::default());
+    client.put(PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() }).unwrap();
+    let answered = cluster.now_micros();
+    assert!(answered - before > 2 * SECOND, "1.2 s fsyncs hold the write");
+    cluster.advance(2 * SECOND);
+    let pending = |at: &dyn Fn(u64) -> bool| -> Vec<u64> {
+        let samples = cluster.history().samples();
+        samples.iter().filter(|s| at(s.at_micros)).map(|s| s.members[0].proposals_pending).collect()
+    };
+    let during = pending(&|at| at > before && at < answered);
+    assert!(!during.is_empty() && during.iter().all(|&p| p == 1), "{during:?}");
+    assert_eq!(pending(&|at| at > answered), [0, 0]);
+}

@@ -20,15 +20,68 @@ pub const PLOT_RIGHT: f64 = 28.0;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
     Bytes,
+    /// Whole numbers.
     Count,
+    /// Grafana's `short`: plain numbers, fractions kept (rates per second beside a count).
+    Short,
+    /// Grafana's `s`: durations, read in µs, ms or s.
+    Seconds,
 }
 
 impl Unit {
     pub fn format(self, value: f64) -> String {
         match self {
             Unit::Bytes => size(value.max(0.0) as u64),
-            Unit::Count if value.abs() >= 10_000.0 => format!("{:.0}k", value / 1000.0),
+            Unit::Count | Unit::Short if value.abs() >= 10_000.0 => format!("{:.0}k", value / 1000.0),
             Unit::Count => format!("{value:.0}"),
+            Unit::Short => decimals(value),
+            Unit::Seconds if value == 0.0 => "0 s".to_string(),
+            Unit::Seconds if value.abs() < 1e-3 => format!("{} µs", decimals(value * 1e6)),
+            Unit::Seconds if value.abs() < 1.0 => format!("{} ms", decimals(value * 1e3)),
+            Unit::Seconds => format!("{} s", decimals(value)),
+        }
+    }
+}
+
+/// Three significant figures at most, without trailing zeros: 3, 0.25, 12.5, 600.
+fn decimals(value: f64) -> String {
+    let places = match value.abs() {
+        v if v >= 100.0 => 0,
+        v if v >= 10.0 => 1,
+        _ => 2,
+    };
+    let text = format!("{value:.places$}");
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// How a line is drawn: a member's main figure bold, a secondary one of the same member
+/// fainter (size in use beside db size), further ones dashed or dotted (a failure rate and
+/// pending proposals beside the commit and apply rates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stroke {
+    Bold,
+    Faint,
+    Dashed,
+    Dotted,
+}
+
+impl Stroke {
+    pub fn is_faint(self) -> bool {
+        self != Stroke::Bold
+    }
+
+    /// The legend's swatch for a line of `colour` (CSS).
+    pub fn swatch(self, colour: &str) -> String {
+        match self {
+            Stroke::Bold => format!("background: {colour}"),
+            Stroke::Faint => format!("background: {colour}; opacity: 0.55"),
+            Stroke::Dashed => format!("border-top: 2px dashed {colour}; height: 0"),
+            Stroke::Dotted => format!("border-top: 2px dotted {colour}; height: 0"),
         }
     }
 }
@@ -39,8 +92,7 @@ pub struct Line {
     pub label: String,
     /// Index into the palette's series colours (one per member).
     pub colour: usize,
-    /// A secondary line of the same member (size in use beside db size) is drawn fainter.
-    pub faint: bool,
+    pub stroke: Stroke,
     /// NaN where the member was down (no figures to read).
     pub points: Vec<(u64, f64)>,
 }
@@ -83,6 +135,11 @@ pub struct Figure {
 }
 
 impl Figure {
+    /// A figure of lines only: no limit, spans or marks.
+    pub fn plain(unit: Unit, lines: Vec<Line>) -> Figure {
+        Figure { unit, lines, limit: None, spans: Vec::new(), marks: Vec::new() }
+    }
+
     /// The largest value to fit: every line and the limit.
     pub fn max(&self) -> f64 {
         let lines = self.lines.iter().flat_map(|l| l.points.iter().map(|p| p.1));
@@ -148,7 +205,8 @@ pub fn draw(
     });
     chart.draw_series(spans).map_err(|e| e.to_string())?;
     // A faint rule through the chart for each mark, and the mark's colour as a dot on top.
-    let shown: Vec<&Mark> = figure.marks.iter().filter(|m| m.at >= window.start && m.at <= window.end).collect();
+    let shown: Vec<&Mark> =
+        figure.marks.iter().filter(|m| m.at >= window.start && m.at <= window.end).collect();
     let rule_style = palette.muted.mix(0.35).stroke_width(px(1.0));
     let rules = shown.iter().map(|mark| PathElement::new(vec![(mark.at, 0.0), (mark.at, top)], rule_style));
     chart.draw_series(rules).map_err(|e| e.to_string())?;
@@ -161,12 +219,16 @@ pub fn draw(
     });
     chart.draw_series(dots).map_err(|e| e.to_string())?;
     if let Some((_, label)) = off_scale {
-        let text = Text::new(format!("{label} (above)"), (window.start, top), font.clone().color(&palette.limit));
+        let text =
+            Text::new(format!("{label} (above)"), (window.start, top), font.clone().color(&palette.limit));
         chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
     } else if let Some((limit, label)) = &figure.limit {
         let style = palette.limit.stroke_width(px(1.0));
         chart
-            .draw_series(std::iter::once(PathElement::new(vec![(window.start, *limit), (window.end, *limit)], style)))
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(window.start, *limit), (window.end, *limit)],
+                style,
+            )))
             .map_err(|e| e.to_string())?;
         let text = Text::new(label.clone(), (window.start, *limit), font.clone().color(&palette.limit));
         chart.draw_series(std::iter::once(text)).map_err(|e| e.to_string())?;
@@ -174,9 +236,34 @@ pub fn draw(
     let buckets = css_width as usize;
     for line in &figure.lines {
         let colour = palette.series(line.colour);
-        let style = if line.faint { colour.mix(0.55).stroke_width(px(1.0)) } else { colour.stroke_width(px(1.6)) };
+        let style = match line.stroke {
+            Stroke::Bold => colour.stroke_width(px(1.6)),
+            Stroke::Faint => colour.mix(0.55).stroke_width(px(1.0)),
+            Stroke::Dashed | Stroke::Dotted => colour.stroke_width(px(1.2)),
+        };
+        // Dash and gap lengths in device pixels.
+        let pattern = match line.stroke {
+            Stroke::Dashed => Some((5.0 * ratio, 3.0 * ratio)),
+            Stroke::Dotted => Some((1.5 * ratio, 2.5 * ratio)),
+            _ => None,
+        };
         for (run, end) in runs(&line.points, window.end) {
-            chart.draw_series(LineSeries::new(steps(&thin(run, window, buckets), end), style)).map_err(|e| e.to_string())?;
+            let points = steps(&thin(run, window, buckets), end);
+            let Some((on, off)) = pattern else {
+                chart.draw_series(LineSeries::new(points, style)).map_err(|e| e.to_string())?;
+                continue;
+            };
+            // Dashes as plain paths, the element the rules use: no second series type to ship.
+            let (width, height) = chart.plotting_area().dim_in_pixel();
+            let scale = (
+                (window.end - window.start) as f64 / f64::from(width.max(1)),
+                top / f64::from(height.max(1)),
+            );
+            for dash in dashes(&points, scale, on, off) {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(dash, style)))
+                    .map_err(|e| e.to_string())?;
+            }
         }
     }
     if let Some(at) = cursor.filter(|at| *at >= window.start && *at <= window.end) {
@@ -203,6 +290,43 @@ pub fn runs(points: &[(u64, f64)], end: u64) -> Vec<(&[(u64, f64)], u64)> {
         runs.push((&points[start..], end));
     }
     runs
+}
+
+/// `points` (a polyline) cut into dashes `on` pixels long with gaps of `off`, where `scale` is
+/// the time and the value one pixel spans along x and y.
+fn dashes(points: &[(u64, f64)], scale: (f64, f64), on: f64, off: f64) -> Vec<Vec<(u64, f64)>> {
+    let mut out = Vec::new();
+    let mut dash: Vec<(u64, f64)> = Vec::new();
+    // How far into the current dash-and-gap period the pen is, in pixels.
+    let mut phase = 0.0;
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let (dx, dy) = ((b.0 - a.0) as f64 / scale.0, (b.1 - a.1) / scale.1);
+        let length = dx.hypot(dy);
+        let at = |t: f64| (a.0 + ((b.0 - a.0) as f64 * t / length) as u64, a.1 + (b.1 - a.1) * t / length);
+        let mut t = 0.0;
+        while t < length {
+            let drawing = phase < on;
+            let step = if drawing { on - phase } else { on + off - phase }.min(length - t);
+            if drawing && dash.is_empty() {
+                dash.push(at(t));
+            }
+            t += step;
+            phase += step;
+            if drawing {
+                dash.push(at(t));
+                if phase >= on {
+                    out.push(std::mem::take(&mut dash));
+                }
+            } else if phase >= on + off {
+                phase = 0.0;
+            }
+        }
+    }
+    if dash.len() > 1 {
+        out.push(dash);
+    }
+    out
 }
 
 /// A sampled gauge holds its value until the next sample: drawn as steps, and carried to `end`.
@@ -245,5 +369,33 @@ mod tests {
         assert_eq!(steps(&[(0, 1.0), (10, 2.0)], 30), vec![(0, 1.0), (10, 1.0), (10, 2.0), (30, 2.0)]);
         assert_eq!(Unit::Count.format(12_345.0), "12k");
         assert_eq!(Unit::Bytes.format(16.0 * 1024.0 * 1024.0), "17 MB");
+    }
+
+    #[test]
+    fn dashes_follow_the_line_around_its_steps() {
+        // A step 10 px along, 10 px up and 10 px along: dashes of 4 with gaps of 2.
+        let points = [(0, 0.0), (10, 0.0), (10, 10.0), (20, 10.0)];
+        let cut = dashes(&points, (1.0, 1.0), 4.0, 2.0);
+        assert_eq!(cut[0], [(0, 0.0), (4, 0.0)]);
+        assert_eq!(cut[1], [(6, 0.0), (10, 0.0)]);
+        // A dash turns the corner with the line.
+        assert_eq!(cut[2], [(10, 2.0), (10, 6.0)]);
+        assert_eq!(cut[3], [(10, 8.0), (10, 10.0), (12, 10.0)]);
+        assert_eq!(cut.len(), 5);
+        assert_eq!(cut[4], [(14, 10.0), (18, 10.0)]);
+        assert!(dashes(&points[..1], (1.0, 1.0), 4.0, 2.0).is_empty());
+    }
+
+    #[test]
+    fn rates_and_durations_read_as_grafana_shows_them() {
+        assert_eq!(Unit::Short.format(3.0), "3");
+        assert_eq!(Unit::Short.format(0.25), "0.25");
+        assert_eq!(Unit::Short.format(12.52), "12.5");
+        assert_eq!(Unit::Short.format(1.0 / 3.0), "0.33");
+        assert_eq!(Unit::Seconds.format(0.002), "2 ms");
+        assert_eq!(Unit::Seconds.format(0.6), "600 ms");
+        assert_eq!(Unit::Seconds.format(1.5), "1.5 s");
+        assert_eq!(Unit::Seconds.format(0.0005), "500 µs");
+        assert_eq!(Unit::Seconds.format(0.0), "0 s");
     }
 }

@@ -1,8 +1,9 @@
 //! Charts over virtual time, drawn with plotters on canvases: DB Size (the mixin dashboard's
 //! panel: db size and size in use per member against the quota), revision and compact
-//! revision, and the raft log against `--snapshot-count`. One cursor is shared by every chart
-//! and the timeline: hovering a chart, or clicking an event, moves it, and each chart's legend
-//! reads its figures at that instant.
+//! revision, the raft log against `--snapshot-count`, and the mixin's Raft Proposals, Total
+//! Leader Elections Per Day and Disk Sync Duration panels, per member. One cursor is shared by
+//! every chart and the timeline: hovering a chart, or clicking an event, moves it, and each
+//! chart's legend reads its figures at that instant.
 
 pub mod figure;
 pub mod history;
@@ -40,29 +41,41 @@ pub const WINDOWS: [(&str, &str, Option<u64>); 4] = [
     ("10m", "last 10 min", Some(600_000_000)),
 ];
 
-
 /// Which of a figure's lines a legend reads, by the figure.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Which {
     DbSize,
     Revision,
     RaftLog,
+    Proposals,
+    Elections,
+    DiskSync,
 }
 
 impl Which {
+    const ALL: [Which; 6] =
+        [Which::DbSize, Which::Revision, Which::RaftLog, Which::Proposals, Which::Elections, Which::DiskSync];
+
     fn test_id(self) -> &'static str {
         match self {
             Which::DbSize => "chart-db-size",
             Which::Revision => "chart-revision",
             Which::RaftLog => "chart-raft-log",
+            Which::Proposals => "chart-raft-proposals",
+            Which::Elections => "chart-leader-elections",
+            Which::DiskSync => "chart-disk-sync",
         }
     }
 
+    /// The mixin dashboard's panel titles where it has the panel.
     fn title(self) -> &'static str {
         match self {
             Which::DbSize => "DB Size",
             Which::Revision => "Revision",
             Which::RaftLog => "Raft log: entries since the last snapshot",
+            Which::Proposals => "Raft Proposals (per second; pending: proposals)",
+            Which::Elections => "Total Leader Elections Per Day",
+            Which::DiskSync => "Disk Sync Duration (WAL fsync, 99th percentile)",
         }
     }
 
@@ -71,6 +84,9 @@ impl Which {
             Which::DbSize => &figures.db_size,
             Which::Revision => &figures.revision,
             Which::RaftLog => &figures.raft_log,
+            Which::Proposals => &figures.proposals,
+            Which::Elections => &figures.elections,
+            Which::DiskSync => &figures.disk_sync,
         }
     }
 }
@@ -98,9 +114,9 @@ pub fn ChartsPanel() -> impl IntoView {
                     {options}
                 </select>
             </label>
-            <Chart which=Which::DbSize figures=figures />
-            <Chart which=Which::Revision figures=figures />
-            <Chart which=Which::RaftLog figures=figures />
+            <div class="chart-grid">
+                {Which::ALL.map(|which| view! { <Chart which=which figures=figures /> })}
+            </div>
             <Timeline window=Signal::derive(move || figures.with(|f| f.as_ref().map(|f| f.window))) />
         </section>
     }
@@ -123,25 +139,47 @@ fn Chart(which: Which, figures: Memo<Option<Figures>>) -> impl IntoView {
     let on_move = move |ev: web_sys::MouseEvent| {
         let Some(canvas) = canvas_ref.get_untracked() else { return };
         let width = f64::from(canvas.client_width()) - PLOT_LEFT - PLOT_RIGHT;
-        let at = figures.with_untracked(|f| f.as_ref().map(|f| f.window.at(f64::from(ev.offset_x()) - PLOT_LEFT, width)));
+        let at = figures
+            .with_untracked(|f| f.as_ref().map(|f| f.window.at(f64::from(ev.offset_x()) - PLOT_LEFT, width)));
         cursor.0.set(at);
     };
     // The DOM figures tests and screen readers read: spans, marks and steps on the chart itself.
     let spans = move |kind: figure::SpanKind| {
-        figures.with(|f| f.as_ref().map_or(0, |f| which.figure(f).spans.iter().filter(|s| s.kind == kind).count()))
+        figures.with(|f| {
+            f.as_ref().map_or(0, |f| which.figure(f).spans.iter().filter(|s| s.kind == kind).count())
+        })
     };
     let marks = move || figures.with(|f| f.as_ref().map_or(0, |f| which.figure(f).marks.len()));
     let steps = move || {
         figures.with(|f| {
-            f.as_ref().map_or(0, |f| which.figure(f).lines.iter().filter(|l| l.faint).map(|l| steps_up(&l.points)).max().unwrap_or(0))
+            f.as_ref().map_or(0, |f| {
+                which
+                    .figure(f)
+                    .lines
+                    .iter()
+                    .filter(|l| l.stroke.is_faint())
+                    .map(|l| steps_up(&l.points))
+                    .max()
+                    .unwrap_or(0)
+            })
         })
     };
     let teeth = move || {
         figures.with(|f| {
-            f.as_ref().map_or(0, |f| which.figure(f).lines.iter().filter(|l| !l.faint).map(|l| drops(&l.points)).max().unwrap_or(0))
+            f.as_ref().map_or(0, |f| {
+                which
+                    .figure(f)
+                    .lines
+                    .iter()
+                    .filter(|l| !l.stroke.is_faint())
+                    .map(|l| drops(&l.points))
+                    .max()
+                    .unwrap_or(0)
+            })
         })
     };
-    let limit = move || figures.with(|f| f.as_ref().and_then(|f| which.figure(f).limit.as_ref().map(|l| l.0 as u64)));
+    let limit =
+        move || figures.with(|f| f.as_ref().and_then(|f| which.figure(f).limit.as_ref().map(|l| l.0 as u64)));
     view! {
         <figure class="chart">
             <figcaption>{which.title()}</figcaption>
@@ -161,6 +199,12 @@ fn Chart(which: Which, figures: Memo<Option<Figures>>) -> impl IntoView {
             <Legend which=which figures=figures />
         </figure>
     }
+}
+
+/// A legend value as tests read it: whole numbers as integers, fractions (rates, seconds) to
+/// six decimals.
+fn data_value(value: f64) -> String {
+    ((value * 1e6).round() / 1e6).to_string()
 }
 
 /// Every line's value at the cursor (or the newest), with its colour.
@@ -186,13 +230,9 @@ fn Legend(which: Which, figures: Memo<Option<Figures>>) -> impl IntoView {
                         None if down => "down".to_string(),
                         None => "–".to_string(),
                     };
-                    let swatch = format!(
-                        "background: {}; opacity: {}",
-                        Palette::css(palette.series(line.colour)),
-                        if line.faint { "0.55" } else { "1" }
-                    );
+                    let swatch = line.stroke.swatch(&Palette::css(palette.series(line.colour)));
                     view! {
-                        <li data-series=line.label.clone() data-value=value.map(|v| v as i64)>
+                        <li data-series=line.label.clone() data-value=value.map(data_value)>
                             <span class="swatch" style=swatch></span>
                             {line.label.clone()} " " <b>{text}</b>
                         </li>

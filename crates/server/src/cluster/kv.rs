@@ -104,6 +104,7 @@ impl Cluster {
                 Ok(()) => {
                     let id = self.request_id();
                     self.propose(member, Envelope { id, origin: member, request });
+                    self.note_proposed(member, id);
                     pending.push(Ok(id));
                 }
                 Err(error) => pending.push(Err(error)),
@@ -118,6 +119,7 @@ impl Cluster {
             .into_iter()
             .map(|p| {
                 let id = p?;
+                self.note_answered(member, id);
                 let Some((result, revision)) = self.member_mut(member).and_then(|m| m.take_result(id)) else {
                     self.note_proposal_failed(member);
                     return Err(Error::DeadlineExceeded);
@@ -144,6 +146,7 @@ impl Cluster {
         self.check_quota(member, &request)?;
         let id = self.request_id();
         self.propose(member, Envelope { id, origin: member, request });
+        self.note_proposed(member, id);
         Ok(id)
     }
 
@@ -151,6 +154,7 @@ impl Cluster {
     /// while it has not (or never will: the member went down, the proposal was lost).
     pub fn kv_collect(&mut self, member: NodeId, id: u64) -> Option<Result<(ResponseOp, Header), Error>> {
         let (result, revision) = self.member_mut(member)?.take_result(id)?;
+        self.note_answered(member, id);
         let header = self.header(member, revision);
         Some(match result {
             Ok(Response::Kv(response)) => Ok((response, header)),

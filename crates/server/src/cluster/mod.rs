@@ -327,8 +327,10 @@ impl Cluster {
         }
         let id = self.request_id();
         self.propose(member, Envelope { id, origin: member, request });
+        self.note_proposed(member, id);
         let done =
             self.run_until(COMMAND_TIMEOUT_MICROS, |c| c.member(member).is_none_or(|m| m.has_result(id)));
+        self.note_answered(member, id);
         let Some(applied) = self.member_mut(member).and_then(|m| m.take_result(id)) else {
             if !done {
                 self.note_proposal_failed(member);
@@ -357,6 +359,7 @@ impl Cluster {
     pub fn kill(&mut self, member: NodeId) {
         let was_up = self.is_up(member);
         self.world.crash(member);
+        self.note_proposals_lost(member);
         self.log.set_now(self.world.now_micros());
         if was_up {
             self.emit(member, EventKind::MemberKilled);

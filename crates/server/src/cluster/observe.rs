@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use playground_bolt::DiskCosts;
 use playground_raft::NodeId;
 
-use super::Cluster;
+use super::{Cluster, COMMAND_TIMEOUT_MICROS};
 use crate::client::Code;
 use crate::error::Error;
 use crate::observe::{
@@ -41,6 +41,8 @@ pub(crate) struct Observer {
     pub(crate) sink: Sink,
     command: Option<String>,
     counters: BTreeMap<NodeId, Counters>,
+    /// Client proposals awaiting their answer: (member, request id, proposed at).
+    in_flight: Vec<(NodeId, u64, u64)>,
     last_sample_at: Option<u64>,
 }
 
@@ -131,6 +133,33 @@ impl Cluster {
         self.observer.counters.entry(member).or_default().proposals_failed += 1;
     }
 
+    /// A client's proposal `id` on `member` went to raft; its answer is awaited.
+    pub(crate) fn note_proposed(&mut self, member: NodeId, id: u64) {
+        let now = self.world.now_micros();
+        self.observer.in_flight.push((member, id, now));
+    }
+
+    /// The client stopped waiting for proposal `id` on `member` (answered, or given up).
+    pub(crate) fn note_answered(&mut self, member: NodeId, id: u64) {
+        self.observer.in_flight.retain(|&(on, request, _)| (on, request) != (member, id));
+    }
+
+    /// `member` went down: its process' proposals died with it.
+    pub(crate) fn note_proposals_lost(&mut self, member: NodeId) {
+        self.observer.in_flight.retain(|&(on, _, _)| on != member);
+    }
+
+    /// etcd_server_proposals_pending: proposals awaited on `member`, not applied yet, whose
+    /// client's deadline has not passed (etcd's request returns then, and the gauge drops).
+    fn proposals_pending(&self, member: NodeId) -> u64 {
+        let Some(state) = self.world.app(member) else { return 0 };
+        let now = self.world.now_micros();
+        let waiting = self.observer.in_flight.iter().filter(|&&(on, id, at)| {
+            on == member && at + COMMAND_TIMEOUT_MICROS > now && !state.has_result(id)
+        });
+        waiting.count() as u64
+    }
+
     /// Reports an event of the cluster's own (member 0: the cluster lane), stamped now.
     pub(crate) fn emit(&mut self, member: NodeId, kind: EventKind) {
         let now = self.world.now_micros();
@@ -182,6 +211,9 @@ impl Cluster {
             return;
         }
         self.drain_reports();
+        // Proposals past their deadline are no longer awaited (a submitted write never collected).
+        let now = self.world.now_micros();
+        self.observer.in_flight.retain(|&(_, _, at)| at + COMMAND_TIMEOUT_MICROS > now);
         let figures = self.read_members();
         loop {
             let due = self.observer.next_due();
@@ -234,6 +266,7 @@ impl Cluster {
                     name: config.name.clone(),
                     leader_changes: counters.leader_changes,
                     proposals_failed: counters.proposals_failed,
+                    proposals_pending: self.proposals_pending(id),
                     fsync_p99_micros: fsync,
                     quota,
                     ..MemberSample::default()

@@ -2,8 +2,9 @@
 //! samples merge into one when the history coarsens.
 //!
 //! Merging keeps what a chart of the span must still show: the later sample's gauges (the
-//! state at the span's end), but the peak of `db_size`, `raft_entries`, `raft_bytes`,
-//! `requests_per_second` and `fsync_p99_micros` (a spike or a sawtooth's top is not lost);
+//! state at the span's end, counters included), but the peak of `db_size`, `raft_entries`,
+//! `raft_bytes`, `requests_per_second`, `proposals_pending` and `fsync_p99_micros` (a spike or
+//! a sawtooth's top is not lost);
 //! `up` only if up in both (a restart inside the span still shows), and the union of alarms
 //! (an alarm span is never shortened away).
 
@@ -48,6 +49,9 @@ pub struct MemberSample {
     pub leader_changes: u64,
     /// Proposals that failed: the client's deadline passed first (etcd_server_proposals_failed_total).
     pub proposals_failed: u64,
+    /// Client proposals on the member not applied yet, within the client's deadline
+    /// (etcd_server_proposals_pending).
+    pub proposals_pending: u64,
     /// The member's disk fsync latency as the simulated disk takes it: every WAL fsync takes
     /// that long, so it is also their 99th percentile.
     pub fsync_p99_micros: u64,
@@ -75,6 +79,7 @@ impl MemberSample {
             raft_entries: self.raft_entries.max(later.raft_entries),
             raft_bytes: self.raft_bytes.max(later.raft_bytes),
             requests_per_second: self.requests_per_second.max(later.requests_per_second),
+            proposals_pending: self.proposals_pending.max(later.proposals_pending),
             fsync_p99_micros: self.fsync_p99_micros.max(later.fsync_p99_micros),
             alarms,
             ..later.clone()
