@@ -52,7 +52,8 @@ impl Tab {
 
 impl PanelState {
     pub fn provide() -> PanelState {
-        let state = PanelState { member: RwSignal::new("infra1".to_string()), tab: RwSignal::new(Tab::History) };
+        let state =
+            PanelState { member: RwSignal::new("infra1".to_string()), tab: RwSignal::new(Tab::History) };
         provide_context(state);
         state
     }

@@ -39,7 +39,13 @@ fn a_day_of_samples_thins_to_the_pixels_that_show_it_keeping_spikes() {
 #[wasm_bindgen_test]
 fn the_server_log_collapses_runs_of_one_line() {
     use playground_server::LogLine;
-    let line = |member, msg: &str| LogLine { at_micros: 0, member, level: "warn", msg: msg.into(), fields: Vec::new() };
+    let line = |member, msg: &str| LogLine {
+        at_micros: 0,
+        member,
+        level: "warn",
+        msg: msg.into(),
+        fields: Vec::new(),
+    };
     let lines: Vec<LogLine> = (0..9).map(|i| line(i % 3, "alarm raised")).chain([line(1, "other")]).collect();
     let runs = collapse(&lines);
     assert_eq!(runs.len(), 2);
@@ -51,11 +57,22 @@ fn the_server_log_collapses_runs_of_one_line() {
 fn the_timeline_joins_a_defrag_and_an_alarm_into_spans() {
     use playground_server::{Event, EventKind};
     use playground_web::timeline::items;
-    let event = |seq, at, member: &str, kind| Event { seq, at_micros: at, member: Some(member.into()), command: Some("etcdctl defrag".into()), kind };
+    let event = |seq, at, member: &str, kind| Event {
+        seq,
+        at_micros: at,
+        member: Some(member.into()),
+        command: Some("etcdctl defrag".into()),
+        kind,
+    };
     let events = [
         event(1, 5, "infra1", EventKind::AlarmRaised { alarm: "NOSPACE".into() }),
         event(2, 10, "infra1", EventKind::DefragStarted { size_before: 9 }),
-        event(3, 30, "infra1", EventKind::DefragFinished { size_before: 9, size_after: 1, blocked_micros: 20 }),
+        event(
+            3,
+            30,
+            "infra1",
+            EventKind::DefragFinished { size_before: 9, size_after: 1, blocked_micros: 20 },
+        ),
     ];
     let shown = items(&events, 100);
     assert_eq!(shown.len(), 2);

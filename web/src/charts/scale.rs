@@ -57,8 +57,7 @@ pub fn nice_step(raw: f64) -> f64 {
 /// A tick step for a time axis of `span` microseconds: a whole number of seconds, minutes or
 /// hours, so labels read as clock times.
 pub fn time_step(span: u64, ticks: usize) -> u64 {
-    const STEPS: [u64; 14] =
-        [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 2 * 3600];
+    const STEPS: [u64; 14] = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 2 * 3600];
     let raw = span / ticks.max(1) as u64;
     STEPS
         .iter()
