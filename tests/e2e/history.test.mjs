@@ -225,11 +225,11 @@ test("the mixin's Raft Proposals, Leader Elections and Disk Sync Duration: puts,
   for (const chart of ['chart-raft-proposals', 'chart-leader-elections', 'chart-disk-sync']) {
     await page.getByTestId(chart).waitFor();
   }
-  await page.waitForFunction(() => JSON.parse(window.wasmBindings.page().state()).members.some((m) => m.role === 'leader'));
+  await page.waitForFunction(() => window.wasmBindings.page().state().members.some((m) => m.role === 'leader'));
   // A sample after the first election.
   await type(page, 'playground advance 1s');
   await waitForOutput(page, /\$ playground advance 1s\n/);
-  const state = () => page.evaluate(() => JSON.parse(window.wasmBindings.page().state()));
+  const state = () => page.evaluate(() => window.wasmBindings.page().state());
   const leader = (await state()).members.find((m) => m.role === 'leader').name;
   const survivor = (await state()).members.find((m) => m.name !== leader && m.name !== 'infra1')?.name
     ?? (await state()).members.find((m) => m.name !== leader).name;

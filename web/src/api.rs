@@ -62,6 +62,13 @@ pub fn page() -> Option<Playground> {
     page_playground().map(|shared| Playground { shared })
 }
 
+impl Playground {
+    /// The JS handle of a playground already shown (the page's, an embedded one).
+    pub(crate) fn from_shared(shared: SharedPlayground) -> Playground {
+        Playground { shared }
+    }
+}
+
 #[wasm_bindgen]
 impl Playground {
     /// Options: `seed` (a number, default 1) and `flags` (etcd's flags as strings, as `etcd`

@@ -11,7 +11,7 @@ use playground_ctl::PlaygroundWorld;
 use playground_server::{
     default_members, AlertState, Cluster, FlagError, Flags, Keyspace, LogLine, MemberState, PageMap,
 };
-use playground_shell::{Options, Stream, Transcript};
+use playground_shell::{EntryKind, Options, Stream, Transcript};
 
 use crate::charts::history::{figures, Figures};
 use crate::timeline::{Item, ItemCache};
@@ -138,6 +138,47 @@ impl Playground {
             stderr: transcript.text(Stream::Stderr),
             status: outcome.status,
         }
+    }
+
+    /// Puts a file from the visitor's computer into the shell's filesystem, in the working
+    /// directory under its own base name, and says so in the terminal. Returns the path.
+    pub fn put_file(&mut self, name: &str, data: &[u8]) -> Result<String, String> {
+        let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+        if base.is_empty() || base == "." || base == ".." || base.chars().any(char::is_control) {
+            return Err(format!("upload: {name:?} is not a file name"));
+        }
+        let shell = self.session.shell_mut();
+        let path = playground_shell::resolve(shell.cwd(), base);
+        let written = shell.fs_mut().write(&path, data, false).map_err(|e| format!("upload: {base}: {e}"));
+        let text = match &written {
+            Ok(()) => format!("# {base} ({} bytes) copied from your computer to {path}\n", data.len()),
+            Err(error) => format!("{error}\n"),
+        };
+        let kind = if written.is_ok() { EntryKind::Stdout } else { EntryKind::Stderr };
+        self.session.print(kind, &text);
+        self.touch();
+        written.map(|()| path)
+    }
+
+    /// The files to hand to the browser: those `playground download` offered, and with
+    /// `snapshots`, every `snapshot save` file written since the event `after_seq`. Each is
+    /// (path, bytes); returns the newest event seq seen.
+    pub fn take_downloads(&mut self, snapshots: bool, after_seq: u64) -> (Vec<(String, Vec<u8>)>, u64) {
+        let mut paths = self.session.shell_mut().world_mut().take_downloads();
+        let events = self.events_since(after_seq);
+        let newest = events.last().map_or(after_seq, |e| e.seq);
+        if snapshots {
+            let cwd = self.session.shell().cwd().to_string();
+            for event in events {
+                if let playground_server::EventKind::SnapshotSaved { path, .. } = event.kind {
+                    paths.push(playground_shell::resolve(&cwd, &path));
+                }
+            }
+        }
+        let fs = self.session.shell().fs();
+        let files =
+            paths.into_iter().filter_map(|path| fs.read(&path).ok().map(|bytes| (path, bytes))).collect();
+        (files, newest)
     }
 
     /// Lets `micros` of virtual time pass on the cluster.
@@ -407,5 +448,41 @@ mod tests {
         let other = shared.clone();
         assert!(other.ptr_eq(&shared));
         assert_eq!(other.with(|p| p.exec("etcdctl get a --print-value-only").stdout), "1\n");
+    }
+
+    #[test]
+    fn a_file_from_the_visitors_computer_lands_in_the_working_directory() {
+        let mut p = Playground::new(1, &[]).unwrap();
+        let bytes =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/snapshot-3.5.db")).unwrap();
+        let path = p.put_file("C:\\Users\\me\\snapshot-3.5.db", &bytes).unwrap();
+        assert!(path.ends_with("/snapshot-3.5.db"), "{path}");
+        let status = p.exec("etcdutl snapshot status snapshot-3.5.db");
+        assert_eq!(status.stdout, "6bbc1097, 14, 19, 25 kB\n", "{}", status.stderr);
+        for bad in ["", ".", "..", "dir/", "a\u{7}b"] {
+            let before = p.exec("ls").stdout;
+            assert!(p.put_file(bad, b"x").is_err(), "{bad:?}");
+            assert_eq!(p.exec("ls").stdout, before);
+        }
+    }
+
+    #[test]
+    fn downloads_are_offered_files_and_with_snapshots_every_snapshot_save() {
+        let mut p = Playground::new(1, &[]).unwrap();
+        let (none, seq) = p.take_downloads(true, 0);
+        assert!(none.is_empty());
+        assert_eq!(p.exec("etcdctl snapshot save backup.db").status, 0);
+        assert_eq!(p.exec("echo hello > note.txt; playground download note.txt").status, 0);
+        let (files, newest) = p.take_downloads(true, seq);
+        let names: Vec<&str> = files.iter().map(|(path, _)| path.rsplit('/').next().unwrap()).collect();
+        assert_eq!(names, ["note.txt", "backup.db"]);
+        assert_eq!(files[0].1, b"hello\n");
+        assert!(newest > seq);
+        // Taken once; an embedded playground (no snapshots) gets only what was offered.
+        assert!(p.take_downloads(true, newest).0.is_empty());
+        assert_eq!(p.exec("etcdctl snapshot save again.db").status, 0);
+        assert!(p.take_downloads(false, newest).0.is_empty());
+        assert_ne!(p.exec("playground download nowhere.db").status, 0);
+        assert_ne!(p.exec("playground download /").status, 0);
     }
 }

@@ -22,6 +22,10 @@ pub fn Terminal(
     /// Keep history in localStorage (off in component tests).
     #[prop(default = true)]
     persist: bool,
+    /// Take the keyboard focus when shown (the page's terminal does; one embedded in a
+    /// documentation page must not pull the reader's focus or scroll).
+    #[prop(default = true)]
+    autofocus: bool,
     /// The playground whose session to drive (the page shares it with its other views); a new
     /// one if absent.
     #[prop(optional)]
@@ -184,11 +188,13 @@ pub fn Terminal(
         });
     }
 
-    // Keep the newest output in view.
+    // Keep the newest output in view, once the new lines are laid out (commands an embedded
+    // playground runs at start land before its first frame).
     Effect::new(move |_| {
         entries.track();
         if let Some(output) = output_ref.get() {
             output.set_scroll_top(output.scroll_height());
+            request_animation_frame(move || output.set_scroll_top(output.scroll_height()));
         }
     });
 
@@ -217,7 +223,7 @@ pub fn Terminal(
                         data-testid="terminal-input"
                         node_ref=input_ref
                         type="text"
-                        autofocus
+                        autofocus=autofocus
                         spellcheck="false"
                         autocomplete="off"
                         autocapitalize="off"

@@ -22,10 +22,14 @@ const PLAYGROUND_USAGE: &str = "usage: playground <verb>\n\
   slow-disk MEMBER N     multiply the member's disk latencies by N (1: normal)\n\
   advance DURATION       let virtual time pass (1h, 30m, 10s, 500ms)\n\
   log                    the members' server log\n\
+  download FILE          hand a file to the browser, which saves it (in the page)\n\
 MEMBER is a name (infra1), an id or a client endpoint (127.0.0.1:2379).\n";
 
 pub fn playground(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let words: Vec<&str> = args[1..].iter().map(String::as_str).collect();
+    if let ["download", file] = words.as_slice() {
+        return download(cx, file);
+    }
     let Some(cluster) = cx.world().cluster() else {
         cx.err("playground: this terminal has no virtual cluster\n")?;
         return Ok(EXIT_ERROR);
@@ -78,6 +82,26 @@ pub fn playground(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         Err(text) => {
             cx.err(text)?;
             Ok(EXIT_BAD_ARGS)
+        }
+    }
+}
+
+/// Offers `file` to the page, which saves it through the browser; a directory or a missing file
+/// is refused as `cat` refuses it.
+fn download(cx: &mut Context<'_>, file: &str) -> CommandResult {
+    let path = cx.resolve(file);
+    match cx.fs().metadata(&path) {
+        Ok(meta) if meta.is_dir => {
+            cx.err(format!("playground: download: {file}: Is a directory\n"))?;
+            Ok(EXIT_ERROR)
+        }
+        Ok(_) => {
+            cx.world().offer_download(path);
+            Ok(0)
+        }
+        Err(error) => {
+            cx.err(format!("playground: download: {file}: {error}\n"))?;
+            Ok(EXIT_ERROR)
         }
     }
 }

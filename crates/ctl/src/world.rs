@@ -13,11 +13,23 @@ pub const MAX_ADVANCE: Duration = Duration::from_secs(7 * 24 * 3600);
 
 pub struct PlaygroundWorld {
     cluster: Cluster,
+    /// Files `playground download` offered to whoever hosts the shell (the page hands them to
+    /// the browser), as absolute paths, oldest first.
+    downloads: Vec<String>,
 }
 
 impl PlaygroundWorld {
     pub fn new(cluster: Cluster) -> Self {
-        PlaygroundWorld { cluster }
+        PlaygroundWorld { cluster, downloads: Vec::new() }
+    }
+
+    pub fn offer_download(&mut self, path: String) {
+        self.downloads.push(path);
+    }
+
+    /// The files offered since the last call.
+    pub fn take_downloads(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.downloads)
     }
 
     /// The default playground: three members from one seed.

@@ -1,7 +1,8 @@
 //! `cargo xtask build`: the site in dist/, without Trunk. Cargo builds the page's wasm,
 //! wasm-bindgen (the version Cargo.lock pins) writes the ES-module glue and the TypeScript
 //! declarations, binaryen 132's wasm-opt shrinks the module, then dist/ is put together:
-//! index.html with its data-trunk links rewritten (index_html.rs), static/, and the package
+//! index.html with its data-trunk links rewritten (index_html.rs), static/ (the embedding
+//! pages at the root: embed.js, embed.html, docs.html), and the package
 //! `etcd-playground` in dist/pkg/ (package.rs), which the page itself loads. wasm-bindgen and
 //! wasm-opt are skipped when their input and command line are what they were last time: their
 //! output is then what it was.
@@ -16,6 +17,10 @@ use crate::{index_html, package, root, step};
 const OUT_NAME: &str = "etcd_playground";
 /// The crate the page is.
 const CRATE: &str = "playground-web";
+/// Files of static/ that the site serves from its root rather than from /static/: the custom
+/// element's script, its iframe form and the sample documentation page (embed.js finds the
+/// package and the stylesheet relative to itself).
+pub const AT_ROOT: [&str; 3] = ["embed.js", "embed.html", "docs.html"];
 
 pub fn build(tools: &Tools) -> Result<(), String> {
     let started = std::time::Instant::now();
@@ -91,7 +96,10 @@ pub fn build(tools: &Tools) -> Result<(), String> {
         let workspace = read(&root.join("Cargo.toml"))?;
         let license = package::toml_field(&workspace, "workspace.package", "license").unwrap_or_default();
         write(&pkg.join("package.json"), &package::manifest(&version, &license, &js, &types, &files))?;
-        copy_dir(&root.join("static"), &dist.join("static"), &|_| true)?;
+        copy_dir(&root.join("static"), &dist.join("static"), &|name| !AT_ROOT.contains(&name))?;
+        for name in AT_ROOT {
+            copy(&root.join("static").join(name), &dist.join(name))?;
+        }
         for sheet in &page.stylesheets {
             if !dist.join(sheet).is_file() {
                 return Err(format!("index.html links {sheet}, which is not in static/"));
