@@ -19,8 +19,10 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 Usage: cargo xtask <command>
 
-  serve [--port N]   build the site and serve it on http://127.0.0.1:8080
-  build              build the site into dist/ (the page, and the package etcd-playground in dist/pkg/)
+  serve [--port N] [--quick]
+                     build the site and serve it on http://127.0.0.1:8080 (--quick: for
+                     working on the page, rebuilt in seconds, not size-optimised)
+  build [--quick]    build the site into dist/ (the page, and the package etcd-playground in dist/pkg/)
   test               run every test: native, wasm in Node, wasm in headless Chromium, Playwright
   bench              print performance figures
   bench --against REV [--runs N]
@@ -34,7 +36,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve::serve_command(&args[1..]),
-        Some("build") if args.len() == 1 => tools::ensure_build().and_then(|tools| site::build(&tools)),
+        Some("build") if args.len() <= 2 => site::Build::from_flag(args.get(1).map(String::as_str))
+            .and_then(|mode| tools::ensure_build().and_then(|tools| site::build_for(&tools, mode))),
         Some("test") => test(),
         Some("bench") if args.len() == 1 => bench(),
         Some("bench") => against::command(&args[1..]),

@@ -9,13 +9,21 @@ use crate::tools;
 use crate::{root, site};
 
 pub fn serve_command(args: &[String]) -> Result<(), String> {
-    let port = match args {
-        [] => 8080,
-        [flag, port] if flag == "--port" => port.parse().map_err(|_| format!("bad port `{port}`"))?,
-        _ => return Err("usage: cargo xtask serve [--port N]".into()),
-    };
+    let usage = || "usage: cargo xtask serve [--port N] [--quick]".to_string();
+    let (mut port, mut mode) = (8080, site::Build::Release);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--port" => {
+                let value = rest.next().ok_or_else(usage)?;
+                port = value.parse().map_err(|_| format!("bad port `{value}`"))?;
+            }
+            "--quick" => mode = site::Build::Quick,
+            _ => return Err(usage()),
+        }
+    }
     let tools = tools::ensure_build()?;
-    site::build(&tools)?;
+    site::build_for(&tools, mode)?;
     let server = start(&root().join("dist"), port)?;
     println!("\nServing the playground on http://{} (Ctrl-C stops)", server.address);
     server.thread.join().map_err(|_| "server thread failed".to_string())

@@ -22,7 +22,39 @@ const CRATE: &str = "playground-web";
 /// package and the stylesheet relative to itself).
 pub const AT_ROOT: [&str; 3] = ["embed.js", "embed.html", "docs.html"];
 
+/// What the site is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// What users get and the tests load: the release profile (LTO), then wasm-opt.
+    Release,
+    /// For working on the page (`--quick`): the page-quick profile (no LTO, incremental), no
+    /// wasm-opt, so an edit rebuilds in seconds; the wasm is several times larger.
+    Quick,
+}
+
+impl Build {
+    /// `--quick` or nothing.
+    pub fn from_flag(flag: Option<&str>) -> Result<Build, String> {
+        match flag {
+            None => Ok(Build::Release),
+            Some("--quick") => Ok(Build::Quick),
+            Some(other) => Err(format!("unknown flag `{other}` (the build takes --quick)")),
+        }
+    }
+
+    fn profile(self) -> &'static str {
+        match self {
+            Build::Release => "release",
+            Build::Quick => "page-quick",
+        }
+    }
+}
+
 pub fn build(tools: &Tools) -> Result<(), String> {
+    build_for(tools, Build::Release)
+}
+
+pub fn build_for(tools: &Tools, mode: Build) -> Result<(), String> {
     let started = std::time::Instant::now();
     let root = root();
     let dist = root.join("dist");
@@ -35,11 +67,13 @@ pub fn build(tools: &Tools) -> Result<(), String> {
         &format!("/pkg/{wasm}"),
     )?;
 
+    let profile = mode.profile();
     step::run(
-        &format!("build the page's wasm (cargo build --release -p {CRATE} --bin {})", page.app.bin),
+        &format!("build the page's wasm (cargo build --profile {profile} -p {CRATE} --bin {})", page.app.bin),
         step::cargo(&[
             "build",
-            "--release",
+            "--profile",
+            profile,
             "--locked",
             "--target",
             "wasm32-unknown-unknown",
@@ -49,7 +83,8 @@ pub fn build(tools: &Tools) -> Result<(), String> {
             &page.app.bin,
         ]),
     )?;
-    let built = root.join("target/wasm32-unknown-unknown/release").join(format!("{}.wasm", page.app.bin));
+    let built =
+        root.join("target/wasm32-unknown-unknown").join(profile).join(format!("{}.wasm", page.app.bin));
 
     let bindgen = work.join("wasm-bindgen");
     let version = tools::locked_wasm_bindgen(&root)?;
@@ -75,12 +110,21 @@ pub fn build(tools: &Tools) -> Result<(), String> {
         .arg(optimized.join(&wasm))
         .arg(bindgen.join(&wasm))
         .env("PATH", tools.path());
-    unless_unchanged(
-        &format!("shrink the wasm (wasm-opt {level}, binaryen 132 from node_modules)"),
-        command,
-        &bindgen.join(&wasm),
-        &optimized,
-    )?;
+    let optimized = match mode {
+        Build::Release => {
+            unless_unchanged(
+                &format!("shrink the wasm (wasm-opt {level}, binaryen 132 from node_modules)"),
+                command,
+                &bindgen.join(&wasm),
+                &optimized,
+            )?;
+            optimized
+        }
+        Build::Quick => {
+            step::skipped("shrink the wasm (wasm-opt)", "--quick ships wasm-bindgen's output as it is");
+            bindgen.clone()
+        }
+    };
 
     step::timed("put dist/ together (index.html, static/, pkg/ with package.json)", || {
         if dist.exists() {
@@ -188,4 +232,17 @@ fn read(path: &Path) -> Result<String, String> {
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_build_is_release_unless_asked_to_be_quick() {
+        assert_eq!(Build::from_flag(None), Ok(Build::Release));
+        assert_eq!(Build::from_flag(Some("--quick")), Ok(Build::Quick));
+        assert!(Build::from_flag(Some("--fast")).unwrap_err().contains("--fast"));
+        assert_eq!(Build::Quick.profile(), "page-quick");
+    }
 }
