@@ -9,42 +9,50 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::context::PlaygroundContext;
+use crate::playground::SharedPlayground;
 
-/// The largest file the page takes in: the bytes live in the tab's memory next to three
-/// members' databases, and a browser tab's wasm memory ends at 4 GiB.
+/// The most one pick or drop takes in, all its files together: the bytes live in the tab's
+/// memory next to three members' databases, and a browser tab's wasm memory ends at 4 GiB.
 pub const MAX_UPLOAD_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
 
-/// Reads each file and copies it into the playground, or says in the terminal why not.
+/// Reads each file and copies it into the playground, or says in the terminal why not. A batch
+/// over [`MAX_UPLOAD_BYTES`] is refused whole, before anything is read.
 pub fn take_in(context: PlaygroundContext, files: web_sys::FileList) {
-    for index in 0..files.length() {
-        let Some(file) = files.item(index) else { continue };
-        let name = file.name();
-        if file.size() > MAX_UPLOAD_BYTES {
-            let message = format!(
-                "upload: {name}: {:.0} MiB is more than the {:.0} MiB the page takes in\n",
-                file.size() / 1048576.0,
+    // The playground itself, not the view's handle to it: a read may finish after an embedded
+    // playground was taken off the page, when its views (and their context) are gone.
+    let shared = context.shared();
+    let say = |shared: &SharedPlayground, message: &str| {
+        shared.update(|p| {
+            p.session_mut().print(playground_shell::EntryKind::Stderr, message);
+            p.touch();
+        })
+    };
+    let files: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.item(i)).collect();
+    let total: f64 = files.iter().map(|f| f.size()).sum();
+    if total > MAX_UPLOAD_BYTES {
+        let names: Vec<String> = files.iter().map(|f| f.name()).collect();
+        say(
+            &shared,
+            &format!(
+                "upload: {}: {:.0} MiB is more than the {:.0} MiB the page takes in at once\n",
+                names.join(", "),
+                total / 1048576.0,
                 MAX_UPLOAD_BYTES / 1048576.0
-            );
-            context.update(|p| {
-                p.session_mut().print(playground_shell::EntryKind::Stderr, &message);
-                p.touch();
-            });
-            continue;
-        }
+            ),
+        );
+        return;
+    }
+    for file in files {
+        let shared = shared.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let read = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
-            context.update(|p| match read {
+            let name = file.name();
+            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => {
-                    let _ = p.put_file(&name, &js_sys::Uint8Array::new(&buffer).to_vec());
+                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                    let _ = shared.update(|p| p.put_file(&name, &bytes));
                 }
-                Err(_) => {
-                    p.session_mut().print(
-                        playground_shell::EntryKind::Stderr,
-                        &format!("upload: {name}: the browser could not read the file\n"),
-                    );
-                    p.touch();
-                }
-            });
+                Err(_) => say(&shared, &format!("upload: {name}: the browser could not read the file\n")),
+            }
         });
     }
 }
