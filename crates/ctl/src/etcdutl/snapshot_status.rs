@@ -28,6 +28,12 @@ pub(super) fn snapshot_status(cx: &mut Context<'_>, files: &[&str], format: Form
             return Ok(EXIT_ERROR);
         }
     };
+    if bytes.is_empty() {
+        // bbolt takes an empty file for a new db and writes its first pages, which fails on
+        // the read-only descriptor etcdutl opened (etcdutl 3.5.1 here).
+        cx.err(format!("Error: write {file}: bad file descriptor\n"))?;
+        return Ok(EXIT_ERROR);
+    }
     let status = match snapshot::status(&bytes) {
         Ok(status) => status,
         Err(SnapshotError::Db(error)) => {
