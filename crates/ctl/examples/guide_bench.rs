@@ -3,13 +3,47 @@
 //! recovery (compact, defrag, alarm disarm, a put) in the playground, and, when `ETCD_BIN_DIR`
 //! names a real etcd 3.5.1 (as `cargo xtask bench` installs it), the same script against it.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use playground_ctl::PlaygroundWorld;
 use playground_mvcc::request::{PutRequest, RequestOp};
 use playground_server::Cluster;
 use playground_shell::{Limits, Options, Transcript};
+
+/// Counts live heap bytes and their peak, for the fill loop's heap figure.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size > layout.size() {
+            let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        } else {
+            LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const MIB: f64 = 1024.0 * 1024.0;
 
 /// The guide's fill loop and recovery; `$E` names the endpoint.
 const FILL_AND_RECOVER: &str = r#"while [ 1 ]; do dd if=/dev/urandom bs=1024 count=1024 2>/dev/null | etcdctl --endpoints=$E put key > /dev/null 2>&1 || break; done
@@ -63,20 +97,29 @@ fn puts_per_second() {
 
 fn playground_fill_loop() {
     let limits = Limits { max_steps: u64::MAX, max_written_bytes: u64::MAX, ..Limits::default() };
+    let baseline = LIVE.load(Ordering::Relaxed);
     let world = PlaygroundWorld::new(Cluster::playground(1));
     let mut shell = playground_ctl::with_options(Options { limits, ..Options::new(world) });
     let mut transcript = Transcript::new();
     shell.run("etcd --quota-backend-bytes=$((16*1024*1024)) 2>/dev/null; E=127.0.0.1:2379", &mut transcript);
+    PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
     let started = Instant::now();
     let (fill, recover) = FILL_AND_RECOVER.split_once('\n').unwrap_or((FILL_AND_RECOVER, ""));
     shell.run(fill, &mut transcript);
     let filled = started.elapsed().as_secs_f64();
+    let (filled_heap, filled_peak) =
+        (LIVE.load(Ordering::Relaxed) - baseline, PEAK.load(Ordering::Relaxed) - baseline);
     let outcome = shell.run(recover, &mut transcript);
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(transcript.stdout().trim_end().lines().last(), Some("OK"), "{}", transcript.stderr());
     assert_eq!(outcome.status, 0);
     println!(
         "the guide's 16 MiB fill loop + recovery, playground:      {seconds:>6.3} s of wall time ({filled:.3} s filling)"
+    );
+    println!(
+        "the guide's 16 MiB fill loop, playground heap (3 members): {:>6.1} MiB peak, {:.1} MiB held when filled",
+        filled_peak as f64 / MIB,
+        filled_heap as f64 / MIB
     );
 }
 
