@@ -1,8 +1,44 @@
 //! Where a db file lives: the [`Disk`] trait, and [`MemDisk`], the simulated disk the browser
 //! uses (what was written and what was made durable are kept apart, so a crash can drop what
 //! was never synced). The native CLI implements the trait over a real file.
+//!
+//! A write can hand over bytes someone already holds ([`Chunk::Shared`], a raft entry's
+//! data): a [`MemDisk`] then keeps the whole blocks it covers as references to those bytes,
+//! so members' files holding the same large value cost about one copy of it.
+
+use std::ops::Deref;
+
+use bytes::Bytes;
 
 use crate::error::{Error, Result};
+
+/// Bytes handed to [`Disk::write_chunks`]: copied into the file, or shared with their holder.
+#[derive(Debug, Clone, Copy)]
+pub enum Chunk<'a> {
+    Copied(&'a [u8]),
+    Shared(&'a Bytes),
+}
+
+impl Chunk<'_> {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Chunk::Copied(bytes) => bytes,
+            Chunk::Shared(bytes) => bytes,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.bytes().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Shared data shorter than this is copied: it could hold a whole block only by chance, and
+/// a reference then costs more bookkeeping than the bytes it saves.
+pub const SHARE_FROM: usize = 2 * BLOCK;
 
 pub trait Disk {
     /// The file's length in bytes.
@@ -25,6 +61,18 @@ pub trait Disk {
     }
     /// Writes `data` at `offset`, growing the file as needed.
     fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<()>;
+    /// Writes `chunks` one after another from `offset`, as one write of them joined (a disk
+    /// that cannot keep shared bytes by reference copies them).
+    fn write_chunks(&mut self, offset: u64, chunks: &[Chunk<'_>]) -> Result<()> {
+        if let [only] = chunks {
+            return self.write_at(offset, only.bytes());
+        }
+        let mut data = Vec::with_capacity(chunks.iter().map(Chunk::len).sum());
+        for chunk in chunks {
+            data.extend_from_slice(chunk.bytes());
+        }
+        self.write_at(offset, &data)
+    }
     fn truncate(&mut self, len: u64) -> Result<()>;
     /// Makes everything written so far durable (fdatasync).
     fn sync(&mut self) -> Result<()>;
@@ -135,11 +183,45 @@ impl Volume {
 /// Bytes per block of a [`MemDisk`]: the unit of growth and of the durable copies kept.
 const BLOCK: usize = 4 * 1024;
 
-#[derive(Debug, Clone, Default)]
+/// A block's bytes: its own, or a block-long slice of bytes written as [`Chunk::Shared`]
+/// (copied on the first write that changes part of it).
+#[derive(Debug, Clone)]
+enum BlockBytes {
+    Owned(Box<[u8]>),
+    Shared(Bytes),
+}
+
+impl BlockBytes {
+    fn zeroed() -> Self {
+        BlockBytes::Owned(vec![0u8; BLOCK].into_boxed_slice())
+    }
+
+    fn to_mut(&mut self) -> &mut [u8] {
+        if let BlockBytes::Shared(shared) = self {
+            *self = BlockBytes::Owned(shared.to_vec().into_boxed_slice());
+        }
+        match self {
+            BlockBytes::Owned(owned) => owned,
+            BlockBytes::Shared(_) => unreachable!("made owned above"),
+        }
+    }
+}
+
+impl Deref for BlockBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            BlockBytes::Owned(owned) => owned,
+            BlockBytes::Shared(shared) => shared,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 struct Block {
-    bytes: Box<[u8]>,
+    bytes: BlockBytes,
     /// The block as of the last sync, kept only while it differs (copy on first write).
-    durable: Option<Box<[u8]>>,
+    durable: Option<BlockBytes>,
     /// Written since the last sync (listed in `touched`).
     touched: bool,
 }
@@ -209,7 +291,7 @@ impl MemDisk {
                 block.touched = false;
                 match block.durable.take() {
                     Some(durable) => block.bytes = durable,
-                    None => block.bytes = vec![0u8; BLOCK].into_boxed_slice(),
+                    None => block.bytes = BlockBytes::zeroed(),
                 }
             }
         }
@@ -227,6 +309,70 @@ impl MemDisk {
 
     pub fn stats(&self) -> DiskStats {
         self.stats.get()
+    }
+
+    /// Blocks of the file that reference shared bytes rather than holding a copy.
+    pub fn shared_blocks(&self) -> usize {
+        self.blocks.iter().filter(|block| matches!(block.bytes, BlockBytes::Shared(_))).count()
+    }
+
+    /// Writes `data` at `start` (the file already counted the write); whole blocks of
+    /// `shared`, the same bytes, are kept by reference.
+    fn put(&mut self, start: usize, data: &[u8], shared: Option<&Bytes>) {
+        let mut done = 0;
+        while done < data.len() {
+            let at = start + done;
+            let (index, within) = (at / BLOCK, at % BLOCK);
+            let n = (BLOCK - within).min(data.len() - done);
+            let piece = &data[done..done + n];
+            // A whole block is built from the data itself: a new one is not zeroed first, and
+            // an old one's synced bytes move aside rather than being copied.
+            let whole = (n == BLOCK).then(|| match shared {
+                Some(shared) => BlockBytes::Shared(shared.slice(done..done + n)),
+                None => BlockBytes::Owned(piece.to_vec().into_boxed_slice()),
+            });
+            done += n;
+            while self.blocks.len() < index {
+                self.push_zeroed();
+            }
+            if self.blocks.len() == index {
+                let bytes = whole.unwrap_or_else(|| {
+                    let mut bytes = BlockBytes::zeroed();
+                    bytes.to_mut()[within..within + n].copy_from_slice(piece);
+                    bytes
+                });
+                self.touched.push(index);
+                self.blocks.push(Block { bytes, durable: None, touched: true });
+                continue;
+            }
+            let keeps_synced = index * BLOCK < self.durable_len;
+            let block = &mut self.blocks[index];
+            let first_write = !block.touched;
+            if first_write {
+                block.touched = true;
+                self.touched.push(index);
+            }
+            match whole {
+                Some(bytes) => {
+                    let old = std::mem::replace(&mut block.bytes, bytes);
+                    if first_write && keeps_synced {
+                        block.durable = Some(old);
+                    }
+                }
+                None => {
+                    if first_write && keeps_synced {
+                        block.durable = Some(block.bytes.clone());
+                    }
+                    block.bytes.to_mut()[within..within + n].copy_from_slice(piece);
+                }
+            }
+        }
+    }
+
+    /// A new zeroed block at the end, written since the last sync.
+    fn push_zeroed(&mut self) {
+        self.touched.push(self.blocks.len());
+        self.blocks.push(Block { bytes: BlockBytes::zeroed(), durable: None, touched: true });
     }
 
     fn count(&self, f: impl FnOnce(&mut DiskStats)) {
@@ -302,75 +448,40 @@ impl Disk for MemDisk {
     }
 
     fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<()> {
+        self.write_chunks(offset, &[Chunk::Copied(data)])
+    }
+
+    fn write_chunks(&mut self, offset: u64, chunks: &[Chunk<'_>]) -> Result<()> {
+        let total: usize = chunks.iter().map(Chunk::len).sum();
         let start = usize::try_from(offset).map_err(|_| Error::Disk("write offset too large".into()))?;
         let end =
-            start.checked_add(data.len()).ok_or_else(|| Error::Disk("write past the largest file".into()))?;
+            start.checked_add(total).ok_or_else(|| Error::Disk("write past the largest file".into()))?;
         if self.count_op() {
-            self.torn = Some((offset, data[..data.len() / 2].to_vec()));
+            let mut half = Vec::with_capacity(total / 2);
+            for chunk in chunks {
+                let room = total / 2 - half.len();
+                half.extend_from_slice(&chunk.bytes()[..chunk.len().min(room)]);
+            }
+            self.torn = Some((offset, half));
         }
-        let mut done = 0;
-        while done < data.len() {
-            let at = start + done;
-            let (index, within) = (at / BLOCK, at % BLOCK);
-            let n = (BLOCK - within).min(data.len() - done);
-            let piece = &data[done..done + n];
-            done += n;
-            // A whole block is built from the data itself: a new one is not zeroed first, and
-            // an old one's synced bytes move aside rather than being copied.
-            let whole = n == BLOCK;
-            while self.blocks.len() < index {
-                self.touched.push(self.blocks.len());
-                self.blocks.push(Block {
-                    bytes: vec![0u8; BLOCK].into_boxed_slice(),
-                    durable: None,
-                    touched: true,
-                });
-            }
-            if self.blocks.len() == index {
-                let bytes = if whole {
-                    piece.to_vec().into_boxed_slice()
-                } else {
-                    let mut bytes = vec![0u8; BLOCK].into_boxed_slice();
-                    bytes[within..within + n].copy_from_slice(piece);
-                    bytes
-                };
-                self.touched.push(index);
-                self.blocks.push(Block { bytes, durable: None, touched: true });
-                continue;
-            }
-            let keeps_synced = index * BLOCK < self.durable_len;
-            let block = &mut self.blocks[index];
-            let first_write = !block.touched;
-            if first_write {
-                block.touched = true;
-                self.touched.push(index);
-            }
-            if whole {
-                let old = std::mem::replace(&mut block.bytes, piece.to_vec().into_boxed_slice());
-                if first_write && keeps_synced {
-                    block.durable = Some(old);
-                }
-            } else {
-                if first_write && keeps_synced {
-                    block.durable = Some(block.bytes.clone());
-                }
-                block.bytes[within..within + n].copy_from_slice(piece);
-            }
+        let mut at = start;
+        for chunk in chunks {
+            let shared = match chunk {
+                Chunk::Shared(bytes) => Some(*bytes),
+                Chunk::Copied(_) => None,
+            };
+            self.put(at, chunk.bytes(), shared);
+            at += chunk.len();
         }
         // Growing with nothing to write (truncate's way to extend) still adds zeroed blocks.
         while self.blocks.len() * BLOCK < end {
-            self.touched.push(self.blocks.len());
-            self.blocks.push(Block {
-                bytes: vec![0u8; BLOCK].into_boxed_slice(),
-                durable: None,
-                touched: true,
-            });
+            self.push_zeroed();
         }
         self.len = self.len.max(end);
-        let cost = self.costs.write_micros + self.costs.transfer(data.len());
+        let cost = self.costs.write_micros + self.costs.transfer(total);
         self.count(|s| {
             s.writes += 1;
-            s.bytes_written += data.len() as u64;
+            s.bytes_written += total as u64;
             s.busy_micros += cost;
         });
         Ok(())
@@ -393,7 +504,7 @@ impl Disk for MemDisk {
                     self.blocks[index].touched = true;
                     self.touched.push(index);
                 }
-                self.blocks[index].bytes[within..].fill(0);
+                self.blocks[index].bytes.to_mut()[within..].fill(0);
                 at += n;
             }
         }
@@ -487,6 +598,9 @@ impl Disk for SharedDisk {
     }
     fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<()> {
         self.0.borrow_mut().write_at(offset, data)
+    }
+    fn write_chunks(&mut self, offset: u64, chunks: &[Chunk<'_>]) -> Result<()> {
+        self.0.borrow_mut().write_chunks(offset, chunks)
     }
     fn truncate(&mut self, len: u64) -> Result<()> {
         self.0.borrow_mut().truncate(len)

@@ -23,7 +23,7 @@ pub mod page;
 pub mod write;
 
 pub use db::{bucket_root, BucketRoot, BucketStats, Db, Options, PageInfo, PageKind, PageUse, Stats, Tx};
-pub use disk::{Disk, DiskCosts, DiskStats, MemDisk, SharedDisk, Volume};
+pub use disk::{Chunk, Disk, DiskCosts, DiskStats, MemDisk, SharedDisk, Volume, SHARE_FROM};
 pub use error::{Error, Result};
 #[cfg(not(target_arch = "wasm32"))]
 pub use file_disk::FileDisk;
