@@ -2,6 +2,7 @@
 //! appended as raft hands them out, and read back after a crash. A record torn by the crash
 //! ends the log, as etcd repairs a WAL.
 
+use playground_bolt::SHARE_FROM;
 use playground_raft::{Entry, EntryType, HardState};
 use playground_wire::{self as proto, fields, Field};
 
@@ -61,10 +62,15 @@ pub fn decode_hard_state(bytes: &[u8]) -> Option<HardState> {
 
 /// Appends what a `Ready` asks to persist; the caller syncs before sending messages.
 pub fn append(encoder: &mut Encoder, entries: &[Entry], hard_state: Option<&HardState>) {
-    // Each record: its data and about 40 bytes of framing and entry fields.
-    encoder.bytes.reserve(entries.iter().map(|e| e.data.len() + 48).sum::<usize>() + 64);
+    // Each record: its data (unless shared) and about 40 bytes of framing and entry fields.
+    let copied = |e: &Entry| if e.data.len() >= SHARE_FROM { 0 } else { e.data.len() };
+    encoder.bytes.reserve(entries.iter().map(|e| copied(e) + 48).sum::<usize>() + 64);
     for entry in entries {
-        encoder.record_parts(wal::ENTRY_TYPE, &[&entry_header(entry), &entry.data]);
+        if entry.data.len() >= SHARE_FROM {
+            encoder.record_shared(wal::ENTRY_TYPE, &entry_header(entry), &entry.data);
+        } else {
+            encoder.record_parts(wal::ENTRY_TYPE, &[&entry_header(entry), &entry.data]);
+        }
     }
     if let Some(state) = hard_state {
         encoder.record(wal::STATE_TYPE, &encode_hard_state(state));

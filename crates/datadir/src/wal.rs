@@ -2,6 +2,8 @@
 //! a little-endian u64 length whose top byte carries the padding to 8-byte alignment; the crc
 //! is a CRC-32C chained over every record's data since the start of the log.
 
+use bytes::Bytes;
+use playground_bolt::Chunk;
 use playground_wire::{self as proto, crc, fields, Field};
 
 pub const METADATA_TYPE: u64 = 1;
@@ -18,26 +20,67 @@ pub fn segment_name(seq: u64, index: u64) -> String {
 /// Writes records to a WAL segment.
 #[derive(Debug, Default)]
 pub struct Encoder {
+    /// The records since the last shared data (every record, if none was shared).
     pub bytes: Vec<u8>,
+    /// What comes before `bytes`: runs of records, and the shared data of records between them.
+    before: Vec<Piece>,
     crc: u32,
+}
+
+#[derive(Debug)]
+enum Piece {
+    Copied(Vec<u8>),
+    Shared(Bytes),
 }
 
 impl Encoder {
     /// A new segment whose first record carries `previous_crc` (0 for the first segment).
     pub fn new(previous_crc: u32) -> Self {
-        let mut encoder = Encoder { bytes: Vec::new(), crc: previous_crc };
+        let mut encoder = Encoder { crc: previous_crc, ..Encoder::default() };
         encoder.record(CRC_TYPE, &[]);
         encoder
     }
 
     /// Goes on appending to a segment whose records so far chain to `crc`.
     pub fn continuing(crc: u32) -> Self {
-        Encoder { bytes: Vec::new(), crc }
+        Encoder { crc, ..Encoder::default() }
     }
 
     /// The chain's value after the last record.
     pub fn crc(&self) -> u32 {
         self.crc
+    }
+
+    /// The segment's bytes so far.
+    pub fn len(&self) -> usize {
+        let before: usize = self
+            .before
+            .iter()
+            .map(|piece| match piece {
+                Piece::Copied(bytes) => bytes.len(),
+                Piece::Shared(bytes) => bytes.len(),
+            })
+            .sum();
+        before + self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The segment's bytes so far, to write with [`playground_bolt::Disk::write_chunks`]:
+    /// shared data stays shared.
+    pub fn chunks(&self) -> Vec<Chunk<'_>> {
+        let mut chunks: Vec<Chunk<'_>> = self
+            .before
+            .iter()
+            .map(|piece| match piece {
+                Piece::Copied(bytes) => Chunk::Copied(bytes),
+                Piece::Shared(bytes) => Chunk::Shared(bytes),
+            })
+            .collect();
+        chunks.push(Chunk::Copied(&self.bytes));
+        chunks
     }
 
     pub fn record(&mut self, kind: u64, data: &[u8]) {
@@ -47,6 +90,17 @@ impl Encoder {
     /// A record whose data is `parts` one after another, written straight into the segment (a
     /// large entry is copied once, not assembled first).
     pub fn record_parts(&mut self, kind: u64, parts: &[&[u8]]) {
+        self.frame(kind, parts, None);
+    }
+
+    /// A record whose data is `head` then `data`, `data` kept by reference (a large entry's
+    /// data, which a simulated disk then shares with the raft log and the other members).
+    pub fn record_shared(&mut self, kind: u64, head: &[u8], data: &Bytes) {
+        self.frame(kind, &[head, data], Some(data));
+    }
+
+    /// Frames a record of `parts`; a `shared` last part goes to `before` by reference.
+    fn frame(&mut self, kind: u64, parts: &[&[u8]], shared: Option<&Bytes>) {
         for part in parts {
             self.crc = crc::update(self.crc, part);
         }
@@ -66,8 +120,13 @@ impl Encoder {
         self.bytes.reserve(8 + len + pad);
         self.bytes.extend_from_slice(&len_field.to_le_bytes());
         self.bytes.extend_from_slice(&header);
-        for part in parts {
+        let copied = if shared.is_some() { &parts[..parts.len() - 1] } else { parts };
+        for part in copied {
             self.bytes.extend_from_slice(part);
+        }
+        if let Some(shared) = shared {
+            self.before.push(Piece::Copied(std::mem::take(&mut self.bytes)));
+            self.before.push(Piece::Shared(shared.clone()));
         }
         self.bytes.resize(self.bytes.len() + pad, 0);
     }
@@ -190,5 +249,24 @@ mod tests {
         whole.record(ENTRY_TYPE, b"header and a longer payload");
         parts.record_parts(ENTRY_TYPE, &[b"header", b" and a longer payload"]);
         assert_eq!((whole.bytes, whole.crc), (parts.bytes, parts.crc));
+    }
+
+    #[test]
+    fn a_record_with_shared_data_writes_the_bytes_of_one_copied() {
+        let data = Bytes::from(vec![7u8; 20_000]);
+        let (mut copied, mut shared) = (Encoder::new(3), Encoder::new(3));
+        for encoder in [&mut copied, &mut shared] {
+            encoder.record(METADATA_TYPE, b"meta");
+        }
+        copied.record_parts(ENTRY_TYPE, &[b"head", &data]);
+        shared.record_shared(ENTRY_TYPE, b"head", &data);
+        for encoder in [&mut copied, &mut shared] {
+            encoder.record(STATE_TYPE, b"state");
+        }
+        let joined: Vec<u8> = shared.chunks().iter().flat_map(|c| c.bytes().to_vec()).collect();
+        assert_eq!((joined.len(), shared.crc), (copied.bytes.len(), copied.crc));
+        assert!(joined == copied.bytes);
+        assert_eq!(shared.len(), copied.len());
+        assert!(matches!(shared.chunks()[1], Chunk::Shared(_)));
     }
 }

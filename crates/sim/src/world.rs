@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use playground_bolt::{Disk, DiskCosts, SharedDisk, Volume};
+use playground_bolt::{Chunk, Disk, DiskCosts, SharedDisk, Volume};
 use playground_raft::NodeId;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
@@ -126,17 +126,23 @@ impl<H: Host> Context<'_, H> {
         self.device.busy_until
     }
 
-    /// Writes `bytes` at `offset` of `file` and syncs it, on this host's disk after what it is
+    /// Writes `chunks` at `offset` of `file` and syncs it, on this host's disk after what it is
     /// already doing: the data is durable (and [`Host::synced`] called with `token`) when the
     /// write and the fsync complete; a crash before then loses it. Returns that time.
-    pub fn write_and_sync(&mut self, file: &mut SharedDisk, offset: u64, bytes: &[u8], token: u64) -> u64 {
+    pub fn write_and_sync(
+        &mut self,
+        file: &mut SharedDisk,
+        offset: u64,
+        chunks: &[Chunk<'_>],
+        token: u64,
+    ) -> u64 {
         let costs = self.device.costs;
         let before = {
             let mut disk = file.0.borrow_mut();
             disk.costs = costs;
             disk.stats().busy_micros
         };
-        let _ = file.write_at(offset, bytes);
+        let _ = file.write_chunks(offset, chunks);
         let cost = file.0.borrow().stats().busy_micros - before + costs.sync_micros;
         self.device.busy_until = self.device.busy_until.max(self.now) + cost;
         self.queue.schedule(self.device.busy_until, Event::Synced(self.id, token));

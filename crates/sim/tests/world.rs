@@ -2,7 +2,7 @@
 //! it hears to its disk): timers on virtual time, latency, cuts and held links, disk writes
 //! durable only after their sync, crash and restart, and equal traces from equal seeds.
 
-use playground_bolt::{Disk, SharedDisk};
+use playground_bolt::{Chunk, Disk, SharedDisk};
 use playground_sim::{Context, Host, Packet, World};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -75,7 +75,7 @@ impl Host for Pinger {
     fn receive(&mut self, cx: &mut Context<'_, Self>, m: Ping) {
         self.heard.push((cx.now_micros(), m.from, m.n));
         let len = self.file.len();
-        cx.write_and_sync(&mut self.file, len, &[m.n as u8], len + 1);
+        cx.write_and_sync(&mut self.file, len, &[Chunk::Copied(&[m.n as u8])], len + 1);
     }
 
     fn synced(&mut self, _cx: &mut Context<'_, Self>, len: u64) {

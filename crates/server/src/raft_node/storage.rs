@@ -39,10 +39,10 @@ impl Wal {
     /// never a segment half rewritten.
     fn rewrite(&mut self, encoder: &wal::Encoder) {
         let mut segment = self.disk.sibling();
-        let _ = segment.write_at(0, &encoder.bytes);
+        let _ = segment.write_chunks(0, &encoder.chunks());
         let _ = segment.sync();
         self.disk.rename_from(&segment);
-        self.len = encoder.bytes.len() as u64;
+        self.len = encoder.len() as u64;
         self.synced_len = self.len;
         self.crc = encoder.crc();
     }
@@ -61,8 +61,8 @@ impl Wal {
             raftlog::append_snapshot(&mut encoder, received.index, received.term, &received.voters);
         }
         raftlog::append(&mut encoder, entries, hard_state);
-        let len = self.len + encoder.bytes.len() as u64;
-        cx.write_and_sync(&mut self.disk, self.len, &encoder.bytes, len);
+        let len = self.len + encoder.len() as u64;
+        cx.write_and_sync(&mut self.disk, self.len, &encoder.chunks(), len);
         self.len = len;
         self.crc = encoder.crc();
     }
