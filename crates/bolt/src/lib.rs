@@ -20,6 +20,7 @@ pub mod format;
 pub mod freelist;
 mod node;
 pub mod page;
+pub mod pieces;
 pub mod write;
 
 pub use db::{bucket_root, BucketRoot, BucketStats, Db, Options, PageInfo, PageKind, PageUse, Stats, Tx};
@@ -28,4 +29,5 @@ pub use error::{Error, Result};
 #[cfg(not(target_arch = "wasm32"))]
 pub use file_disk::FileDisk;
 pub use page::{Meta, PageType, PageView};
+pub use pieces::{Piece, Pieces};
 pub use write::{WriteTx, DEFRAG_LIMIT, ROOT_BUCKET};

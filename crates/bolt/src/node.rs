@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use crate::disk::Disk;
 use crate::format::*;
 use crate::page::PageView;
+use crate::pieces::Pieces;
 
 pub(crate) type NodeId = usize;
 pub(crate) type BucketId = usize;
@@ -17,7 +18,12 @@ pub(crate) type BucketId = usize;
 #[derive(Debug, Clone)]
 pub(crate) enum Value {
     Bytes(Vec<u8>),
-    InFile { offset: u64, len: usize },
+    /// Put with shared pieces, which the page keeps shared.
+    Pieces(Pieces),
+    InFile {
+        offset: u64,
+        len: usize,
+    },
 }
 
 impl Default for Value {
@@ -30,6 +36,7 @@ impl Value {
     pub fn len(&self) -> usize {
         match self {
             Value::Bytes(bytes) => bytes.len(),
+            Value::Pieces(pieces) => pieces.len(),
             Value::InFile { len, .. } => *len,
         }
     }
@@ -37,17 +44,30 @@ impl Value {
     pub fn read<'a>(&'a self, disk: &dyn Disk) -> crate::Result<Cow<'a, [u8]>> {
         match self {
             Value::Bytes(bytes) => Ok(Cow::Borrowed(bytes)),
+            Value::Pieces(pieces) => Ok(Cow::Owned(pieces.to_vec())),
             Value::InFile { offset, len } => disk.read_vec(*offset, *len).map(Cow::Owned),
         }
     }
 
-    fn append_to(&self, disk: &dyn Disk, out: &mut Vec<u8>) -> crate::Result<()> {
+    /// Shared bytes of the value (which a page written from it keeps shared).
+    pub fn shared_len(&self) -> usize {
+        match self {
+            Value::Pieces(pieces) => pieces.shared_len(),
+            _ => 0,
+        }
+    }
+
+    fn append_to(&self, disk: &dyn Disk, out: &mut Pieces) -> crate::Result<()> {
         match self {
             Value::Bytes(bytes) => {
-                out.extend_from_slice(bytes);
+                out.push_copied(bytes);
                 Ok(())
             }
-            Value::InFile { offset, len } => disk.read_append(*offset, *len, out),
+            Value::Pieces(pieces) => {
+                out.append(pieces);
+                Ok(())
+            }
+            Value::InFile { offset, len } => disk.read_append(*offset, *len, out.tail()),
         }
     }
 }
@@ -168,6 +188,11 @@ impl Node {
 
     /// Inserts or replaces the inode known as `old_key`.
     pub fn put(&mut self, old_key: &[u8], new_key: &[u8], value: Vec<u8>, pgid: u64, flags: u32) {
+        self.put_value(old_key, new_key, Value::Bytes(value), pgid, flags);
+    }
+
+    /// [`Node::put`] of a value in any form.
+    pub fn put_value(&mut self, old_key: &[u8], new_key: &[u8], value: Value, pgid: u64, flags: u32) {
         let (index, exact) = self.search(old_key);
         if !exact {
             self.inodes.insert(index, Inode::default());
@@ -175,7 +200,7 @@ impl Node {
         let inode = &mut self.inodes[index];
         inode.flags = flags;
         inode.key = new_key.to_vec();
-        inode.value = Value::Bytes(value);
+        inode.value = value;
         inode.pgid = pgid;
     }
 
@@ -210,10 +235,11 @@ impl Node {
         &self,
         id: u64,
         overflow: u32,
-        out: &mut Vec<u8>,
+        pieces: &mut Pieces,
         disk: &dyn Disk,
     ) -> crate::Result<()> {
         let flags = if self.is_leaf { LEAF_PAGE_FLAG } else { BRANCH_PAGE_FLAG };
+        let out = pieces.tail();
         out.extend_from_slice(&id.to_le_bytes());
         out.extend_from_slice(&flags.to_le_bytes());
         out.extend_from_slice(&(self.inodes.len() as u16).to_le_bytes());
@@ -236,8 +262,8 @@ impl Node {
             data += inode.key.len() + inode.value.len();
         }
         for inode in &self.inodes {
-            out.extend_from_slice(&inode.key);
-            inode.value.append_to(disk, out)?;
+            pieces.push_copied(&inode.key);
+            inode.value.append_to(disk, pieces)?;
         }
         Ok(())
     }

@@ -16,6 +16,7 @@ use crate::format::*;
 use crate::freelist::Freelist;
 use crate::node::{BucketId, Inode, Node, NodeId, Value};
 use crate::page::{PageType, PageView};
+use crate::pieces::Pieces;
 
 /// A visitor of bucket entries in a write transaction: `(key, value, is_bucket)`.
 pub type EntryVisitor<'a> = dyn FnMut(&[u8], &[u8], bool) + 'a;
@@ -61,7 +62,7 @@ pub struct WriteTx<'db> {
     nodes: Vec<Node>,
     buckets: Vec<BucketState>,
     /// Pages written by this transaction, by id (each with its overflow pages).
-    dirty: BTreeMap<u64, Vec<u8>>,
+    dirty: BTreeMap<u64, Pieces>,
 }
 
 impl Db {
@@ -167,7 +168,7 @@ impl WriteTx<'_> {
 
     fn page(&self, id: u64) -> Result<Vec<u8>> {
         if let Some(bytes) = self.dirty.get(&id) {
-            return Ok(bytes.clone());
+            return Ok(bytes.to_vec());
         }
         read_page(self.db.disk.as_ref(), self.db.page_size, self.db.meta.pgid, id)
     }
@@ -259,6 +260,19 @@ impl WriteTx<'_> {
 
     /// [`WriteTx::put`] taking the value by value (a large one is not copied again).
     pub fn put_owned(&mut self, bucket: BucketId, key: &[u8], value: Vec<u8>) -> Result<()> {
+        self.put_value(bucket, key, Value::Bytes(value))
+    }
+
+    /// [`WriteTx::put`] of a value in pieces: its shared pieces stay shared in the page written
+    /// (on a disk that keeps shared bytes, one copy however many files hold them).
+    pub fn put_pieces(&mut self, bucket: BucketId, key: &[u8], value: Pieces) -> Result<()> {
+        match value.into_vec() {
+            Ok(bytes) => self.put_value(bucket, key, Value::Bytes(bytes)),
+            Err(pieces) => self.put_value(bucket, key, Value::Pieces(pieces)),
+        }
+    }
+
+    fn put_value(&mut self, bucket: BucketId, key: &[u8], value: Value) -> Result<()> {
         if key.is_empty() {
             return Err(Error::KeyRequired);
         }
@@ -274,7 +288,7 @@ impl WriteTx<'_> {
         if exact && node.inodes[index].flags & BUCKET_LEAF_FLAG != 0 {
             return Err(Error::IncompatibleValue);
         }
-        node.put(key, key, value, 0, 0);
+        node.put_value(key, key, value, 0, 0);
         Ok(())
     }
 
@@ -727,14 +741,15 @@ impl WriteTx<'_> {
         let state = &self.buckets[bucket];
         let node = state.root_node.map(|n| &self.nodes[n]);
         let size = node.map_or(PAGE_HEADER_SIZE, Node::size);
-        let mut value = Vec::with_capacity(BUCKET_HEADER_SIZE + size);
-        value.extend_from_slice(&0u64.to_le_bytes());
-        value.extend_from_slice(&state.sequence.to_le_bytes());
+        let mut value = Pieces::with_capacity(BUCKET_HEADER_SIZE + size);
+        value.push_copied(&0u64.to_le_bytes());
+        value.push_copied(&state.sequence.to_le_bytes());
         if let Some(node) = node {
             node.encode_into(0, 0, &mut value, self.db.disk.as_ref())?;
         }
-        value.resize(BUCKET_HEADER_SIZE + size, 0);
-        Ok(value)
+        value.pad_to(BUCKET_HEADER_SIZE + size);
+        // An inline bucket holds only small values, but one put in pieces may be shared.
+        Ok(value.into_vec().unwrap_or_else(|pieces| pieces.to_vec()))
     }
 
     fn spill_node(&mut self, node: NodeId) -> Result<()> {
@@ -766,9 +781,10 @@ impl WriteTx<'_> {
             self.nodes[part].pgid = id;
             self.nodes[part].overflow = overflow;
             let len = count.max(1) as usize * self.page_size();
-            let mut page = Vec::with_capacity(len);
+            let shared: usize = self.nodes[part].inodes.iter().map(|inode| inode.value.shared_len()).sum();
+            let mut page = Pieces::with_capacity(len - shared);
             self.nodes[part].encode_into(id, overflow, &mut page, self.db.disk.as_ref())?;
-            page.resize(len, 0);
+            page.pad_to(len);
             if overflow > 0 && self.nodes[part].is_leaf {
                 // The values are in the page now: their buffers go at once, not at the end of
                 // the commit (a 1 MiB put would otherwise be held twice until then). Nothing
@@ -868,12 +884,12 @@ impl WriteTx<'_> {
             page[0..8].copy_from_slice(&id.to_le_bytes());
             page[12..16].copy_from_slice(&((count - 1) as u32).to_le_bytes());
             write_freelist(&mut page, &ids);
-            self.dirty.insert(id, page);
+            self.dirty.insert(id, Pieces::from(page));
             self.meta.freelist = id;
         }
         let page_size = self.page_size() as u64;
-        for (id, bytes) in &self.dirty {
-            self.db.disk.write_at(id * page_size, bytes)?;
+        for (id, page) in &self.dirty {
+            self.db.disk.write_chunks(id * page_size, &page.chunks())?;
         }
         let file_len = self.meta.pgid * page_size;
         if self.db.disk.len() < file_len {

@@ -5,7 +5,7 @@
 //! shared buffers are never changed by a write over them.
 
 use bytes::Bytes;
-use playground_bolt::{Chunk, Disk, MemDisk, Volume};
+use playground_bolt::{Chunk, Db, Disk, MemDisk, Options, Pieces, SharedDisk, Volume, ROOT_BUCKET};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -153,4 +153,38 @@ fn writing_shared_bytes_keeps_whole_blocks_by_reference_and_copies_on_overwrite(
     disk.crash();
     assert_eq!(disk.shared_blocks(), 9, "the synced block, still a reference, came back");
     assert!(disk.read_vec(100, data.len()).unwrap() == data[..]);
+}
+
+#[test]
+fn a_value_put_in_shared_pieces_writes_the_db_a_copied_one_writes() {
+    let mut rng = Rng(7);
+    let value = Bytes::from((0..(1 << 20) + 123).map(|_| rng.next() as u8).collect::<Vec<u8>>());
+    let (plain, shared) = (SharedDisk::new(), SharedDisk::new());
+    for (disk, in_pieces) in [(&plain, false), (&shared, true)] {
+        let mut db = Db::create(Box::new(disk.clone()), Options::default()).unwrap();
+        for round in 0..3u8 {
+            let mut tx = db.begin_write();
+            let bucket = tx.create_bucket_if_not_exists(ROOT_BUCKET, b"key").unwrap();
+            tx.put(bucket, &[b'a', round], b"small").unwrap();
+            if in_pieces {
+                let mut pieces = Pieces::from(vec![round; 10]);
+                pieces.push_shared(&value);
+                pieces.push_copied(b"tail");
+                tx.put_pieces(bucket, &[b'b', round], pieces).unwrap();
+            } else {
+                let joined = [&[round; 10][..], &value, b"tail"].concat();
+                tx.put_owned(bucket, &[b'b', round], joined).unwrap();
+            }
+            tx.commit().unwrap();
+        }
+        let tx = db.view();
+        let bucket = tx.bucket(&tx.root(), b"key").unwrap().unwrap();
+        let (got, _) = tx.get(&bucket, &[b'b', 2]).unwrap().unwrap();
+        assert!(got == [&[2u8; 10][..], &value, b"tail"].concat());
+        assert!(tx.check().is_empty());
+    }
+    assert!(plain.bytes() == shared.bytes(), "the files differ");
+    assert_eq!(plain.0.borrow().shared_blocks(), 0);
+    // Three overflow pages each keep all but the ends of the value by reference.
+    assert!(shared.0.borrow().shared_blocks() >= 3 * 254, "{}", shared.0.borrow().shared_blocks());
 }
