@@ -180,7 +180,7 @@ fn putmany(shell: &mut Shell, cmd: &str) -> bool {
         value.resize(size, b'x');
         let op = playground_mvcc::request::RequestOp::Put(playground_mvcc::request::PutRequest {
             key: format!("{prefix}{n:06}").into_bytes(),
-            value,
+            value: value.into(),
             ..Default::default()
         });
         cluster.kv(member, op, false).unwrap();

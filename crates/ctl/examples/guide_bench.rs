@@ -62,7 +62,7 @@ fn puts_per_second() {
     for i in 0..puts {
         let op = RequestOp::Put(PutRequest {
             key: format!("key{:06}", i % 1000).into_bytes(),
-            value: vec![b'v'; 256],
+            value: vec![b'v'; 256].into(),
             ..Default::default()
         });
         cluster.kv(member, op, false).expect("put");
@@ -80,7 +80,7 @@ fn puts_per_second() {
             .map(|c| {
                 RequestOp::Put(PutRequest {
                     key: format!("key{:06}", (round * clients + c) % 1000).into_bytes(),
-                    value: vec![b'v'; 256],
+                    value: vec![b'v'; 256].into(),
                     ..Default::default()
                 })
             })

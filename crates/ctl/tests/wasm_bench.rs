@@ -17,7 +17,7 @@ fn guide_workload_in_wasm() {
     for i in 0..puts {
         let op = RequestOp::Put(PutRequest {
             key: format!("key{:06}", i % 1000).into_bytes(),
-            value: vec![b'v'; 256],
+            value: vec![b'v'; 256].into(),
             ..Default::default()
         });
         cluster.kv(member, op, false).expect("put");
@@ -34,7 +34,7 @@ fn guide_workload_in_wasm() {
             .map(|c| {
                 RequestOp::Put(PutRequest {
                     key: format!("key{:06}", (round * clients + c) % 1000).into_bytes(),
-                    value: vec![b'v'; 256],
+                    value: vec![b'v'; 256].into(),
                     ..Default::default()
                 })
             })

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use playground_bolt::{Db, Disk, Options, Result, Stats, DEFRAG_LIMIT, ROOT_BUCKET};
+use playground_bolt::{Db, Disk, Options, Pieces, Result, Stats, DEFRAG_LIMIT, ROOT_BUCKET};
 
 use crate::schema;
 
@@ -31,12 +31,12 @@ pub const BUCKETS: &[&[u8]] = &[
 /// into the tree at commit once the overlay has let go of them.
 #[derive(Debug, Clone)]
 enum Write {
-    Put { bucket: &'static [u8], key: Vec<u8>, value: Rc<Vec<u8>>, sequential: bool },
+    Put { bucket: &'static [u8], key: Vec<u8>, value: Rc<Pieces>, sequential: bool },
     Delete { bucket: &'static [u8], key: Vec<u8> },
 }
 
 /// Batched writes by bucket and key (None: deleted), for reads before commit.
-type Overlay = BTreeMap<(&'static [u8], Vec<u8>), Option<Rc<Vec<u8>>>>;
+type Overlay = BTreeMap<(&'static [u8], Vec<u8>), Option<Rc<Pieces>>>;
 
 pub struct Backend {
     db: Db,
@@ -92,6 +92,18 @@ impl Backend {
         bucket: &'static [u8],
         key: Vec<u8>,
         value: Vec<u8>,
+        sequential: bool,
+    ) -> Result<()> {
+        self.put_pieces(bucket, key, Pieces::from(value), sequential)
+    }
+
+    /// [`Backend::put`] of a value in pieces, its shared ones (a put's value, kept by
+    /// reference from the raft entry) written to the db without a copy.
+    pub fn put_pieces(
+        &mut self,
+        bucket: &'static [u8],
+        key: Vec<u8>,
+        value: Pieces,
         sequential: bool,
     ) -> Result<()> {
         let value = Rc::new(value);
@@ -150,7 +162,7 @@ impl Backend {
             return Ok(Some(value.clone()));
         }
         if let Some(value) = self.overlay.get(&(bucket, key.to_vec())) {
-            return Ok(value.as_ref().map(|v| v.as_ref().clone()));
+            return Ok(value.as_ref().map(|v| v.to_vec()));
         }
         let tx = self.db.view();
         let Some(root) = tx.bucket(&tx.root(), bucket)? else { return Ok(None) };
@@ -184,7 +196,7 @@ impl Backend {
         }
         for ((b, key), value) in self.overlay.range((bucket, start.to_vec())..(bucket, end.to_vec())) {
             if *b == bucket {
-                merged.insert(key.clone(), value.as_ref().map(|v| v.as_ref().clone()));
+                merged.insert(key.clone(), value.as_ref().map(|v| v.to_vec()));
             }
         }
         for (key, value) in self.on_commit_in(bucket, start, end) {
@@ -238,7 +250,12 @@ impl Backend {
         // In key order, as they went in when they were kept in a map.
         on_commit.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         for (bucket, key, value) in on_commit {
-            self.batch.push(Write::Put { bucket, key, value: Rc::new(value), sequential: false });
+            self.batch.push(Write::Put {
+                bucket,
+                key,
+                value: Rc::new(Pieces::from(value)),
+                sequential: false,
+            });
         }
         let mut tx = self.db.begin_write();
         let mut opened = BTreeMap::new();
@@ -264,7 +281,7 @@ impl Backend {
                         tx.set_fill_percent(id, 0.9);
                     }
                     let value = Rc::try_unwrap(value).unwrap_or_else(|shared| shared.as_ref().clone());
-                    tx.put_owned(id, &key, value)?;
+                    tx.put_pieces(id, &key, value)?;
                 }
                 Write::Delete { key, .. } => tx.delete(id, &key)?,
             }

@@ -1,6 +1,8 @@
 //! `mvccpb.KeyValue`, the value stored under each revision in the `key` bucket, in protobuf
 //! wire format (fields in number order, zero values omitted, as etcd's generated code writes).
 
+use bytes::Bytes;
+use playground_bolt::Pieces;
 use playground_wire::{Decoder, Encoder, Field};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -43,6 +45,27 @@ impl KeyValueRef<'_> {
             .varint_nonzero(LEASE, self.lease as u64);
         out.into_bytes()
     }
+
+    /// [`KeyValueRef::encode`] with the value by reference: `value` holds the bytes of
+    /// `self.value` (a large one stays shared with whoever else holds it).
+    pub fn encode_pieces(&self, value: &Bytes) -> Pieces {
+        debug_assert!(value[..] == *self.value, "the shared value is the value encoded");
+        if value.is_empty() {
+            return Pieces::from(self.encode());
+        }
+        let mut head = Encoder::with_capacity(self.key.len() + 32);
+        head.bytes_nonempty(KEY, self.key)
+            .varint_nonzero(CREATE_REVISION, self.create_revision as u64)
+            .varint_nonzero(MOD_REVISION, self.mod_revision as u64)
+            .varint_nonzero(VERSION, self.version as u64)
+            .length_prefix(VALUE, value.len());
+        let mut pieces = Pieces::from(head.into_bytes());
+        pieces.push_shared(value);
+        let mut tail = Encoder::with_capacity(12);
+        tail.varint_nonzero(LEASE, self.lease as u64);
+        pieces.push_copied(&tail.into_bytes());
+        pieces
+    }
 }
 
 impl KeyValue {
@@ -81,6 +104,26 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_value_by_reference_encodes_the_bytes_of_one_copied() {
+        for len in [0, 5, 20_000] {
+            let value = Bytes::from(vec![9u8; len]);
+            for lease in [0, 7] {
+                let kv = KeyValueRef {
+                    key: b"k",
+                    create_revision: 2,
+                    mod_revision: 3,
+                    version: 1,
+                    value: &value,
+                    lease,
+                };
+                let pieces = kv.encode_pieces(&value);
+                assert_eq!(pieces.to_vec(), kv.encode());
+                assert_eq!(pieces.shared_len(), if len >= playground_bolt::SHARE_FROM { len } else { 0 });
+            }
+        }
+    }
 
     #[test]
     fn round_trip_and_wire_format() {

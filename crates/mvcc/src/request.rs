@@ -3,6 +3,8 @@
 //! and DeleteRange with prev_kv; Txn with compares and success/failure branches, nested.
 //! Every entry point (terminal, UI, tests) goes through [`Store::apply`].
 
+use bytes::Bytes;
+
 use crate::kv::KeyValue;
 use crate::store::{Error, RangeOptions, Result, Store, WriteTxn};
 
@@ -53,7 +55,8 @@ pub struct RangeResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PutRequest {
     pub key: Vec<u8>,
-    pub value: Vec<u8>,
+    /// Shared with the raft entry that carries the put, and with the db pages it lands in.
+    pub value: Bytes,
     pub lease: i64,
     pub prev_kv: bool,
     /// Keep the current value (`--ignore-value`).
@@ -313,17 +316,17 @@ fn execute(
             } else {
                 None
             };
-            let (mut value, mut lease) = (&put.value, put.lease);
+            let mut lease = put.lease;
             if put.ignore_value || put.ignore_lease {
                 let Some(previous) = &previous else { return Err(Error::KeyNotFound) };
-                if put.ignore_value {
-                    value = &previous.value;
-                }
                 if put.ignore_lease {
                     lease = previous.lease;
                 }
             }
-            txn.put(&put.key, value, lease)?;
+            match &previous {
+                Some(previous) if put.ignore_value => txn.put(&put.key, &previous.value, lease)?,
+                _ => txn.put_shared(&put.key, &put.value, lease)?,
+            }
             Ok(ResponseOp::Put(PutResponse { revision: 0, prev_kv: previous.filter(|_| put.prev_kv) }))
         }
         RequestOp::DeleteRange(delete) => {

@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use playground_bolt::Disk;
+use bytes::Bytes;
+use playground_bolt::{Disk, Pieces};
 use playground_wire::crc;
 
 use crate::backend::Backend;
@@ -414,6 +415,16 @@ impl WriteTxn<'_> {
     }
 
     pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64) -> Result<()> {
+        self.put_kv(key, value, None, lease)
+    }
+
+    /// [`WriteTxn::put`] keeping `value` by reference in the db page it lands in (a put's
+    /// value, shared with the raft entry it came in).
+    pub fn put_shared(&mut self, key: &[u8], value: &Bytes, lease: i64) -> Result<()> {
+        self.put_kv(key, value, Some(value), lease)
+    }
+
+    fn put_kv(&mut self, key: &[u8], value: &[u8], shared: Option<&Bytes>, lease: i64) -> Result<()> {
         let rev = self.begin_rev + 1;
         let index = self.store.index.entry(key.into()).or_default();
         let (create_revision, version) = match index.get(rev) {
@@ -422,7 +433,11 @@ impl WriteTxn<'_> {
         };
         let revision = Revision::new(rev, self.changes);
         let kv = KeyValueRef { key, create_revision, mod_revision: rev, version, value, lease };
-        self.store.backend.put(schema::KEY, revision.to_bytes(false), kv.encode(), true)?;
+        let encoded = match shared {
+            Some(shared) => kv.encode_pieces(shared),
+            None => Pieces::from(kv.encode()),
+        };
+        self.store.backend.put_pieces(schema::KEY, revision.to_bytes(false), encoded, true)?;
         index.put(revision);
         self.changes += 1;
         Ok(())

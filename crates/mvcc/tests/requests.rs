@@ -87,7 +87,7 @@ fn put_and_delete_return_previous_values() {
     let put = store
         .apply(&RequestOp::Put(PutRequest {
             key: b"a".to_vec(),
-            value: b"9".to_vec(),
+            value: b"9".to_vec().into(),
             prev_kv: true,
             ..Default::default()
         }))
@@ -121,7 +121,7 @@ fn compare(key: &str, result: CompareResult, target: CompareTarget) -> Compare {
 fn put(key: &str, value: &str) -> RequestOp {
     RequestOp::Put(PutRequest {
         key: key.as_bytes().to_vec(),
-        value: value.as_bytes().to_vec(),
+        value: value.as_bytes().to_vec().into(),
         ..Default::default()
     })
 }

@@ -57,7 +57,7 @@ fn main() {
         let key = format!("key-{:04}", puts % 1000);
         let put = RequestOp::Put(PutRequest {
             key: key.into_bytes(),
-            value: vec![b'v'; 256],
+            value: vec![b'v'; 256].into(),
             ..Default::default()
         });
         let _ = cluster.kv(member, put, false);

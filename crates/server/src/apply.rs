@@ -329,7 +329,7 @@ impl Application for EtcdMember {
             // writes with an older consistent index, or a restart applies the entry again.
             let _ = self.store.set_consistent_index(entry.index, entry.term);
             self.applying = (entry.index, now_micros);
-            let Some(envelope) = Envelope::decode(&entry.data) else { continue };
+            let Some(envelope) = Envelope::decode_entry(&entry.data) else { continue };
             let result = self.apply_request(&envelope.request, now_ms);
             let applied = (result, self.store.current_revision());
             if let Some((waiting, held)) = self.deferred.remove(&envelope.id) {

@@ -5,6 +5,7 @@
 //! playground's WAL (snapshots carry the db, which is the real format). Its integers are
 //! protobuf varints (`playground-wire`), its byte strings length-prefixed.
 
+use bytes::Bytes;
 use playground_mvcc::request::{
     Compare, CompareResult, CompareTarget, DeleteRangeRequest, PutRequest, RangeRequest, RequestOp,
     SortOrder, SortTarget, TxnRequest,
@@ -96,9 +97,24 @@ impl Writer {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
+/// The bytes still to read, and the buffer they are part of when values may share it.
+struct Reader<'a>(&'a [u8], Option<&'a Bytes>);
 
 impl Reader<'_> {
+    /// [`Reader::b`] as a slice of the buffer read (no copy), when there is one.
+    fn shared(&mut self) -> Option<Bytes> {
+        let len = usize::try_from(self.u()?).ok()?;
+        if len > self.0.len() {
+            return None;
+        }
+        let (bytes, rest) = self.0.split_at(len);
+        self.0 = rest;
+        Some(match self.1 {
+            Some(origin) => origin.slice_ref(bytes),
+            None => Bytes::copy_from_slice(bytes),
+        })
+    }
+
     fn u(&mut self) -> Option<u64> {
         varint::take(&mut self.0)
     }
@@ -221,7 +237,7 @@ fn read_op(r: &mut Reader, depth: usize) -> Option<RequestOp> {
             })
         }
         1 => {
-            let (key, value, lease, flags) = (r.b()?, r.b()?, r.i()?, r.u()?);
+            let (key, value, lease, flags) = (r.b()?, r.shared()?, r.i()?, r.u()?);
             RequestOp::Put(PutRequest {
                 key,
                 value,
@@ -309,13 +325,25 @@ impl Envelope {
                 w.b(version.as_bytes());
             }
         }
+        // The buffer becomes the raft entry's data, shared by every member's log, WAL and db
+        // pages: a 1 MiB put must not keep the 2 MiB its doubling growth reserved.
+        w.0.shrink_to_fit();
         w.0
     }
 
     /// None for bytes that are not an envelope (the entry is skipped, as etcd skips what it
     /// cannot unmarshal only after logging; here nothing else writes entries).
     pub fn decode(bytes: &[u8]) -> Option<Envelope> {
-        let mut r = Reader(bytes);
+        Self::read(Reader(bytes, None))
+    }
+
+    /// [`Envelope::decode`] of a raft entry's data, put values kept as slices of it: one
+    /// buffer from the proposal through the WAL to the db pages of every member.
+    pub fn decode_entry(data: &Bytes) -> Option<Envelope> {
+        Self::read(Reader(data, Some(data)))
+    }
+
+    fn read(mut r: Reader<'_>) -> Option<Envelope> {
         let (id, origin) = (r.u()?, r.u()?);
         let request = match r.u()? {
             0 => Request::Kv(read_op(&mut r, 0)?),

@@ -8,7 +8,7 @@ use playground_server::{AlarmAction, AlarmType, Cluster, Error, Flags};
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn put(key: &str, value: &[u8]) -> RequestOp {
-    RequestOp::Put(PutRequest { key: key.into(), value: value.to_vec(), ..Default::default() })
+    RequestOp::Put(PutRequest { key: key.into(), value: value.to_vec().into(), ..Default::default() })
 }
 
 fn get(key: &str) -> RequestOp {

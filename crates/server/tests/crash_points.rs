@@ -71,7 +71,11 @@ fn start(role: Role, scenario: Scenario) -> (Cluster, Members) {
 }
 
 fn put(key: &str, value: &str) -> RequestOp {
-    RequestOp::Put(PutRequest { key: key.into(), value: value.into(), ..Default::default() })
+    RequestOp::Put(PutRequest {
+        key: key.into(),
+        value: value.as_bytes().to_vec().into(),
+        ..Default::default()
+    })
 }
 
 fn value(cluster: &mut Cluster, member: NodeId, key: &str) -> Result<Option<Vec<u8>>, String> {

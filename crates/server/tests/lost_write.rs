@@ -8,7 +8,11 @@ use playground_server::{Cluster, Flags};
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn put(key: &str, value: &str) -> RequestOp {
-    RequestOp::Put(PutRequest { key: key.into(), value: value.into(), ..Default::default() })
+    RequestOp::Put(PutRequest {
+        key: key.into(),
+        value: value.as_bytes().to_vec().into(),
+        ..Default::default()
+    })
 }
 
 fn value(cluster: &mut Cluster, member: u64, key: &str) -> Option<Vec<u8>> {

@@ -12,7 +12,7 @@ const SECOND: u64 = 1_000_000;
 const MINUTE: u64 = 60 * SECOND;
 
 fn put(key: &str, value: &[u8]) -> RequestOp {
-    RequestOp::Put(PutRequest { key: key.into(), value: value.to_vec(), ..Default::default() })
+    RequestOp::Put(PutRequest { key: key.into(), value: value.to_vec().into(), ..Default::default() })
 }
 
 fn events(cluster: &Cluster) -> Vec<Event> {
@@ -361,7 +361,7 @@ fn a_slow_disk_fires_slow_requests_and_fsync_alerts_then_they_resolve() {
             let mut client = Client::new(cluster, Config::default());
             let _ = client.put(PutRequest {
                 key: format!("k{i}").into_bytes(),
-                value: b"v".to_vec(),
+                value: b"v".to_vec().into(),
                 ..Default::default()
             });
             i += 1;
@@ -401,7 +401,7 @@ fn a_proposal_is_pending_until_it_applies() {
     Faults::new(&mut cluster).slow_disk("infra1", 600).unwrap();
     let before = cluster.now_micros();
     let mut client = Client::new(&mut cluster, Config::default());
-    client.put(PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() }).unwrap();
+    client.put(PutRequest { key: b"k".to_vec(), value: b"v".to_vec().into(), ..Default::default() }).unwrap();
     let answered = cluster.now_micros();
     assert!(answered - before > 2 * SECOND, "1.2 s fsyncs hold the write");
     cluster.advance(2 * SECOND);

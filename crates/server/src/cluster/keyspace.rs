@@ -127,7 +127,11 @@ mod tests {
     use crate::Cluster;
 
     fn put(cluster: &mut Cluster, member: NodeId, key: &str, value: &str) {
-        let op = RequestOp::Put(PutRequest { key: key.into(), value: value.into(), ..Default::default() });
+        let op = RequestOp::Put(PutRequest {
+            key: key.into(),
+            value: value.as_bytes().to_vec().into(),
+            ..Default::default()
+        });
         cluster.kv(member, op, false).unwrap();
     }
 

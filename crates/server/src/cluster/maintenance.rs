@@ -189,7 +189,7 @@ impl Cluster {
                     next_key += 1;
                     RequestOp::Put(playground_mvcc::request::PutRequest {
                         key: format!("/etcdctl-check-perf/{next_key:08}").into_bytes(),
-                        value: vec![b'x'; 256],
+                        value: vec![b'x'; 256].into(),
                         ..Default::default()
                     })
                 })

@@ -22,7 +22,7 @@ pub fn put(cx: &mut Context<'_>, invocation: &Invocation, args: &[&str]) -> Comm
     };
     let request = PutRequest {
         key: key.into_bytes(),
-        value,
+        value: value.into(),
         lease,
         prev_kv: invocation.args.flag("prev-kv"),
         ignore_value,

@@ -372,7 +372,7 @@ fn parse_request(line: &str) -> Result<RequestOp, TxnError> {
             };
             Ok(RequestOp::Put(PutRequest {
                 key: key.as_bytes().to_vec(),
-                value: value.as_bytes().to_vec(),
+                value: value.as_bytes().to_vec().into(),
                 lease,
                 prev_kv: flags.flag("prev-kv"),
                 ignore_value,
