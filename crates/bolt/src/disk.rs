@@ -189,20 +189,27 @@ const BLOCK: usize = 4 * 1024;
 enum BlockBytes {
     Owned(Box<[u8]>),
     Shared(Bytes),
+    /// Never written, or cut off by a truncation: holds nothing until written (a file grown
+    /// past free pages, as a db is, costs no memory for them).
+    Zeros,
 }
+
+static ZEROS: [u8; BLOCK] = [0; BLOCK];
 
 impl BlockBytes {
     fn zeroed() -> Self {
-        BlockBytes::Owned(vec![0u8; BLOCK].into_boxed_slice())
+        BlockBytes::Zeros
     }
 
     fn to_mut(&mut self) -> &mut [u8] {
-        if let BlockBytes::Shared(shared) = self {
-            *self = BlockBytes::Owned(shared.to_vec().into_boxed_slice());
+        match self {
+            BlockBytes::Shared(shared) => *self = BlockBytes::Owned(shared.to_vec().into_boxed_slice()),
+            BlockBytes::Zeros => *self = BlockBytes::Owned(vec![0u8; BLOCK].into_boxed_slice()),
+            BlockBytes::Owned(_) => {}
         }
         match self {
             BlockBytes::Owned(owned) => owned,
-            BlockBytes::Shared(_) => unreachable!("made owned above"),
+            _ => unreachable!("made owned above"),
         }
     }
 }
@@ -213,6 +220,7 @@ impl Deref for BlockBytes {
         match self {
             BlockBytes::Owned(owned) => owned,
             BlockBytes::Shared(shared) => shared,
+            BlockBytes::Zeros => &ZEROS,
         }
     }
 }
@@ -504,7 +512,11 @@ impl Disk for MemDisk {
                     self.blocks[index].touched = true;
                     self.touched.push(index);
                 }
-                self.blocks[index].bytes.to_mut()[within..].fill(0);
+                if within == 0 {
+                    self.blocks[index].bytes = BlockBytes::zeroed();
+                } else {
+                    self.blocks[index].bytes.to_mut()[within..].fill(0);
+                }
                 at += n;
             }
         }
