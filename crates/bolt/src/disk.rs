@@ -11,6 +11,7 @@ use std::ops::Deref;
 use bytes::Bytes;
 
 use crate::error::{Error, Result};
+use crate::pieces::Pieces;
 
 /// Bytes handed to [`Disk::write_chunks`]: copied into the file, or shared with their holder.
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +59,11 @@ pub trait Disk {
     fn read_append(&self, offset: u64, len: usize, out: &mut Vec<u8>) -> Result<()> {
         out.extend_from_slice(&self.read_vec(offset, len)?);
         Ok(())
+    }
+    /// [`Disk::read_append`] to pieces: a disk keeping shared bytes hands them on shared (a
+    /// page rewritten with a large value still in it keeps referencing the value).
+    fn read_pieces(&self, offset: u64, len: usize, out: &mut Pieces) -> Result<()> {
+        self.read_append(offset, len, out.tail())
     }
     /// Writes `data` at `offset`, growing the file as needed.
     fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<()>;
@@ -183,12 +189,16 @@ impl Volume {
 /// Bytes per block of a [`MemDisk`]: the unit of growth and of the durable copies kept.
 const BLOCK: usize = 4 * 1024;
 
-/// A block's bytes: its own, or a block-long slice of bytes written as [`Chunk::Shared`]
-/// (copied on the first write that changes part of it).
+/// A block's bytes: its own, or `buffer[at..at + BLOCK]` of bytes written as
+/// [`Chunk::Shared`] (copied on the first write that changes part of it). The whole buffer is
+/// kept so that a read of consecutive blocks can hand it on as one slice.
 #[derive(Debug, Clone)]
 enum BlockBytes {
     Owned(Box<[u8]>),
-    Shared(Bytes),
+    Shared {
+        buffer: Bytes,
+        at: usize,
+    },
     /// Never written, or cut off by a truncation: holds nothing until written (a file grown
     /// past free pages, as a db is, costs no memory for them).
     Zeros,
@@ -203,7 +213,9 @@ impl BlockBytes {
 
     fn to_mut(&mut self) -> &mut [u8] {
         match self {
-            BlockBytes::Shared(shared) => *self = BlockBytes::Owned(shared.to_vec().into_boxed_slice()),
+            BlockBytes::Shared { buffer, at } => {
+                *self = BlockBytes::Owned(buffer[*at..*at + BLOCK].to_vec().into_boxed_slice())
+            }
             BlockBytes::Zeros => *self = BlockBytes::Owned(vec![0u8; BLOCK].into_boxed_slice()),
             BlockBytes::Owned(_) => {}
         }
@@ -219,7 +231,7 @@ impl Deref for BlockBytes {
     fn deref(&self) -> &[u8] {
         match self {
             BlockBytes::Owned(owned) => owned,
-            BlockBytes::Shared(shared) => shared,
+            BlockBytes::Shared { buffer, at } => &buffer[*at..*at + BLOCK],
             BlockBytes::Zeros => &ZEROS,
         }
     }
@@ -321,7 +333,7 @@ impl MemDisk {
 
     /// Blocks of the file that reference shared bytes rather than holding a copy.
     pub fn shared_blocks(&self) -> usize {
-        self.blocks.iter().filter(|block| matches!(block.bytes, BlockBytes::Shared(_))).count()
+        self.blocks.iter().filter(|block| matches!(block.bytes, BlockBytes::Shared { .. })).count()
     }
 
     /// Writes `data` at `start` (the file already counted the write); whole blocks of
@@ -336,7 +348,7 @@ impl MemDisk {
             // A whole block is built from the data itself: a new one is not zeroed first, and
             // an old one's synced bytes move aside rather than being copied.
             let whole = (n == BLOCK).then(|| match shared {
-                Some(shared) => BlockBytes::Shared(shared.slice(done..done + n)),
+                Some(shared) => BlockBytes::Shared { buffer: shared.clone(), at: done },
                 None => BlockBytes::Owned(piece.to_vec().into_boxed_slice()),
             });
             done += n;
@@ -400,6 +412,53 @@ impl Disk for MemDisk {
         let mut buf = Vec::with_capacity(len);
         self.read_append(offset, len, &mut buf)?;
         Ok(buf)
+    }
+
+    fn read_pieces(&self, offset: u64, len: usize, out: &mut Pieces) -> Result<()> {
+        let start = usize::try_from(offset).ok();
+        if start.and_then(|s| s.checked_add(len)).is_none_or(|end| end > self.len) {
+            return self.read_append(offset, len, out.tail());
+        }
+        let start = start.unwrap_or(0);
+        // A run of consecutive bytes of one shared buffer: the buffer and the range in it.
+        let mut run: Option<(&Bytes, usize, usize)> = None;
+        let mut done = 0;
+        while done < len {
+            let at = start + done;
+            let (index, within) = (at / BLOCK, at % BLOCK);
+            let n = (BLOCK - within).min(len - done);
+            match &self.blocks[index].bytes {
+                BlockBytes::Shared { buffer, at } => {
+                    let (from, to) = (at + within, at + within + n);
+                    match &mut run {
+                        Some((held, _, end)) if held.as_ptr() == buffer.as_ptr() && *end == from => *end = to,
+                        _ => {
+                            if let Some((held, from, to)) = run.take() {
+                                out.push_shared(&held.slice(from..to));
+                            }
+                            run = Some((buffer, from, to));
+                        }
+                    }
+                }
+                bytes => {
+                    if let Some((held, from, to)) = run.take() {
+                        out.push_shared(&held.slice(from..to));
+                    }
+                    out.push_copied(&bytes[within..within + n]);
+                }
+            }
+            done += n;
+        }
+        if let Some((held, from, to)) = run {
+            out.push_shared(&held.slice(from..to));
+        }
+        let cost = self.costs.read_micros + self.costs.transfer(len);
+        self.count(|s| {
+            s.reads += 1;
+            s.bytes_read += len as u64;
+            s.busy_micros += cost;
+        });
+        Ok(())
     }
 
     fn read_append(&self, offset: u64, len: usize, out: &mut Vec<u8>) -> Result<()> {
@@ -607,6 +666,9 @@ impl Disk for SharedDisk {
     }
     fn read_append(&self, offset: u64, len: usize, out: &mut Vec<u8>) -> Result<()> {
         self.0.borrow().read_append(offset, len, out)
+    }
+    fn read_pieces(&self, offset: u64, len: usize, out: &mut Pieces) -> Result<()> {
+        self.0.borrow().read_pieces(offset, len, out)
     }
     fn write_at(&mut self, offset: u64, data: &[u8]) -> Result<()> {
         self.0.borrow_mut().write_at(offset, data)

@@ -67,7 +67,7 @@ impl Value {
                 out.append(pieces);
                 Ok(())
             }
-            Value::InFile { offset, len } => disk.read_append(*offset, *len, out.tail()),
+            Value::InFile { offset, len } => disk.read_pieces(*offset, *len, out),
         }
     }
 }

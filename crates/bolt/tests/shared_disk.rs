@@ -42,7 +42,7 @@ fn random_piece(rng: &mut Rng, pool: &[Bytes]) -> Piece {
     Piece::Shared(buffer.slice(start..start + len))
 }
 
-fn run(seed: u64) -> usize {
+fn run(seed: u64) -> (usize, usize) {
     let mut rng = Rng(seed);
     let pool: Vec<Bytes> = (0..3)
         .map(|_| {
@@ -55,6 +55,7 @@ fn run(seed: u64) -> usize {
     let mut shared = MemDisk::on(&shared_volume);
     let mut plain = MemDisk::on(&plain_volume);
     let mut most_shared = 0;
+    let mut most_shared_read = 0;
     for step in 0..400 {
         let what = rng.below(100);
         let op = match what {
@@ -120,23 +121,33 @@ fn run(seed: u64) -> usize {
         if let Some(len) = (shared.len() > 0).then(|| rng.below(shared.len()) as usize) {
             let offset = rng.below(shared.len() - len as u64 + 1);
             assert_eq!(shared.read_vec(offset, len).unwrap(), plain.read_vec(offset, len).unwrap());
+            let (mut kept, mut copied) = (Pieces::new(), Pieces::new());
+            shared.read_pieces(offset, len, &mut kept).unwrap();
+            plain.read_pieces(offset, len, &mut copied).unwrap();
+            assert!(kept.to_vec() == copied.to_vec(), "seed {seed} step {step}: pieces read differ");
+            assert_eq!(copied.shared_len(), 0);
+            most_shared_read = most_shared_read.max(kept.shared_len());
         }
         most_shared = most_shared.max(shared.shared_blocks());
     }
     for (buffer, original) in pool.iter().zip(&originals) {
         assert!(buffer[..] == original[..], "seed {seed}: a shared buffer changed");
     }
-    most_shared
+    (most_shared, most_shared_read)
 }
 
 #[test]
 fn a_disk_keeping_shared_bytes_reads_like_one_holding_copies() {
-    let mut most_shared = 0;
+    let (mut most_shared, mut most_shared_read) = (0, 0);
     for seed in 1..=60 {
-        most_shared = most_shared.max(run(seed * 0x9E37_79B9));
+        let (blocks, read) = run(seed * 0x9E37_79B9);
+        most_shared = most_shared.max(blocks);
+        most_shared_read = most_shared_read.max(read);
     }
-    // The runs did keep blocks by reference, or they compared the plain disk with itself.
+    // The runs did keep blocks by reference (and read them back shared), or they compared the
+    // plain disk with itself.
     assert!(most_shared > 8, "at most {most_shared} shared blocks");
+    assert!(most_shared_read >= 2 * BLOCK as usize, "at most {most_shared_read} bytes read shared");
 }
 
 #[test]
