@@ -72,7 +72,7 @@ impl<'a> Observed<'a> {
             Goal::Members { subject, check } => match check {
                 MemberCheck::Compare { field: f, op, value } => {
                     let Some(right) = (match value {
-                        Value::Number(n) => Some(*n),
+                        Value::Number(n, _) => Some(*n),
                         Value::Remembered { name, offset } => remembered.get(name).map(|v| v + offset),
                     }) else {
                         return false;

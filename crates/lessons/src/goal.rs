@@ -83,8 +83,12 @@ impl Op {
 /// plus or minus a number (`@fill`, `@fill+1`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
-    Number(i128),
-    Remembered { name: String, offset: i128 },
+    /// The number, and as it was written (the page shows `2MB`, not 2000000).
+    Number(i128, String),
+    Remembered {
+        name: String,
+        offset: i128,
+    },
 }
 
 /// What a member predicate says of each member it covers.
@@ -256,7 +260,7 @@ fn parse_value(word: &str) -> Result<Value, String> {
         }
         return Ok(Value::Remembered { name: name.to_string(), offset });
     }
-    parse_number(word).map(Value::Number)
+    parse_number(word).map(|n| Value::Number(n, word.to_string()))
 }
 
 /// Units as etcd prints sizes (kB, MB, GB: powers of 1000) and as flags take them (KiB, MiB,
@@ -302,7 +306,7 @@ impl fmt::Display for Subject {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::Number(n) => write!(f, "{n}"),
+            Value::Number(_, text) => f.write_str(text),
             Value::Remembered { name, offset: 0 } => write!(f, "@{name}"),
             Value::Remembered { name, offset } if *offset > 0 => write!(f, "@{name}+{offset}"),
             Value::Remembered { name, offset } => write!(f, "@{name}{offset}"),
@@ -363,7 +367,7 @@ mod tests {
                 check: MemberCheck::Compare {
                     field: Field::DbSize,
                     op: Op::Le,
-                    value: Value::Number(16 << 20)
+                    value: Value::Number(16 << 20, "16MiB".into())
                 }
             }
         );
