@@ -86,14 +86,20 @@ pub enum StepState {
     Later,
 }
 
+/// A goal in the lesson file's words, and whether it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GoalView {
+    pub goal: String,
+    pub met: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StepView {
     pub title: String,
     pub text: Vec<String>,
     pub state: StepState,
-    /// Each goal's text and whether it holds.
-    pub goals: Vec<(String, bool)>,
+    pub goals: Vec<GoalView>,
     pub hints: Vec<String>,
     pub solution: Vec<String>,
 }
@@ -154,7 +160,12 @@ impl Playground {
                     std::cmp::Ordering::Equal => StepState::Current,
                     std::cmp::Ordering::Greater => StepState::Later,
                 },
-                goals: step.goals.iter().map(|g| g.to_string()).zip(met).collect(),
+                goals: step
+                    .goals
+                    .iter()
+                    .zip(met)
+                    .map(|(g, met)| GoalView { goal: g.to_string(), met })
+                    .collect(),
                 hints: step.hints.clone(),
                 solution: step.run.clone(),
             })
@@ -188,7 +199,7 @@ mod tests {
         let view = p.lesson_view().unwrap();
         assert_eq!(view.done, 0);
         assert_eq!(view.steps[0].state, StepState::Current);
-        assert!(view.steps.iter().all(|s| s.goals.iter().all(|(_, met)| !met)), "{view:?}");
+        assert!(view.steps.iter().all(|s| s.goals.iter().all(|g| !g.met)), "{view:?}");
         assert!(p.session().text().contains("# lesson: Space quota"), "{}", p.session().text());
         let state = p.state();
         assert!(state.members.iter().all(|m| m.quota == 16 << 20), "{state:?}");
@@ -206,7 +217,7 @@ mod tests {
         }
         let view = p.lesson_view().unwrap();
         assert!(view.complete);
-        assert!(view.steps.iter().all(|s| s.state == StepState::Done && s.goals.iter().all(|(_, m)| *m)));
+        assert!(view.steps.iter().all(|s| s.state == StepState::Done && s.goals.iter().all(|g| g.met)));
     }
 
     #[test]

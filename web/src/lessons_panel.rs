@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use crate::context::PlaygroundContext;
-use crate::lessons::{parse_saved, Catalog, LessonView, Saved, StepState, StepView};
+use crate::lessons::{parse_saved, Catalog, GoalView, LessonView, Saved, StepState, StepView};
 use crate::storage;
 
 pub const PROGRESS_KEY: &str = "etcd-playground.lessons";
@@ -199,7 +199,7 @@ fn step_view(step: StepView) -> impl IntoView {
     let goals = step
         .goals
         .into_iter()
-        .map(|(goal, met)| {
+        .map(|GoalView { goal, met }| {
             view! {
                 <li class="lesson-goal" class:met=met data-testid="lesson-goal" data-met=met.to_string()>
                     <span class="lesson-check" aria-label=if met { "met" } else { "not yet" }>
