@@ -1,7 +1,7 @@
 // A TypeScript user of the package: tests/node/types.test.mjs type-checks this file against
 // dist/pkg's .d.ts with tsc --noEmit, and a copy with one field misspelled, which must fail.
 import { initSync, Playground } from '../../dist/pkg/etcd_playground.js';
-import type { ExecResult, MemberState, PlaygroundEvent, PlaygroundState } from '../../dist/pkg/etcd_playground.js';
+import type { ExecResult, LessonGoal, LessonState, MemberState, PlaygroundEvent, PlaygroundState } from '../../dist/pkg/etcd_playground.js';
 
 export function quotaReport(wasm: BufferSource): string[] {
   initSync({ module: wasm });
@@ -25,5 +25,22 @@ export function quotaReport(wasm: BufferSource): string[] {
   for (const alert of p.alerts()) {
     if (alert.state === 'firing') lines.push(`${alert.name} since ${alert.sinceMicros}`);
   }
+  return lines;
+}
+
+/** A lesson followed headless: which goals the engine meets after each step's commands. */
+export function lessonReport(lessonText: string): string[] {
+  const p = new Playground();
+  p.openLesson(lessonText);
+  const lines: string[] = [];
+  let lesson: LessonState | undefined = p.lesson();
+  for (const step of lesson?.steps ?? []) {
+    for (const line of step.solution) p.exec(line);
+    p.advance(2_000);
+    lesson = p.lesson();
+    const goals: LessonGoal[] = lesson?.steps.find((s) => s.title === step.title)?.goals ?? [];
+    lines.push(`${step.title}: ${goals.map((g) => `${g.met ? '✓' : '○'} ${g.goal}`).join(', ')}`);
+  }
+  lines.push(`done ${lesson?.done} of ${lesson?.steps.length}, complete ${lesson?.complete}`);
   return lines;
 }

@@ -99,3 +99,33 @@ export interface AlertState {
   expr: string;
   forMicros: number;
 }
+
+/** The lesson being followed (`lesson()`), its steps in order. */
+export interface LessonState {
+  id: string;
+  title: string;
+  /** The etcd version the lesson is written for: "3.5" or "3.6". */
+  etcd: string;
+  /** The introduction, one string per paragraph. */
+  text: string[];
+  steps: LessonStep[];
+  /** Steps done: a step is done the first time all its goals hold. */
+  done: number;
+  complete: boolean;
+}
+
+export interface LessonStep {
+  title: string;
+  text: string[];
+  state: "done" | "current" | "later";
+  goals: LessonGoal[];
+  hints: string[];
+  /** The reference solution's command lines. */
+  solution: string[];
+}
+
+export interface LessonGoal {
+  /** In the lesson file's words: `every member compact-revision >= @fill`. */
+  goal: string;
+  met: boolean;
+}

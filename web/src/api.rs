@@ -42,6 +42,8 @@ extern "C" {
     pub type EventList;
     #[wasm_bindgen(typescript_type = "AlertState[]")]
     pub type AlertList;
+    #[wasm_bindgen(typescript_type = "LessonState | undefined")]
+    pub type LessonValue;
 }
 
 /// `value` as the object `JSON.parse` of etcd-style JSON would give: `None` as null, maps as
@@ -126,6 +128,24 @@ impl Playground {
         to_js(&self.shared.with(|p| p.alerts()))
     }
 
+    /// Opens a lesson from the text of its file (the format of `static/lessons/README.md`) on
+    /// a fresh cluster of its seed and flags; `stepsDone` steps' reference commands run first.
+    /// A file with an error throws it, with its line, and changes nothing.
+    #[wasm_bindgen(js_name = openLesson)]
+    pub fn open_lesson(&self, text: &str, steps_done: Option<f64>) -> Result<(), JsValue> {
+        let lesson = playground_lessons::parse(text).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let done = steps_done.filter(|n| n.is_finite() && *n > 0.0).map_or(0, |n| n as usize);
+        self.shared.update(|p| p.open_lesson(lesson, done)).map_err(|e| JsValue::from_str(&e))
+    }
+
+    /// The lesson being followed: its steps, each goal and whether the engine meets it.
+    pub fn lesson(&self) -> Result<LessonValue, JsValue> {
+        match self.shared.with(|p| p.lesson_view()) {
+            Some(view) => to_js(&view),
+            None => Ok(JsValue::UNDEFINED.unchecked_into()),
+        }
+    }
+
     /// Pauses or runs virtual time (the page's play/pause).
     #[wasm_bindgen(js_name = setPlaying)]
     pub fn set_playing(&self, playing: bool) {
@@ -202,6 +222,12 @@ mod tests {
         assert_eq!(keys(&json(&events[0])), interface("PlaygroundEvent"));
         let alerts = playground.alerts();
         assert_eq!(keys(&json(&alerts[0])), interface("AlertState"));
+        let lesson = include_str!("../../static/lessons/history-compaction.lesson");
+        playground.open_lesson(playground_lessons::parse(lesson).unwrap(), 0).unwrap();
+        let view = json(&playground.lesson_view().unwrap());
+        assert_eq!(keys(&view), interface("LessonState"));
+        assert_eq!(keys(&view["steps"][0]), interface("LessonStep"));
+        assert_eq!(keys(&view["steps"][0]["goals"][0]), interface("LessonGoal"));
     }
 
     #[test]
@@ -248,6 +274,9 @@ mod tests {
             let value = serde_json::to_value(kind).unwrap();
             let tag = value["type"].as_str().expect("tagged");
             assert_eq!(keys(&value), kind_fields(tag), "{tag}");
+            // A lesson's `event TYPE` goals name these.
+            assert!(playground_lessons::goal::EVENT_TYPES.contains(&tag), "{tag}");
         }
+        assert_eq!(playground_lessons::goal::EVENT_TYPES.len(), every.len());
     }
 }

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use crate::charts::Cursor;
 use crate::context::PlaygroundContext;
 use crate::files::{self, FileTransfer};
+use crate::lessons_panel::LessonPanel;
 use crate::members::MemberCards;
 use crate::panels::{PanelState, PanelTabs};
 use crate::playground::{Playground, SharedPlayground, FRAME};
@@ -99,6 +100,7 @@ pub fn Layout(shared: SharedPlayground, seed: u64, host: Host) -> impl IntoView 
                 <Terminal seed=seed persist=page autofocus=page playground=context.shared() />
                 {(panels != Panels::Terminal).then(|| view! {
                     <aside class="panels" data-testid="panels" aria-label="Cluster views">
+                        {page.then(|| view! { <LessonPanel /> })}
                         <MemberCards />
                         {(panels == Panels::All).then(|| view! { <PanelTabs /> })}
                         {page.then(help)}

@@ -12,6 +12,8 @@ pub mod context;
 pub mod embed;
 pub mod files;
 pub mod keyspace;
+pub mod lessons;
+pub mod lessons_panel;
 pub mod members;
 pub mod page_map;
 pub mod panels;

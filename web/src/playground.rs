@@ -82,6 +82,8 @@ pub struct Playground {
     /// Bumped on every change the views may show; they re-read when it moves.
     version: u64,
     timeline: ItemCache,
+    /// The lesson being followed, if any: its goals are checked on every change.
+    pub lesson: Option<crate::lessons::ActiveLesson>,
 }
 
 impl Playground {
@@ -103,6 +105,7 @@ impl Playground {
             driver: Driver::default(),
             version: 0,
             timeline: ItemCache::default(),
+            lesson: None,
         }
     }
 
@@ -114,9 +117,22 @@ impl Playground {
         self.version
     }
 
-    /// Marks a change made through [`Playground::session_mut`].
+    /// Marks a change made through [`Playground::session_mut`]; the lesson's goals are checked.
     pub fn touch(&mut self) {
         self.version += 1;
+        if let Some(active) = &mut self.lesson {
+            active.check(self.session.shell());
+        }
+    }
+
+    /// Starts over on `shell`, a fresh playground from `seed`: the terminal's scrollback and
+    /// history stay, the views re-read (the version only moves on).
+    pub fn replace_shell(&mut self, seed: u64, mut shell: Shell) {
+        shell.set_history(self.session.shell().history().to_vec());
+        *self.session.shell_mut() = shell;
+        self.seed = seed;
+        self.timeline = ItemCache::default();
+        self.touch();
     }
 
     pub fn session(&self) -> &Session {

@@ -98,7 +98,7 @@ fn test() -> Result<(), String> {
         ]),
     )?;
     step::run(
-        "engine, shell and etcd tools tests compiled to wasm, in Node (wasm-bindgen-test)",
+        "engine, shell, etcd tools and lessons tests compiled to wasm, in Node (wasm-bindgen-test)",
         step::cargo(&[
             "test",
             "--locked",
@@ -122,6 +122,8 @@ fn test() -> Result<(), String> {
             "playground-shell",
             "-p",
             "playground-ctl",
+            "-p",
+            "playground-lessons",
         ])
         .env("PATH", tools.path()),
     )?;
