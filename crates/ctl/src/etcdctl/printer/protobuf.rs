@@ -103,15 +103,33 @@ impl Printer for Protobuf {
     fn txn(&self, p: &mut Printed, r: &TxnResponse) {
         p.out.extend(txn(header(&r.header), r.succeeded, &r.responses));
     }
+    /// clientv3's LeaseGrantResponse embeds `*ResponseHeader`, whose `Marshal` it inherits:
+    /// etcdctl writes the header alone, without the lease's ID and TTL.
     fn grant(&self, p: &mut Printed, r: &LeaseGrantResponse) {
-        let mut out = Encoder::new();
-        out.bytes(1, &header(&r.header)).varint_nonzero(2, r.id as u64).varint_nonzero(3, r.ttl as u64);
-        p.out.extend(out.into_bytes());
+        p.out.extend(header(&r.header));
     }
+    /// clientv3's LeaseRevokeResponse is a defined type over the message, without its methods:
+    /// etcdctl cannot marshal it and prints the value with `%v`.
     fn revoke(&self, p: &mut Printed, _: i64, r: &LeaseRevokeResponse) {
-        let mut out = Encoder::new();
-        out.bytes(1, &header(&r.header));
-        p.out.extend(out.into_bytes());
+        let h = &r.header;
+        let mut text = String::new();
+        for (name, value) in [
+            ("cluster_id", h.cluster_id),
+            ("member_id", h.member_id),
+            ("revision", h.revision as u64),
+            ("raft_term", h.raft_term),
+        ] {
+            if value != 0 {
+                text.push_str(&format!("{name}:{value} "));
+            }
+        }
+        p.err.extend_from_slice(
+            format!(
+                "Error: marshal unsupported for type clientv3.LeaseRevokeResponse ({{{text} {{}} [] 0}})\n"
+            )
+            .as_bytes(),
+        );
+        p.exit = super::super::EXIT_BAD_FEATURE;
     }
     fn alarm(&self, p: &mut Printed, r: &AlarmResponse) {
         let mut out = Encoder::new();
@@ -173,5 +191,24 @@ mod tests {
         assert_eq!(&p.out[..2], b"\n\x18");
         assert_eq!(&p.out[26..30], b"\x12\x11\n\x03");
         assert_eq!(&p.out[p.out.len() - 2..], b" \x01");
+    }
+
+    /// `etcdctl lease revoke ID -w protobuf` on real etcd 3.5.1 (stdout empty, exit 4).
+    #[test]
+    fn lease_revoke_is_not_marshalled() {
+        let header = Header {
+            cluster_id: 2740188575099224210,
+            member_id: 16911515803459508101,
+            revision: 1,
+            raft_term: 2,
+        };
+        let mut p = Printed::default();
+        Protobuf.revoke(&mut p, 1, &LeaseRevokeResponse { header });
+        assert_eq!(
+            String::from_utf8(p.err).unwrap(),
+            "Error: marshal unsupported for type clientv3.LeaseRevokeResponse ({cluster_id:2740188575099224210 \
+             member_id:16911515803459508101 revision:1 raft_term:2  {} [] 0})\n"
+        );
+        assert_eq!((p.out.len(), p.exit), (0, 4));
     }
 }
