@@ -35,6 +35,7 @@ pub(super) enum Format {
     Json,
     Table,
     Fields,
+    Protobuf,
 }
 
 /// Virtual time an etcdctl run spends before its first request.
@@ -252,10 +253,7 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
         "json" => Format::Json,
         "table" => Format::Table,
         "fields" => Format::Fields,
-        "protobuf" => {
-            cx.err("Error: the playground does not write protobuf output\n")?;
-            return Ok(EXIT_BAD_FEATURE);
-        }
+        "protobuf" => Format::Protobuf,
         _ => {
             cx.err("Error: unsupported output format\n")?;
             return Ok(EXIT_BAD_FEATURE);

@@ -5,6 +5,7 @@ mod dd;
 pub(crate) mod echo;
 mod files;
 mod grep;
+mod od;
 mod shell;
 mod test;
 mod text;
@@ -60,6 +61,10 @@ fn builtins<W: World>() -> Vec<(&'static str, FnCommand<W>)> {
         (
             "head",
             FnCommand { summary: "print the first lines of input", flags: &["-n", "-c"], run: text::head },
+        ),
+        (
+            "od",
+            FnCommand { summary: "dump bytes in octal or as characters", flags: &["-c", "-b"], run: od::od },
         ),
         ("sort", FnCommand { summary: "sort lines", flags: &["-n", "-r", "-u"], run: text::sort }),
         ("find", FnCommand { summary: "list a directory tree", flags: &[], run: files::find }),

@@ -6,12 +6,12 @@ use crate::world::World;
 
 /// Splits GNU-style arguments into flags (with any attached or following value) and operands.
 /// `takes_value` lists the short flags that take a value (`-n 5`, `-n5`).
-struct Args {
-    flags: Vec<(char, Option<String>)>,
-    operands: Vec<String>,
+pub(super) struct Args {
+    pub(super) flags: Vec<(char, Option<String>)>,
+    pub(super) operands: Vec<String>,
 }
 
-fn parse_args(args: &[String], takes_value: &str) -> Result<Args, String> {
+pub(super) fn parse_args(args: &[String], takes_value: &str) -> Result<Args, String> {
     let mut flags = Vec::new();
     let mut operands = Vec::new();
     let mut iter = args[1..].iter();
@@ -68,13 +68,13 @@ fn parse_args(args: &[String], takes_value: &str) -> Result<Args, String> {
     Ok(Args { flags, operands })
 }
 
-fn usage_error<W: World>(cx: &mut Context<'_, W>, name: &str, message: &str) -> CommandResult {
+pub(super) fn usage_error<W: World>(cx: &mut Context<'_, W>, name: &str, message: &str) -> CommandResult {
     cx.err(format!("{name}: {message}\n"))?;
     try_help(cx, name)?;
     Ok(1)
 }
 
-fn check_flags<W: World>(
+pub(super) fn check_flags<W: World>(
     cx: &mut Context<'_, W>,
     name: &str,
     args: &Args,

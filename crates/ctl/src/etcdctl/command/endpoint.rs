@@ -28,7 +28,11 @@ pub fn endpoint_status(cx: &mut Context<'_>, invocation: &Invocation) -> Command
     }
     let mut printed = invocation.printed();
     invocation.printer().endpoint_status(&mut printed, &rows);
-    show(cx, printed)?;
+    // A printer that refuses the format ends etcdctl there (`ExitWithError`).
+    let refused = show(cx, printed)?;
+    if refused != 0 {
+        return Ok(refused);
+    }
     Ok(exit)
 }
 
@@ -59,7 +63,11 @@ pub fn endpoint_health(cx: &mut Context<'_>, invocation: &Invocation) -> Command
     }
     let mut printed = invocation.printed();
     invocation.printer().endpoint_health(&mut printed, &rows);
-    show(cx, printed)?;
+    // A printer that refuses the format ends etcdctl there (`ExitWithError`).
+    let refused = show(cx, printed)?;
+    if refused != 0 {
+        return Ok(refused);
+    }
     if rows.iter().all(|row| row.health) {
         Ok(0)
     } else {
@@ -90,6 +98,10 @@ pub fn endpoint_hashkv(cx: &mut Context<'_>, invocation: &Invocation) -> Command
     }
     let mut printed = invocation.printed();
     invocation.printer().endpoint_hashkv(&mut printed, &rows);
-    show(cx, printed)?;
+    // A printer that refuses the format ends etcdctl there (`ExitWithError`).
+    let refused = show(cx, printed)?;
+    if refused != 0 {
+        return Ok(refused);
+    }
     Ok(exit)
 }

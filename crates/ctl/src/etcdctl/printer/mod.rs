@@ -6,6 +6,7 @@
 
 mod fields;
 mod json;
+mod protobuf;
 mod simple;
 mod table;
 
@@ -120,5 +121,6 @@ pub(crate) fn printer(format: Format) -> &'static dyn Printer {
         Format::Json => &json::Json,
         Format::Table => &table::Table,
         Format::Fields => &fields::Fields,
+        Format::Protobuf => &protobuf::Protobuf,
     }
 }
