@@ -40,6 +40,9 @@ pub struct HashKvResponse {
     pub hash: u32,
     #[serde(skip_serializing_if = "is_zero")]
     pub compact_revision: i64,
+    /// 3.6 on: the revision the hash covers.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub hash_revision: i64,
 }
 
 /// `DefragmentResponse`.
@@ -91,7 +94,9 @@ impl Client<'_> {
     pub fn hash_kv(&mut self, revision: i64) -> Result<HashKvResponse, Status> {
         self.call(|cluster, member| {
             let (hash, header) = cluster.hash_kv(member, revision)?;
-            Ok(HashKvResponse { header, hash: hash.hash, compact_revision: hash.compact_revision })
+            let hashed = if revision > 0 { revision } else { header.revision };
+            let hash_revision = if cluster.version().api_3_6_fields() { hashed } else { 0 };
+            Ok(HashKvResponse { header, hash: hash.hash, compact_revision: hash.compact_revision, hash_revision })
         })
     }
 

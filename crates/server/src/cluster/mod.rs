@@ -13,6 +13,7 @@ use crate::apply::{EtcdMember, Response};
 use crate::compactor::Compactor;
 use crate::error::Error;
 use crate::flags::Flags;
+use crate::version::EtcdVersion;
 use crate::log::Log;
 use crate::observe::EventKind;
 use crate::quota;
@@ -36,8 +37,6 @@ pub use page_map::{PageCell, PageMap, PAGE_KINDS};
 pub use view::MemberState;
 
 /// The version the playground reports (the reference transcripts' etcd).
-pub const VERSION: &str = "3.5.1";
-pub const API_VERSION: &str = "3.5";
 
 /// etcdctl's default `--command-timeout`. A request the cluster cannot serve within it fails
 /// as the client's deadline does (`context deadline exceeded`): etcd's own request timeout
@@ -170,6 +169,11 @@ impl Cluster {
         Cluster::new(seed, default_members(), Flags::default())
     }
 
+    /// The default playground of an etcd release.
+    pub fn playground_of(seed: u64, version: EtcdVersion) -> Cluster {
+        Cluster::new(seed, default_members(), Flags::for_version(version))
+    }
+
     fn configure(&mut self) {
         let flags = self.flags.borrow().clone();
         self.world.set_snapshot_count(flags.snapshot_count);
@@ -207,7 +211,7 @@ impl Cluster {
                 Envelope { id, origin: 0, request: Request::Publish { member: member.id } },
             );
         }
-        for version in ["3.0", API_VERSION] {
+        for version in ["3.0", self.version().api()] {
             let id = self.request_id();
             let request = Request::ClusterVersionSet { version: version.into() };
             self.propose(leader, Envelope { id, origin: 0, request });
@@ -230,6 +234,11 @@ impl Cluster {
 
     pub fn flags(&self) -> Flags {
         self.flags.borrow().clone()
+    }
+
+    /// The etcd release the members run.
+    pub fn version(&self) -> EtcdVersion {
+        self.flags.borrow().version
     }
 
     pub fn world(&self) -> &RaftWorld<EtcdMember> {
@@ -346,7 +355,7 @@ impl Cluster {
     /// the NOSPACE alarm and the request fails before it reaches raft.
     fn check_quota(&mut self, member: NodeId, request: &Request) -> Result<(), Error> {
         let Some(state) = self.member(member) else { return Err(Error::Unavailable) };
-        if quota::available(state.db_size(), state.quota(), request) {
+        if quota::available(state.db_size(), state.quota(), request, state.version()) {
             return Ok(());
         }
         self.emit(member, crate::observe::EventKind::QuotaExceeded { layer: "api".into() });
