@@ -52,9 +52,11 @@ created by go.etcd.io/etcd/server/v3/etcdserver.openBackend
 pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let args = &args[1..];
     if args.iter().any(|a| a == "--version" || a == "-version") {
+        let version = cx.world().version();
+        let (sha, go) = version.build();
         cx.out(format!(
-            "etcd Version: {}\nGit SHA: e8732fb5f\nGo Version: go1.16.3\nGo OS/Arch: linux/amd64\n",
-            playground_server::VERSION
+            "etcd Version: {}\nGit SHA: {sha}\nGo Version: {go}\nGo OS/Arch: linux/amd64\n",
+            version.server()
         ))?;
         return Ok(0);
     }
@@ -68,7 +70,7 @@ pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         ))?;
         return Ok(0);
     }
-    let mut flags = Flags::default();
+    let mut flags = Flags::for_version(cx.world().version());
     if let Err(error) = flags.parse(args) {
         cx.err(format!("{error}\n"))?;
         return Ok(EXIT_BAD_ARGS);

@@ -14,7 +14,7 @@ use playground_server::log::{
     zap_line,
     ZapValue::{Number, Str},
 };
-use playground_server::Error;
+use playground_server::{Error, EtcdVersion};
 use playground_shell::World;
 
 use crate::{CommandResult, Context};
@@ -180,6 +180,8 @@ pub(super) struct Invocation {
     pub args: Args,
     pub format: Format,
     pub endpoints: Vec<String>,
+    /// The release etcdctl is (the playground's): it picks the output layouts.
+    pub version: EtcdVersion,
 }
 
 impl Invocation {
@@ -190,7 +192,7 @@ impl Invocation {
 
     /// An empty output for the printer, with `--hex`.
     pub fn printed(&self) -> printer::Printed {
-        printer::Printed { hex: self.args.flag("hex"), ..Default::default() }
+        printer::Printed { hex: self.args.flag("hex"), version: self.version, ..Default::default() }
     }
 
     /// `--command-timeout`, 5 s unless given; a negative one has passed already.
@@ -266,7 +268,7 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
         "" => Vec::new(),
         list => list.split(',').map(String::from).collect(),
     };
-    let client = Invocation { args, format, endpoints };
+    let client = Invocation { args, format, endpoints, version: cx.world().version() };
     let words: Vec<&str> = client.args.words.iter().map(String::as_str).collect();
     // `--endpoints=` is an empty list: clientv3 refuses to make a client of it.
     let needs_client =

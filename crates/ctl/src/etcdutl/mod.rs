@@ -70,7 +70,10 @@ pub fn etcdutl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         ["snapshot", "status", rest @ ..] => snapshot_status(cx, rest, format),
         ["snapshot"] => text(cx, SNAPSHOT_USAGE),
         ["defrag", rest @ ..] => defrag(cx, rest),
-        ["version", ..] => text(cx, "etcdutl version: 3.5.1\nAPI version: 3.5\n"),
+        ["version", ..] => {
+            let version = cx.world().version();
+            text(cx, &format!("etcdutl version: {}\nAPI version: {}\n", version.server(), version.api()))
+        }
         [] | ["help", ..] | ["--help"] | ["-h"] => text(cx, USAGE),
         // etcdctl's deprecated `snapshot restore` hands on here without requiring --data-dir.
         ["snapshot", "restore", rest @ ..] => snapshot_restore(cx, rest, args[0] != "etcdctl"),
