@@ -343,23 +343,47 @@ pub(super) enum Logger {
 }
 
 /// The retry interceptor's warning as the client's zap logger writes it.
-fn retry_warning(logger: Logger, warning: &RetryWarning) -> String {
+fn retry_warning(logger: Logger, warning: &RetryWarning, version: EtcdVersion) -> String {
     let (name, ts) = match logger {
         Logger::EtcdClient => ("etcd-client", playground_server::timestamp(warning.at_micros)),
         Logger::Client => ("client", playground_server::log::unix_seconds(warning.at_micros)),
     };
     let target = format!("etcd-endpoints://0xc000024000/{}", warning.endpoint);
     let ts_value = if logger == Logger::EtcdClient { Str(&ts) } else { Number(&ts) };
-    zap_line(&[
-        ("level", Str("warn")),
-        ("ts", ts_value),
-        ("logger", Str(name)),
-        ("caller", Str("v3/retry_interceptor.go:62")),
-        ("msg", Str("retrying of unary invoker failed")),
-        ("target", Str(&target)),
-        ("attempt", Number("0")),
-        ("error", Str(&warning.error)),
-    ]) + "\n"
+    // 3.6's interceptor names the peer (with the client's own ephemeral address) and the
+    // method; the reference's 3.6.14 build names its caller with the module's version.
+    let peer = warning.peer.as_ref().map(|endpoint| {
+        let addr = endpoint.trim_start_matches("http://");
+        format!("Peer{{Addr: '{addr}', LocalAddr: '127.0.0.1:{}', AuthInfo: 'insecure'}}", local_port(addr))
+    });
+    let mut fields = vec![("level", Str("warn")), ("ts", ts_value), ("logger", Str(name))];
+    match version {
+        EtcdVersion::V3_5 => fields.extend([
+            ("caller", Str("v3/retry_interceptor.go:62")),
+            ("msg", Str("retrying of unary invoker failed")),
+            ("target", Str(&target)),
+        ]),
+        EtcdVersion::V3_6 => {
+            fields.extend([
+                ("caller", Str("v3@v3.6.14/retry_interceptor.go:68")),
+                ("msg", Str("retrying of unary invoker failed")),
+                ("target", Str(&target)),
+            ]);
+            if let Some(peer) = &peer {
+                fields.push(("peer", Str(peer)));
+            }
+            fields.push(("method", Str(warning.method)));
+        }
+    }
+    fields.extend([("attempt", Number("0")), ("error", Str(&warning.error))]);
+    zap_line(&fields) + "\n"
+}
+
+/// A client port for the connection to `addr`, from Linux's ephemeral range (32768-60999),
+/// stable for the same endpoint.
+fn local_port(addr: &str) -> u32 {
+    let hash = addr.bytes().fold(2166136261u32, |h, b| (h ^ b as u32).wrapping_mul(16777619));
+    32768 + hash % (61000 - 32768)
 }
 
 /// One or more calls through a client of `endpoints`; the retry warnings it logged go to
@@ -386,7 +410,7 @@ pub(super) fn with_client<T>(
             cx.sleep(std::time::Duration::from_micros(invocation.command_timeout_micros()))?;
             warning.at_micros = cx.world().now().as_micros() as u64;
         }
-        cx.err(retry_warning(logger, &warning))?;
+        cx.err(retry_warning(logger, &warning, invocation.version))?;
     }
     Ok(Some(answer))
 }
