@@ -242,7 +242,15 @@ impl EtcdMember {
             Request::Alarm { action, member, alarm } => {
                 Ok(Response::Alarm(self.apply_alarm(*action, *member, *alarm)))
             }
-            Request::Publish { .. } | Request::ClusterVersionSet { .. } => Ok(Response::Empty),
+            Request::ClusterVersionSet { version } => {
+                // 3.6's storage version follows the cluster version once it is the release's.
+                let release = self.version();
+                if let Some(storage) = release.storage().filter(|_| version == release.api()) {
+                    self.store.set_storage_version(storage);
+                }
+                Ok(Response::Empty)
+            }
+            Request::Publish { .. } => Ok(Response::Empty),
         }
     }
 

@@ -79,10 +79,11 @@ pub(super) fn status_rows(rows: &[EndpointStatus], version: EtcdVersion) -> Vec<
         .collect()
 }
 
-/// etcdctl's share of the db not in use, truncated to a whole percent.
+/// etcdctl's share of the db not in use, rounded to a whole percent as Go's `%.0f` rounds
+/// (8 KiB of 1.1 MB is 1%, as the reference prints).
 fn not_in_use(db_size: u64, in_use: u64) -> String {
-    let percent = if db_size == 0 { 0 } else { (db_size.saturating_sub(in_use) * 100 / db_size) as i64 };
-    format!("{percent}%")
+    let share = if db_size == 0 { 0.0 } else { db_size.saturating_sub(in_use) as f64 * 100.0 / db_size as f64 };
+    format!("{share:.0}%")
 }
 
 pub(super) fn hashkv_headers(version: EtcdVersion) -> &'static [&'static str] {
