@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use playground_ctl::PlaygroundWorld;
 use playground_server::{
-    default_members, AlertState, Cluster, FlagError, Flags, Keyspace, LogLine, MemberState, PageMap,
+    default_members, AlertState, Cluster, EtcdVersion, FlagError, Flags, Keyspace, LogLine, MemberState,
+    PageMap,
 };
 use playground_shell::{EntryKind, Options, Stream, Transcript};
 
@@ -87,7 +88,12 @@ pub struct Playground {
 impl Playground {
     /// The default three-member cluster started with etcd's `flags`, all from one seed.
     pub fn new(seed: u64, flags: &[String]) -> Result<Playground, FlagError> {
-        let mut parsed = Flags::default();
+        Playground::of_version(seed, EtcdVersion::default(), flags)
+    }
+
+    /// The default cluster of an etcd release (`?etcd=3.5`, `etcdVersion: "3.5"`).
+    pub fn of_version(seed: u64, version: EtcdVersion, flags: &[String]) -> Result<Playground, FlagError> {
+        let mut parsed = Flags::for_version(version);
         parsed.parse(flags)?;
         let world = PlaygroundWorld::new(Cluster::new(seed, default_members(), parsed));
         Ok(Playground::with_shell(
