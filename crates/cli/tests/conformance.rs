@@ -136,11 +136,13 @@ fn mask_for(cmd: &str, text: &str) -> String {
     }
     let text =
         regex_lite::Regex::new(r#""member_id":[0-9]+"#).unwrap().replace_all(&text, r#""member_id":<id>"#);
-    let text = regex_lite::Regex::new(r#""MemberID" : [0-9]+"#)
-        .unwrap()
-        .replace_all(&text, r#""MemberID" : <id>"#);
+    let text =
+        regex_lite::Regex::new(r#""MemberID" : [0-9]+"#).unwrap().replace_all(&text, r#""MemberID" : <id>"#);
     // 3.6 names the peer the balancer picked.
-    regex_lite::Regex::new(r"Peer\{Addr: '[^']*'").unwrap().replace_all(&text, "Peer{Addr: <peer>").into_owned()
+    regex_lite::Regex::new(r"Peer\{Addr: '[^']*'")
+        .unwrap()
+        .replace_all(&text, "Peer{Addr: <peer>")
+        .into_owned()
 }
 
 fn mask(text: &str) -> String {

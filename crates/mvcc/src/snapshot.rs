@@ -98,7 +98,14 @@ pub fn status(file: &[u8]) -> Result<SnapshotStatus, SnapshotError> {
         })?;
     }
     let live_keys = live.values().filter(|&&alive| alive).count() as u64;
-    Ok(SnapshotStatus { hash: digest.sum32(), revision, total_key, total_size: tx.size(), live_keys, storage_version })
+    Ok(SnapshotStatus {
+        hash: digest.sum32(),
+        revision,
+        total_key,
+        total_size: tx.size(),
+        live_keys,
+        storage_version,
+    })
 }
 
 /// Splits a snapshot file into its db and checks the SHA-256 trailer, as restore does.

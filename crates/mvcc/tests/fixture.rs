@@ -28,7 +28,13 @@ fn status_matches_real_etcdutl() {
 fn status_of_a_3_6_snapshot_matches_real_etcdutl_3_6() {
     let status = snapshot::status(include_bytes!("../../../tests/fixtures/snapshot-3.6.db")).unwrap();
     assert_eq!(
-        (status.hash, status.revision, status.live_keys, status.total_size, status.storage_version.as_deref()),
+        (
+            status.hash,
+            status.revision,
+            status.live_keys,
+            status.total_size,
+            status.storage_version.as_deref()
+        ),
         (64188123, 14, 5, 20480, Some("3.6.0"))
     );
 }

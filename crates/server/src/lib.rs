@@ -32,5 +32,5 @@ pub use flags::{parse_duration_ms, CompactionMode, FlagError, Flags};
 pub use log::{timestamp, Log, LogLine};
 pub use observe::{AlertState, Event, EventKind, History, MemberSample, Sample};
 pub use quota::{quota_bytes, DEFAULT_QUOTA_BYTES};
-pub use version::EtcdVersion;
 pub use request::{AlarmAction, AlarmType, Envelope, Request};
+pub use version::EtcdVersion;

@@ -85,7 +85,9 @@ impl Client<'_> {
     }
 
     pub fn member_remove(&mut self, id: NodeId) -> Result<MemberRemoveResponse, Status> {
-        self.call("/etcdserverpb.Cluster/MemberRemove", |cluster, via| cluster.member_remove(via, id).map(|header| MemberRemoveResponse { header }))
+        self.call("/etcdserverpb.Cluster/MemberRemove", |cluster, via| {
+            cluster.member_remove(via, id).map(|header| MemberRemoveResponse { header })
+        })
     }
 
     pub fn member_promote(&mut self, id: NodeId) -> Result<MemberRemoveResponse, Status> {

@@ -96,7 +96,12 @@ impl Client<'_> {
             let (hash, header) = cluster.hash_kv(member, revision)?;
             let hashed = if revision > 0 { revision } else { header.revision };
             let hash_revision = if cluster.version().api_3_6_fields() { hashed } else { 0 };
-            Ok(HashKvResponse { header, hash: hash.hash, compact_revision: hash.compact_revision, hash_revision })
+            Ok(HashKvResponse {
+                header,
+                hash: hash.hash,
+                compact_revision: hash.compact_revision,
+                hash_revision,
+            })
         })
     }
 

@@ -13,12 +13,12 @@ use crate::apply::{EtcdMember, Response};
 use crate::compactor::Compactor;
 use crate::error::Error;
 use crate::flags::Flags;
-use crate::version::EtcdVersion;
 use crate::log::Log;
 use crate::observe::EventKind;
 use crate::quota;
 use crate::raft_node::{OpenApplication, RaftWorld};
 use crate::request::{AlarmAction, AlarmType, Envelope, Request};
+use crate::version::EtcdVersion;
 
 mod keyspace;
 mod kv;

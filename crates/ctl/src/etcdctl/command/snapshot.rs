@@ -13,10 +13,13 @@ use crate::{CommandResult, Context};
 
 pub fn snapshot_save(cx: &mut Context<'_>, invocation: &Invocation, args: &[&str]) -> CommandResult {
     let [path] = args else {
-        return bad_args(cx, match invocation.version {
-            EtcdVersion::V3_5 => "snapshot save expects one argument",
-            EtcdVersion::V3_6 => "snapshot save expects one argument <filename>",
-        });
+        return bad_args(
+            cx,
+            match invocation.version {
+                EtcdVersion::V3_5 => "snapshot save expects one argument",
+                EtcdVersion::V3_6 => "snapshot save expects one argument <filename>",
+            },
+        );
     };
     let path = path.to_string();
     if invocation.endpoints.len() != 1 {

@@ -70,7 +70,9 @@ pub(super) fn status_rows(rows: &[EndpointStatus], version: EtcdVersion) -> Vec<
                     "RAFT INDEX" => s.raft_index.to_string(),
                     "RAFT APPLIED INDEX" => s.raft_applied_index.to_string(),
                     "ERRORS" => s.errors.join(", "),
-                    "DOWNGRADE TARGET VERSION" => downgrade.map(|d| d.target_version.clone()).unwrap_or_default(),
+                    "DOWNGRADE TARGET VERSION" => {
+                        downgrade.map(|d| d.target_version.clone()).unwrap_or_default()
+                    }
                     "DOWNGRADE ENABLED" => downgrade.is_some_and(|d| d.enabled).to_string(),
                     other => unreachable!("no status column {other}"),
                 })
@@ -82,7 +84,8 @@ pub(super) fn status_rows(rows: &[EndpointStatus], version: EtcdVersion) -> Vec<
 /// etcdctl's share of the db not in use, rounded to a whole percent as Go's `%.0f` rounds
 /// (8 KiB of 1.1 MB is 1%, as the reference prints).
 fn not_in_use(db_size: u64, in_use: u64) -> String {
-    let share = if db_size == 0 { 0.0 } else { db_size.saturating_sub(in_use) as f64 * 100.0 / db_size as f64 };
+    let share =
+        if db_size == 0 { 0.0 } else { db_size.saturating_sub(in_use) as f64 * 100.0 / db_size as f64 };
     format!("{share:.0}%")
 }
 
@@ -135,7 +138,10 @@ pub(super) fn status_fields(row: &EndpointStatus, version: EtcdVersion) -> Vec<(
             ("RaftAppliedIndex", s.raft_applied_index.to_string()),
             ("Errors", go_strings(&s.errors)),
             ("Endpoint", quoted(endpoint)),
-            ("DowngradeTargetVersion", quoted(&downgrade.map(|d| d.target_version.clone()).unwrap_or_default())),
+            (
+                "DowngradeTargetVersion",
+                quoted(&downgrade.map(|d| d.target_version.clone()).unwrap_or_default()),
+            ),
             ("DowngradeEnabled", downgrade.is_some_and(|d| d.enabled).to_string()),
         ],
     }
