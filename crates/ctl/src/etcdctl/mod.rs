@@ -124,7 +124,7 @@ fn typed_value(flag: &flags::Flag, value: String) -> Result<String, FlagError> {
     }
 }
 
-fn parse(args: &[String]) -> Result<Args, FlagError> {
+fn parse(args: &[String], version: EtcdVersion) -> Result<Args, FlagError> {
     let mut parsed = Args::default();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -137,7 +137,8 @@ fn parse(args: &[String]) -> Result<Args, FlagError> {
                 Some((name, value)) => (name, Some(value.to_string())),
                 None => (body, None),
             };
-            let flag = flags::long(name).ok_or_else(|| FlagError::Unknown(name.into()))?;
+            let gone = version == EtcdVersion::V3_6 && flags::GONE_IN_3_6.contains(&name);
+            let flag = flags::long(name).filter(|_| !gone).ok_or_else(|| FlagError::Unknown(name.into()))?;
             let value = match inline {
                 Some(value) => value,
                 None if !flag.value() => "true".into(),
@@ -206,27 +207,38 @@ impl Invocation {
 }
 
 pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
-    let mut args = match parse(&argv[1..]) {
+    let version = cx.world().version();
+    let mut args = match parse(&argv[1..], version) {
         Ok(args) => args,
         Err(message) => {
-            // cobra prints the command's usage, then etcdctl the error, twice.
+            // cobra prints the command's usage, then the error: 3.5.1's etcdctl prints it again.
             let words: Vec<&str> =
                 argv[1..].iter().map(String::as_str).filter(|w| !w.starts_with('-')).collect();
-            if let Some(page) = help::page(&words[..words.len().min(2)]).filter(|_| !words.is_empty()) {
-                cx.out(page)?;
+            let page = |words: &[&str]| help::page(words, version).filter(|_| !words.is_empty());
+            // 3.6 knows no `snapshot status|restore`: the usage is the group's.
+            let usage = page(&words[..words.len().min(2)]).or_else(|| {
+                (version == EtcdVersion::V3_6 && words.first() == Some(&"snapshot"))
+                    .then(|| help::page(&["snapshot"], version))
+                    .flatten()
+            });
+            if let Some(usage) = usage {
+                cx.out(usage)?;
             }
-            cx.err(format!("Error: {message}\n\nError: {message}\n"))?;
+            match version {
+                EtcdVersion::V3_5 => cx.err(format!("Error: {message}\n\nError: {message}\n"))?,
+                EtcdVersion::V3_6 => cx.err(format!("Error: {message}\n\n"))?,
+            }
             return Ok(EXIT_ERROR);
         }
     };
     let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
     if args.flag("help") {
-        let page =
-            help::page(&words[..words.len().min(2)]).or_else(|| help::page(&words[..words.len().min(1)]));
-        cx.out(page.unwrap_or(help::page(&[]).unwrap_or_default()))?;
+        let page = help::page(&words[..words.len().min(2)], version)
+            .or_else(|| help::page(&words[..words.len().min(1)], version));
+        cx.out(page.unwrap_or(help::page(&[], version).unwrap_or_default()))?;
         return Ok(0);
     }
-    if let Some(page) = help::group_page(&words) {
+    if let Some(page) = help::group_page(&words, version) {
         cx.out(page)?;
         return Ok(0);
     }
@@ -243,7 +255,20 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
             }
         }
     }
-    if let Some(api) = cx.env("ETCDCTL_API") {
+    if let (EtcdVersion::V3_6, Some(api)) = (version, cx.env("ETCDCTL_API").map(String::from)) {
+        // 3.6 has only the v3 API: the variable is one it does not know, and says so.
+        let now = cx.world().now().as_micros() as u64;
+        let setting = format!("ETCDCTL_API={api}");
+        cx.err(
+            zap_line(&[
+                ("level", Str("warn")),
+                ("ts", Str(&playground_server::timestamp(now))),
+                ("caller", Str("flags/flag.go:94")),
+                ("msg", Str("unrecognized environment variable")),
+                ("environment-variable", Str(&setting)),
+            ]) + "\n",
+        )?;
+    } else if let Some(api) = cx.env("ETCDCTL_API") {
         if api != "3" {
             cx.err(format!("Error: unsupported API version {api:?}: the playground speaks the v3 API\n"))?;
             return Ok(EXIT_BAD_FEATURE);
@@ -268,7 +293,7 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
         "" => Vec::new(),
         list => list.split(',').map(String::from).collect(),
     };
-    let client = Invocation { args, format, endpoints, version: cx.world().version() };
+    let client = Invocation { args, format, endpoints, version };
     let words: Vec<&str> = client.args.words.iter().map(String::as_str).collect();
     // `--endpoints=` is an empty list: clientv3 refuses to make a client of it.
     let needs_client =
@@ -284,7 +309,7 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
     cx.world().advance(std::time::Duration::from_millis(CLIENT_START_MILLIS));
     match words.as_slice() {
         [] => {
-            cx.out(help::page(&[]).unwrap_or_default())?;
+            cx.out(help::page(&[], version).unwrap_or_default())?;
             Ok(0)
         }
         ["version", ..] => command::version::version(cx),
