@@ -36,8 +36,6 @@ pub use maintenance::StatusResponse;
 pub use page_map::{PageCell, PageMap, PAGE_KINDS};
 pub use view::MemberState;
 
-/// The version the playground reports (the reference transcripts' etcd).
-
 /// etcdctl's default `--command-timeout`. A request the cluster cannot serve within it fails
 /// as the client's deadline does (`context deadline exceeded`): etcd's own request timeout
 /// (5 s and two election timeouts) is longer.
