@@ -351,9 +351,12 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
             super::etcdutl::etcdutl(cx, &forwarded)
         }
         [other, ..] => {
-            cx.err(format!(
-                "Error: unknown command \"{other}\" for \"etcdctl\"\nRun 'etcdctl --help' for usage.\nError: unknown command \"{other}\" for \"etcdctl\"\n"
-            ))?;
+            let error = format!("Error: unknown command \"{other}\" for \"etcdctl\"\n");
+            cx.err(format!("{error}Run 'etcdctl --help' for usage.\n"))?;
+            // 3.5.1's etcdctl prints cobra's error again.
+            if version == EtcdVersion::V3_5 {
+                cx.err(error)?;
+            }
             Ok(EXIT_ERROR)
         }
     }
@@ -369,18 +372,31 @@ pub(super) enum Logger {
 
 /// The retry interceptor's warning as the client's zap logger writes it.
 fn retry_warning(logger: Logger, warning: &RetryWarning, version: EtcdVersion) -> String {
-    let (name, ts) = match logger {
-        Logger::EtcdClient => ("etcd-client", playground_server::timestamp(warning.at_micros)),
-        Logger::Client => ("client", playground_server::log::unix_seconds(warning.at_micros)),
+    // 3.6's `client` logger writes ISO time too.
+    let (name, ts, iso) = match (logger, version) {
+        (Logger::EtcdClient, _) => ("etcd-client", playground_server::timestamp(warning.at_micros), true),
+        (Logger::Client, EtcdVersion::V3_6) => {
+            ("client", playground_server::timestamp(warning.at_micros), true)
+        }
+        (Logger::Client, EtcdVersion::V3_5) => {
+            ("client", playground_server::log::unix_seconds(warning.at_micros), false)
+        }
     };
     let target = format!("etcd-endpoints://0xc000024000/{}", warning.endpoint);
-    let ts_value = if logger == Logger::EtcdClient { Str(&ts) } else { Number(&ts) };
+    let ts_value = if iso { Str(&ts) } else { Number(&ts) };
     // 3.6's interceptor names the peer (with the client's own ephemeral address) and the
     // method; the reference's 3.6.14 build names its caller with the module's version.
-    let peer = warning.peer.as_ref().map(|endpoint| {
-        let addr = endpoint.trim_start_matches("http://");
-        format!("Peer{{Addr: '{addr}', LocalAddr: '127.0.0.1:{}', AuthInfo: 'insecure'}}", local_port(addr))
-    });
+    let peer = match &warning.peer {
+        Some(endpoint) => {
+            let addr = endpoint.trim_start_matches("http://");
+            format!(
+                "Peer{{Addr: '{addr}', LocalAddr: '127.0.0.1:{}', AuthInfo: 'insecure'}}",
+                local_port(addr)
+            )
+        }
+        // No connection was made.
+        None => "Peer{Addr: <nil>, LocalAddr: <nil>, AuthInfo: <nil>}".to_string(),
+    };
     let mut fields = vec![("level", Str("warn")), ("ts", ts_value), ("logger", Str(name))];
     match version {
         EtcdVersion::V3_5 => fields.extend([
@@ -394,10 +410,7 @@ fn retry_warning(logger: Logger, warning: &RetryWarning, version: EtcdVersion) -
                 ("msg", Str("retrying of unary invoker failed")),
                 ("target", Str(&target)),
             ]);
-            if let Some(peer) = &peer {
-                fields.push(("peer", Str(peer)));
-            }
-            fields.push(("method", Str(warning.method)));
+            fields.extend([("peer", Str(&peer)), ("method", Str(warning.method))]);
         }
     }
     fields.extend([("attempt", Number("0")), ("error", Str(&warning.error))]);

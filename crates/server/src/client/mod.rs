@@ -19,6 +19,7 @@ use playground_raft::NodeId;
 
 use crate::cluster::{Cluster, COMMAND_TIMEOUT_MICROS};
 use crate::error::Error;
+use crate::version::EtcdVersion;
 pub use cluster::{Member, MemberAddResponse, MemberListResponse, MemberRemoveResponse};
 pub use error::{Code, Status};
 pub use faults::{FaultError, Faults};
@@ -163,11 +164,18 @@ impl<'c> Client<'c> {
         let error = match error {
             // What grpc-go's balancer reports for an empty endpoint (`--endpoints=,`).
             Error::Unavailable if endpoint.is_empty() => "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp: missing address\"".to_string(),
-            // What grpc-go's balancer reports for an endpoint nothing listens on.
-            Error::Unavailable => format!(
-                "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"",
-                endpoint.trim_start_matches("http://")
-            ),
+            // What grpc-go's balancer reports for an endpoint nothing listens on (the newer
+            // grpc-go of 3.6 words it differently).
+            Error::Unavailable => match self.cluster.version() {
+                EtcdVersion::V3_5 => format!(
+                    "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"",
+                    endpoint.trim_start_matches("http://")
+                ),
+                EtcdVersion::V3_6 => format!(
+                    "rpc error: code = DeadlineExceeded desc = latest balancer error: connection error: desc = \"transport: Error while dialing: dial tcp {}: connect: connection refused\"",
+                    endpoint.trim_start_matches("http://")
+                ),
+            },
             other => Status::from(other.clone()).to_string(),
         };
         let at_micros = self.cluster.now_micros();
