@@ -61,13 +61,14 @@ pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         return Ok(0);
     }
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        cx.out(concat!(
+        let snapshot_count = cx.world().version().default_snapshot_count();
+        cx.out(format!(concat!(
             "Usage:\n\n  etcd [flags]\n    Start an etcd server (in the playground: restart its members with these flags).\n\n",
             "Flags the playground honours:\n",
-            "  --quota-backend-bytes '0'\n  --snapshot-count '10000'\n  --auto-compaction-mode 'periodic'\n",
+            "  --quota-backend-bytes '0'\n  --snapshot-count '{}'\n  --auto-compaction-mode 'periodic'\n",
             "  --auto-compaction-retention '0'\n  --heartbeat-interval '100'\n  --election-timeout '1000'\n",
             "  --max-request-bytes '1572864'\n  --max-txn-ops '128'\n  --backend-batch-interval\n  --backend-batch-limit\n",
-        ))?;
+        ), snapshot_count))?;
         return Ok(0);
     }
     let mut flags = Flags::for_version(cx.world().version());
