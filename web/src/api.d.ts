@@ -6,6 +6,8 @@
 export interface PlaygroundOptions {
   /** The seed of the whole run (default 1): one seed and one script give the same run. */
   seed?: number;
+  /** The etcd release played: "3.6" (3.6.14, the default) or "3.5" (3.5.1). */
+  etcdVersion?: '3.5' | '3.6';
   /** etcd's flags, as `etcd` takes them: `["--quota-backend-bytes=16777216"]`. */
   flags?: string[];
 }

@@ -14,6 +14,7 @@
 //! ```
 
 use js_sys::{Array, Reflect};
+use playground_server::EtcdVersion;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -73,8 +74,8 @@ impl Playground {
 
 #[wasm_bindgen]
 impl Playground {
-    /// Options: `seed` (a number, default 1) and `flags` (etcd's flags as strings, as `etcd`
-    /// takes them). Bad flags throw.
+    /// Options: `seed` (a number, default 1), `etcdVersion` ("3.6", the default, or "3.5") and
+    /// `flags` (etcd's flags as strings, as `etcd` takes them). Bad flags or versions throw.
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<Options>) -> Result<Playground, JsValue> {
         let options = options.map_or(JsValue::UNDEFINED, JsValue::from);
@@ -87,7 +88,13 @@ impl Playground {
         let flags: Vec<String> = get("flags")
             .map(|list| Array::from(&list).iter().filter_map(|v| v.as_string()).collect())
             .unwrap_or_default();
-        let model = Model::new(seed, &flags).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let version = match get("etcdVersion").map(|v| v.as_string().unwrap_or_default()) {
+            None => EtcdVersion::default(),
+            Some(name) => EtcdVersion::parse(&name)
+                .ok_or_else(|| JsValue::from_str(&format!("etcdVersion {name:?} is not 3.5 or 3.6")))?,
+        };
+        let model =
+            Model::of_version(seed, version, &flags).map_err(|e| JsValue::from_str(&e.to_string()))?;
         Ok(Playground { shared: SharedPlayground::new(model) })
     }
 

@@ -15,7 +15,7 @@ use crate::members::MemberCards;
 use crate::panels::{PanelState, PanelTabs};
 use crate::playground::{Playground, SharedPlayground, FRAME};
 use crate::scheme::{Scheme, SchemeToggle};
-use crate::storage::seed_from_url;
+use crate::storage::{seed_from_url, version_from_url};
 use crate::terminal::Terminal;
 use crate::time_controls::TimeControls;
 
@@ -49,10 +49,11 @@ pub enum Host {
 #[component]
 pub fn App() -> impl IntoView {
     let seed = seed_from_url();
-    let playground = match Playground::new(seed, &[]) {
+    let version = version_from_url();
+    let playground = match Playground::of_version(seed, version, &[]) {
         Ok(playground) => playground,
         // The default flags always parse; a shell with no cluster would still be a page.
-        Err(_) => Playground::with_shell(seed, playground_ctl::shell(seed)),
+        Err(_) => Playground::with_shell(seed, playground_ctl::shell_of(seed, version)),
     };
     let shared = SharedPlayground::new(playground);
     // The frame driver lives as long as the page.
@@ -92,6 +93,9 @@ pub fn Layout(shared: SharedPlayground, seed: u64, host: Host) -> impl IntoView 
             <header class="topbar">
                 <span class="brand">"etcd playground"</span>
                 <span class="seed" data-testid="seed">"seed " {seed}</span>
+                <span class="seed" data-testid="etcd-version" title="The etcd release this cluster plays (?etcd=3.5 or playground version 3.5 for the other)">
+                    "etcd " {move || context.read(|p| p.etcd_version())}
+                </span>
                 <TimeControls />
                 <FileTransfer snapshots=page />
                 <SchemeToggle />

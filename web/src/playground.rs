@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use playground_ctl::PlaygroundWorld;
 use playground_server::{
-    default_members, AlertState, Cluster, FlagError, Flags, Keyspace, LogLine, MemberState, PageMap,
+    default_members, AlertState, Cluster, EtcdVersion, FlagError, Flags, Keyspace, LogLine, MemberState,
+    PageMap,
 };
 use playground_shell::{EntryKind, Options, Stream, Transcript};
 
@@ -89,7 +90,12 @@ pub struct Playground {
 impl Playground {
     /// The default three-member cluster started with etcd's `flags`, all from one seed.
     pub fn new(seed: u64, flags: &[String]) -> Result<Playground, FlagError> {
-        let mut parsed = Flags::default();
+        Playground::of_version(seed, EtcdVersion::default(), flags)
+    }
+
+    /// The default cluster of an etcd release (`?etcd=3.5`, `etcdVersion: "3.5"`).
+    pub fn of_version(seed: u64, version: EtcdVersion, flags: &[String]) -> Result<Playground, FlagError> {
+        let mut parsed = Flags::for_version(version);
         parsed.parse(flags)?;
         let world = PlaygroundWorld::new(Cluster::new(seed, default_members(), parsed));
         Ok(Playground::with_shell(
@@ -212,6 +218,11 @@ impl Playground {
             self.advance(micros);
         }
         micros
+    }
+
+    /// The etcd release the cluster plays: `3.6.14`, `3.5.1`.
+    pub fn etcd_version(&self) -> &'static str {
+        self.cluster_ref().version().server()
     }
 
     pub fn now_micros(&mut self) -> u64 {
@@ -468,7 +479,8 @@ mod tests {
 
     #[test]
     fn a_file_from_the_visitors_computer_lands_in_the_working_directory() {
-        let mut p = Playground::new(1, &[]).unwrap();
+        // etcd 3.5: the status line below is real etcdutl 3.5.1's.
+        let mut p = Playground::of_version(1, EtcdVersion::V3_5, &[]).unwrap();
         let bytes =
             std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/snapshot-3.5.db")).unwrap();
         let path = p.put_file("C:\\Users\\me\\snapshot-3.5.db", &bytes).unwrap();

@@ -36,6 +36,16 @@ pub fn save(key: &str, value: &str) {
 }
 
 /// The seed from `?seed=N`, or 1.
+/// `?etcd=3.5`: the release the page plays (3.6 when absent or unknown).
+pub fn version_from_url() -> playground_server::EtcdVersion {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
+        .and_then(|params| params.get("etcd"))
+        .and_then(|name| playground_server::EtcdVersion::parse(&name))
+        .unwrap_or_default()
+}
+
 pub fn seed_from_url() -> u64 {
     web_sys::window()
         .and_then(|w| w.location().search().ok())

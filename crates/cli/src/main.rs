@@ -8,13 +8,15 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use playground_ctl::PlaygroundWorld;
+use playground_server::EtcdVersion;
 use playground_shell::{Options, Stream, Terminal};
 
 type Shell = playground_shell::Shell<PlaygroundWorld>;
 
 const USAGE: &str = "\
-Usage: etcd-playground [--seed N]              interactive shell
-       etcd-playground [--seed N] run FILE|-   run a script (- reads stdin)
+Usage: etcd-playground [--seed N] [--etcd-version 3.5|3.6]              interactive shell
+       etcd-playground [--seed N] [--etcd-version 3.5|3.6] run FILE|-   run a script (- reads stdin)
+The etcd release played is 3.6 (3.6.14) unless --etcd-version says 3.5 (3.5.1).
 ";
 
 /// The process's own stdout and stderr, flushed as each command writes.
@@ -33,6 +35,7 @@ impl Terminal for Stdio {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut seed = 1u64;
+    let mut version = EtcdVersion::default();
     let mut rest: &[String] = &args;
     while let Some((first, tail)) = rest.split_first() {
         match first.as_str() {
@@ -43,6 +46,13 @@ fn main() -> ExitCode {
                 }
                 None => return usage_error("--seed needs a number"),
             },
+            "--etcd-version" => match tail.first().and_then(|s| EtcdVersion::parse(s)) {
+                Some(v) => {
+                    version = v;
+                    rest = &tail[1..];
+                }
+                None => return usage_error("--etcd-version needs 3.5 or 3.6"),
+            },
             "-h" | "--help" => {
                 print!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -50,7 +60,7 @@ fn main() -> ExitCode {
             _ => break,
         }
     }
-    let mut shell = new_shell(seed);
+    let mut shell = new_shell(seed, version);
     match rest {
         [] => repl(&mut shell),
         [run, file] if run == "run" => run_script(&mut shell, file),
@@ -63,11 +73,11 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn new_shell(seed: u64) -> Shell {
+fn new_shell(seed: u64, version: EtcdVersion) -> Shell {
     let cwd =
         std::env::current_dir().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
     let home = std::env::var("HOME").unwrap_or_else(|_| cwd.clone());
-    let world = PlaygroundWorld::playground(seed);
+    let world = PlaygroundWorld::playground_of(seed, version);
     playground_ctl::with_options(Options {
         seed,
         fs: Box::new(host_fs::HostFs),

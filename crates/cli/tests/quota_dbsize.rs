@@ -6,7 +6,7 @@
 //! backend committed, which real etcd itself does not repeat run to run).
 
 use playground_ctl::PlaygroundWorld;
-use playground_server::{Cluster, Flags, MemberConfig};
+use playground_server::{Cluster, EtcdVersion, Flags, MemberConfig};
 use playground_shell::{MemFs, Options, Stream, Transcript};
 
 type Shell = playground_shell::Shell<PlaygroundWorld>;
@@ -42,7 +42,8 @@ fn sizes(shell: &mut Shell) -> (u64, u64) {
 fn the_quota_workload_tracks_real_etcd() {
     let member =
         MemberConfig::new("default", "http://127.0.0.1:2380", "http://127.0.0.1:2379", "etcd-cluster");
-    let flags = Flags { quota_backend_bytes: 16 * 1024 * 1024, ..Flags::default() };
+    // The figures compared are real etcd 3.5.1's.
+    let flags = Flags { quota_backend_bytes: 16 * 1024 * 1024, ..Flags::for_version(EtcdVersion::V3_5) };
     let world = PlaygroundWorld::new(Cluster::new(1, vec![member], flags));
     let mut shell = playground_ctl::with_options(Options {
         seed: 1,

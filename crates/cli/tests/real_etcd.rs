@@ -150,7 +150,7 @@ fn real_etcd_starts_on_a_data_directory_the_playground_restored() {
     let Some(bin) = bin_dir() else { return };
     let work = work_dir("restore");
     let mut child = Command::new(env!("CARGO_BIN_EXE_etcd-playground"))
-        .args(["run", "-"])
+        .args(["--etcd-version", "3.5", "run", "-"])
         .current_dir(&work)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -68,7 +68,8 @@ pub fn curl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
                 (if healthy { 200 } else { 503 }, marshal(&body))
             }
             "/version" => {
-                let body = Versions { etcdserver: playground_server::VERSION, etcdcluster: "3.5.0" };
+                let version = cluster.version();
+                let body = Versions { etcdserver: version.server(), etcdcluster: version.cluster() };
                 (200, marshal(&body))
             }
             _ => (404, "404 page not found\n".to_string()),

@@ -52,23 +52,26 @@ created by go.etcd.io/etcd/server/v3/etcdserver.openBackend
 pub fn etcd(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let args = &args[1..];
     if args.iter().any(|a| a == "--version" || a == "-version") {
+        let version = cx.world().version();
+        let (sha, go) = version.build();
         cx.out(format!(
-            "etcd Version: {}\nGit SHA: e8732fb5f\nGo Version: go1.16.3\nGo OS/Arch: linux/amd64\n",
-            playground_server::VERSION
+            "etcd Version: {}\nGit SHA: {sha}\nGo Version: {go}\nGo OS/Arch: linux/amd64\n",
+            version.server()
         ))?;
         return Ok(0);
     }
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        cx.out(concat!(
+        let snapshot_count = cx.world().version().default_snapshot_count();
+        cx.out(format!(concat!(
             "Usage:\n\n  etcd [flags]\n    Start an etcd server (in the playground: restart its members with these flags).\n\n",
             "Flags the playground honours:\n",
-            "  --quota-backend-bytes '0'\n  --snapshot-count '10000'\n  --auto-compaction-mode 'periodic'\n",
+            "  --quota-backend-bytes '0'\n  --snapshot-count '{}'\n  --auto-compaction-mode 'periodic'\n",
             "  --auto-compaction-retention '0'\n  --heartbeat-interval '100'\n  --election-timeout '1000'\n",
             "  --max-request-bytes '1572864'\n  --max-txn-ops '128'\n  --backend-batch-interval\n  --backend-batch-limit\n",
-        ))?;
+        ), snapshot_count))?;
         return Ok(0);
     }
-    let mut flags = Flags::default();
+    let mut flags = Flags::for_version(cx.world().version());
     if let Err(error) = flags.parse(args) {
         cx.err(format!("{error}\n"))?;
         return Ok(EXIT_BAD_ARGS);

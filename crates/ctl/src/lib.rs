@@ -42,7 +42,12 @@ pub(crate) type Context<'a> = playground_shell::Context<'a, PlaygroundWorld>;
 /// assert!(members.iter().all(|m| m.revision == 2 && m.quota == 16 << 20 && m.alarms.is_empty()));
 /// ```
 pub fn shell(seed: u64) -> Shell<PlaygroundWorld> {
-    with_options(Options { seed, ..Options::new(PlaygroundWorld::playground(seed)) })
+    shell_of(seed, playground_server::EtcdVersion::default())
+}
+
+/// A shell on the default playground of an etcd release.
+pub fn shell_of(seed: u64, version: playground_server::EtcdVersion) -> Shell<PlaygroundWorld> {
+    with_options(Options { seed, ..Options::new(PlaygroundWorld::playground_of(seed, version)) })
 }
 
 /// A shell made from `options`, with the etcd tools registered.

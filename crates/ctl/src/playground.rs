@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use playground_server::client::{FaultError, Faults};
-use playground_server::Cluster;
+use playground_server::{Cluster, EtcdVersion};
 
 use crate::{CommandResult, Context};
 
@@ -22,6 +22,7 @@ const PLAYGROUND_USAGE: &str = "usage: playground <verb>\n\
   slow-disk MEMBER N     multiply the member's disk latencies by N (1: normal)\n\
   advance DURATION       let virtual time pass (1h, 30m, 10s, 500ms)\n\
   log                    the members' server log\n\
+  version [3.5|3.6]      the etcd release played; with one, a fresh cluster of it\n\
   download FILE          hand a file to the browser, which saves it (in the page)\n\
 MEMBER is a name (infra1), an id or a client endpoint (127.0.0.1:2379).\n";
 
@@ -29,6 +30,9 @@ pub fn playground(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let words: Vec<&str> = args[1..].iter().map(String::as_str).collect();
     if let ["download", file] = words.as_slice() {
         return download(cx, file);
+    }
+    if let ["version", rest @ ..] = words.as_slice() {
+        return version(cx, rest);
     }
     let Some(cluster) = cx.world().cluster() else {
         cx.err("playground: this terminal has no virtual cluster\n")?;
@@ -81,6 +85,32 @@ pub fn playground(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         }
         Err(text) => {
             cx.err(text)?;
+            Ok(EXIT_BAD_ARGS)
+        }
+    }
+}
+
+/// `playground version`: the release played, or a fresh default cluster of another one (the
+/// old cluster and its data are gone, as after starting new members on empty directories).
+fn version(cx: &mut Context<'_>, words: &[&str]) -> CommandResult {
+    match words {
+        [] => {
+            let version = cx.world().version();
+            cx.out(format!("etcd {} ({})\n", version.minor(), version.server()))?;
+            Ok(0)
+        }
+        [name] => match EtcdVersion::parse(name) {
+            Some(version) => {
+                cx.world().start_version(version);
+                Ok(0)
+            }
+            None => {
+                cx.err(format!("playground: version: {name:?} is not 3.5 or 3.6\n"))?;
+                Ok(EXIT_BAD_ARGS)
+            }
+        },
+        _ => {
+            cx.err(PLAYGROUND_USAGE)?;
             Ok(EXIT_BAD_ARGS)
         }
     }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use playground_server::Cluster;
+use playground_server::{Cluster, EtcdVersion};
 use playground_shell::World;
 
 /// The most virtual time one command lets pass on a cluster (`sleep`, `playground advance`):
@@ -16,11 +16,13 @@ pub struct PlaygroundWorld {
     /// Files `playground download` offered to whoever hosts the shell (the page hands them to
     /// the browser), as absolute paths, oldest first.
     downloads: Vec<String>,
+    /// The seed a fresh cluster (`playground version`) starts from.
+    seed: u64,
 }
 
 impl PlaygroundWorld {
     pub fn new(cluster: Cluster) -> Self {
-        PlaygroundWorld { cluster, downloads: Vec::new() }
+        PlaygroundWorld { cluster, downloads: Vec::new(), seed: 1 }
     }
 
     pub fn offer_download(&mut self, path: String) {
@@ -34,7 +36,12 @@ impl PlaygroundWorld {
 
     /// The default playground: three members from one seed.
     pub fn playground(seed: u64) -> Self {
-        PlaygroundWorld::new(Cluster::playground(seed))
+        PlaygroundWorld::playground_of(seed, EtcdVersion::default())
+    }
+
+    /// The default playground of an etcd release.
+    pub fn playground_of(seed: u64, version: EtcdVersion) -> Self {
+        PlaygroundWorld { seed, ..PlaygroundWorld::new(Cluster::playground_of(seed, version)) }
     }
 
     pub fn cluster(&mut self) -> Option<&mut Cluster> {
@@ -43,6 +50,16 @@ impl PlaygroundWorld {
 
     pub fn cluster_ref(&self) -> &Cluster {
         &self.cluster
+    }
+
+    /// The etcd release this playground plays, which the tools print as theirs too.
+    pub fn version(&self) -> EtcdVersion {
+        self.cluster.version()
+    }
+
+    /// A fresh default playground of `version` (`playground version 3.5`), from the same seed.
+    pub fn start_version(&mut self, version: EtcdVersion) {
+        self.cluster = Cluster::playground_of(self.seed, version);
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use playground_server::Flags;
+use playground_server::{EtcdVersion, Flags};
 
 use crate::goal::{parse_goal, parse_remember, Goal, Remember};
 
@@ -58,7 +58,12 @@ impl fmt::Display for LessonError {
 
 impl std::error::Error for LessonError {}
 
-pub const ETCD_VERSIONS: [&str; 2] = ["3.5", "3.6"];
+impl Lesson {
+    /// The release the lesson's cluster runs (its `etcd:` line; 3.6 when absent).
+    pub fn version(&self) -> EtcdVersion {
+        EtcdVersion::parse(&self.etcd).unwrap_or_default()
+    }
+}
 
 pub fn parse(source: &str) -> Result<Lesson, LessonError> {
     let whole = |message: String| LessonError { line: 0, message };
@@ -125,7 +130,7 @@ pub fn parse(source: &str) -> Result<Lesson, LessonError> {
             }
             "title" => lesson.title = non_empty(value).map_err(at)?,
             "etcd" => {
-                if !ETCD_VERSIONS.contains(&value) {
+                if !EtcdVersion::ALL.iter().any(|v| v.minor() == value) {
                     return Err(at(format!("etcd version {value:?}: use 3.5 or 3.6")));
                 }
                 lesson.etcd = value.into();

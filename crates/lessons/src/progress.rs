@@ -83,9 +83,10 @@ impl Progress {
     }
 }
 
-/// A fresh playground for the lesson: its cluster from its seed and flags, its setup run.
+/// A fresh playground for the lesson: its cluster of its etcd release from its seed and flags,
+/// its setup run.
 pub fn start(lesson: &Lesson) -> Result<Shell<PlaygroundWorld>, FlagError> {
-    let mut flags = Flags::default();
+    let mut flags = Flags::for_version(lesson.version());
     flags.parse(&lesson.flags)?;
     let world = PlaygroundWorld::new(Cluster::new(lesson.seed, default_members(), flags));
     let mut shell = playground_ctl::with_options(Options { seed: lesson.seed, ..Options::new(world) });

@@ -55,3 +55,15 @@ fn every_lesson_file_in_the_directory_is_listed() {
         }
     }
 }
+
+#[test]
+fn a_lessons_etcd_line_picks_the_release_its_cluster_runs() {
+    for (etcd, printed) in [("3.5", "etcd Version: 3.5.1\n"), ("3.6", "etcd Version: 3.6.14\n")] {
+        let text = format!("lesson: v\ntitle: V\netcd: {etcd}\nstep: S\ngoal: every member revision > 1\n");
+        let lesson = playground_lessons::parse(&text).unwrap();
+        let mut shell = playground_lessons::start(&lesson).unwrap();
+        let mut out = playground_shell::Transcript::new();
+        shell.exec_interactive("etcd --version | head -1", &mut out);
+        assert_eq!(format!("{}\n", out.stdout().lines().next().unwrap()), printed);
+    }
+}

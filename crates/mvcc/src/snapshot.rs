@@ -15,12 +15,17 @@ use crate::schema;
 /// Bytes of the SHA-256 trailer after the db.
 pub const HASH_SIZE: usize = 32;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotStatus {
     pub hash: u32,
     pub revision: i64,
+    /// Every key of every bucket: etcdutl 3.5's TOTAL KEYS.
     pub total_key: u64,
     pub total_size: u64,
+    /// The keys whose last revision is not a deletion: etcdutl 3.6's TOTAL KEYS.
+    pub live_keys: u64,
+    /// `meta`'s storageVersion (3.6 dbs have one), etcdutl 3.6's VERSION.
+    pub storage_version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,24 +70,42 @@ pub fn status(file: &[u8]) -> Result<SnapshotStatus, SnapshotError> {
     let mut digest = crc::Hash::default();
     let mut revision = 0;
     let mut total_key = 0;
+    let mut live = std::collections::BTreeMap::<Vec<u8>, bool>::new();
+    let mut storage_version = None;
     let root = tx.root();
     for name in tx.bucket_names(&root)? {
         let Some(bucket) = tx.bucket(&root, &name)? else { continue };
         digest.write(&name);
         let is_key_bucket = name == schema::KEY;
+        let is_meta_bucket = name == schema::META;
         tx.for_each(&bucket, &mut |key, value, _| {
             digest.write(key);
             digest.write(value);
             if is_key_bucket {
-                if let Some((rev, _)) = Revision::from_bytes(key) {
+                if let Some((rev, tombstone)) = Revision::from_bytes(key) {
                     revision = rev.main;
+                    // Revisions come in order: the last one of a key says whether it lives.
+                    if let Some(kv) = crate::kv::KeyValue::decode(value) {
+                        live.insert(kv.key, !tombstone);
+                    }
                 }
+            }
+            if is_meta_bucket && key == schema::STORAGE_VERSION {
+                storage_version = Some(String::from_utf8_lossy(value).into_owned());
             }
             total_key += 1;
             true
         })?;
     }
-    Ok(SnapshotStatus { hash: digest.sum32(), revision, total_key, total_size: tx.size() })
+    let live_keys = live.values().filter(|&&alive| alive).count() as u64;
+    Ok(SnapshotStatus {
+        hash: digest.sum32(),
+        revision,
+        total_key,
+        total_size: tx.size(),
+        live_keys,
+        storage_version,
+    })
 }
 
 /// Splits a snapshot file into its db and checks the SHA-256 trailer, as restore does.

@@ -190,6 +190,13 @@ impl Store {
         Ok(())
     }
 
+    /// Records the backend's schema version in `meta` (etcd 3.6 writes it once the cluster
+    /// version reaches 3.6), with the next commit.
+    pub fn set_storage_version(&mut self, version: &str) {
+        let meta: &'static [u8] = schema::META;
+        self.backend.put_on_commit(meta, schema::STORAGE_VERSION.to_vec(), version.as_bytes().to_vec());
+    }
+
     /// The applied raft index and term recorded in `meta` (0 when none).
     pub fn consistent_index(&self) -> Result<(u64, u64)> {
         let read = |key: &[u8]| -> Result<u64> {

@@ -11,7 +11,32 @@ const FIXTURE: &[u8] = include_bytes!("../../../tests/fixtures/snapshot-3.5.db")
 #[test]
 fn status_matches_real_etcdutl() {
     let status = snapshot::status(FIXTURE).unwrap();
-    assert_eq!(status, SnapshotStatus { hash: 1807487127, revision: 14, total_key: 19, total_size: 24576 });
+    let expected = SnapshotStatus {
+        hash: 1807487127,
+        revision: 14,
+        total_key: 19,
+        total_size: 24576,
+        live_keys: 5,
+        storage_version: None,
+    };
+    assert_eq!(status, expected);
+}
+
+/// Real etcdutl 3.6.14 on its release's snapshot of the same workload: `{"hash":64188123,
+/// "revision":14,"totalKey":5,"totalSize":20480,"version":"3.6.0"}` (tests/fixtures/README.md).
+#[test]
+fn status_of_a_3_6_snapshot_matches_real_etcdutl_3_6() {
+    let status = snapshot::status(include_bytes!("../../../tests/fixtures/snapshot-3.6.db")).unwrap();
+    assert_eq!(
+        (
+            status.hash,
+            status.revision,
+            status.live_keys,
+            status.total_size,
+            status.storage_version.as_deref()
+        ),
+        (64188123, 14, 5, 20480, Some("3.6.0"))
+    );
 }
 
 #[test]

@@ -22,6 +22,7 @@ use crate::observe::{EventKind, Sink};
 use crate::quota;
 use crate::raft_node::Application;
 use crate::request::{AlarmAction, AlarmType, Envelope, Request};
+use crate::version::EtcdVersion;
 
 /// What a request answers once applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +139,10 @@ impl EtcdMember {
         self.alarms.iter().any(|(_, a)| *a == alarm)
     }
 
+    pub fn version(&self) -> EtcdVersion {
+        self.flags.borrow().version
+    }
+
     pub fn quota(&self) -> Option<u64> {
         quota::quota_bytes(self.flags.borrow().quota_backend_bytes)
     }
@@ -188,7 +193,7 @@ impl EtcdMember {
                 if self.capped() && quota::cost(request) > 0 {
                     return Err(Error::NoSpace);
                 }
-                let fits = quota::available(self.db_size(), self.quota(), request);
+                let fits = quota::available(self.db_size(), self.quota(), request, self.version());
                 if let RequestOp::Put(put) = op {
                     if put.lease != 0 && self.lessor.lookup(put.lease).is_none() {
                         return Err(Error::LeaseNotFound);
@@ -222,7 +227,7 @@ impl EtcdMember {
                 if self.capped() {
                     return Err(Error::NoSpace);
                 }
-                let fits = quota::available(self.db_size(), self.quota(), request);
+                let fits = quota::available(self.db_size(), self.quota(), request, self.version());
                 let ttl = self.lessor.grant(&mut self.store, *id, *ttl, now_ms)?.ttl;
                 if fits {
                     Ok(Response::LeaseGrant { id: *id, ttl })
@@ -237,7 +242,15 @@ impl EtcdMember {
             Request::Alarm { action, member, alarm } => {
                 Ok(Response::Alarm(self.apply_alarm(*action, *member, *alarm)))
             }
-            Request::Publish { .. } | Request::ClusterVersionSet { .. } => Ok(Response::Empty),
+            Request::ClusterVersionSet { version } => {
+                // 3.6's storage version follows the cluster version once it is the release's.
+                let release = self.version();
+                if let Some(storage) = release.storage().filter(|_| version == release.api()) {
+                    self.store.set_storage_version(storage);
+                }
+                Ok(Response::Empty)
+            }
+            Request::Publish { .. } => Ok(Response::Empty),
         }
     }
 

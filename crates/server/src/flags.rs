@@ -1,7 +1,9 @@
-//! The `etcd` flags the playground honours, with etcd v3.6's defaults, parsed as etcd parses
-//! them (`--flag=value` or `--flag value`).
+//! The `etcd` flags the playground honours, with the defaults of the release the playground
+//! plays ([`EtcdVersion`]), parsed as etcd parses them (`--flag=value` or `--flag value`).
 
 use std::fmt;
+
+use crate::version::EtcdVersion;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CompactionMode {
@@ -11,6 +13,8 @@ pub enum CompactionMode {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flags {
+    /// The release the members run; not a flag of etcd's: the playground picks it.
+    pub version: EtcdVersion,
     pub quota_backend_bytes: i64,
     pub snapshot_count: u64,
     pub snapshot_catchup_entries: u64,
@@ -27,9 +31,17 @@ pub struct Flags {
 
 impl Default for Flags {
     fn default() -> Self {
+        Flags::for_version(EtcdVersion::default())
+    }
+}
+
+impl Flags {
+    /// The flags a member of `version` starts with when none are given.
+    pub fn for_version(version: EtcdVersion) -> Self {
         Flags {
+            version,
             quota_backend_bytes: 0,
-            snapshot_count: 10_000,
+            snapshot_count: version.default_snapshot_count(),
             snapshot_catchup_entries: 5_000,
             auto_compaction_mode: CompactionMode::Periodic,
             auto_compaction_retention: "0".into(),

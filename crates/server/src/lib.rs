@@ -19,11 +19,12 @@ pub mod observe;
 mod quota;
 pub mod raft_node;
 mod request;
+mod version;
 
 pub use apply::{EtcdMember, Response};
 pub use cluster::{
     default_members, Cluster, Header, KeyRevision, KeyRow, Keyspace, LeaseGrant, MemberConfig, MemberState,
-    PageCell, PageMap, StatusResponse, API_VERSION, COMMAND_TIMEOUT_MICROS, PAGE_KINDS, VERSION,
+    PageCell, PageMap, StatusResponse, COMMAND_TIMEOUT_MICROS, PAGE_KINDS,
 };
 pub use compactor::Compactor;
 pub use error::Error;
@@ -32,3 +33,4 @@ pub use log::{timestamp, Log, LogLine};
 pub use observe::{AlertState, Event, EventKind, History, MemberSample, Sample};
 pub use quota::{quota_bytes, DEFAULT_QUOTA_BYTES};
 pub use request::{AlarmAction, AlarmType, Envelope, Request};
+pub use version::EtcdVersion;

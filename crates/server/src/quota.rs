@@ -1,11 +1,12 @@
-//! The backend quota, as etcd 3.5.1's `backendQuota`: a request may go on while the db's size
-//! plus the request's cost stays under the quota. Reads and deletes cost nothing, yet are
-//! refused once the db is over the quota (3.5.1 has no zero-cost shortcut; see
-//! shared/reference/02-quota.md).
+//! The backend quota, as etcd's `backendQuota`: a request may go on while the db's size plus
+//! the request's cost stays under the quota. Reads and deletes cost nothing; 3.5.1 still
+//! refuses their txns once the db is over the quota, 3.6 lets a zero cost through
+//! ([`EtcdVersion::nospace_passes_reads_and_deletes`]; shared/reference/02-quota.md).
 
 use playground_mvcc::request::RequestOp;
 
 use crate::request::Request;
+use crate::version::EtcdVersion;
 
 /// etcd's default quota when `--quota-backend-bytes` is 0: 2 GiB.
 pub const DEFAULT_QUOTA_BYTES: u64 = 2 * 1024 * 1024 * 1024;
@@ -45,11 +46,13 @@ pub fn cost(request: &Request) -> u64 {
 }
 
 /// Whether the requests the quota guards (puts, txns, lease grants) may go on.
-pub fn available(db_size: u64, quota: Option<u64>, request: &Request) -> bool {
+pub fn available(db_size: u64, quota: Option<u64>, request: &Request, version: EtcdVersion) -> bool {
     let guarded =
         matches!(request, Request::Kv(RequestOp::Put(_) | RequestOp::Txn(_)) | Request::LeaseGrant { .. });
+    let cost = cost(request);
     match quota {
-        Some(quota) if guarded => db_size + cost(request) < quota,
+        _ if cost == 0 && version.nospace_passes_reads_and_deletes() => true,
+        Some(quota) if guarded => db_size + cost < quota,
         _ => true,
     }
 }

@@ -29,6 +29,18 @@ impl Flag {
     }
 }
 
+/// The flags of the commands etcdctl 3.6 gave to etcdutl (`snapshot restore`,
+/// `defrag --data-dir`): unknown to its parser.
+pub(super) const GONE_IN_3_6: &[&str] = &[
+    "data-dir",
+    "name",
+    "initial-cluster",
+    "initial-cluster-token",
+    "initial-advertise-peer-urls",
+    "wal-dir",
+    "skip-hash-check",
+];
+
 /// Every flag etcdctl accepts here: the global ones, each command's, and snapshot restore's
 /// (handed on to etcdutl).
 pub(super) const FLAGS: &[Flag] = &[

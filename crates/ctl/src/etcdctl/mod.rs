@@ -14,7 +14,7 @@ use playground_server::log::{
     zap_line,
     ZapValue::{Number, Str},
 };
-use playground_server::Error;
+use playground_server::{Error, EtcdVersion};
 use playground_shell::World;
 
 use crate::{CommandResult, Context};
@@ -125,7 +125,7 @@ fn typed_value(flag: &flags::Flag, value: String) -> Result<String, FlagError> {
     }
 }
 
-fn parse(args: &[String]) -> Result<Args, FlagError> {
+fn parse(args: &[String], version: EtcdVersion) -> Result<Args, FlagError> {
     let mut parsed = Args::default();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -138,7 +138,8 @@ fn parse(args: &[String]) -> Result<Args, FlagError> {
                 Some((name, value)) => (name, Some(value.to_string())),
                 None => (body, None),
             };
-            let flag = flags::long(name).ok_or_else(|| FlagError::Unknown(name.into()))?;
+            let gone = version == EtcdVersion::V3_6 && flags::GONE_IN_3_6.contains(&name);
+            let flag = flags::long(name).filter(|_| !gone).ok_or_else(|| FlagError::Unknown(name.into()))?;
             let value = match inline {
                 Some(value) => value,
                 None if !flag.value() => "true".into(),
@@ -181,6 +182,8 @@ pub(super) struct Invocation {
     pub args: Args,
     pub format: Format,
     pub endpoints: Vec<String>,
+    /// The release etcdctl is (the playground's): it picks the output layouts.
+    pub version: EtcdVersion,
 }
 
 impl Invocation {
@@ -191,7 +194,7 @@ impl Invocation {
 
     /// An empty output for the printer, with `--hex`.
     pub fn printed(&self) -> printer::Printed {
-        printer::Printed { hex: self.args.flag("hex"), ..Default::default() }
+        printer::Printed { hex: self.args.flag("hex"), version: self.version, ..Default::default() }
     }
 
     /// `--command-timeout`, 5 s unless given; a negative one has passed already.
@@ -205,27 +208,38 @@ impl Invocation {
 }
 
 pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
-    let mut args = match parse(&argv[1..]) {
+    let version = cx.world().version();
+    let mut args = match parse(&argv[1..], version) {
         Ok(args) => args,
         Err(message) => {
-            // cobra prints the command's usage, then etcdctl the error, twice.
+            // cobra prints the command's usage, then the error: 3.5.1's etcdctl prints it again.
             let words: Vec<&str> =
                 argv[1..].iter().map(String::as_str).filter(|w| !w.starts_with('-')).collect();
-            if let Some(page) = help::page(&words[..words.len().min(2)]).filter(|_| !words.is_empty()) {
-                cx.out(page)?;
+            let page = |words: &[&str]| help::page(words, version).filter(|_| !words.is_empty());
+            // 3.6 knows no `snapshot status|restore`: the usage is the group's.
+            let usage = page(&words[..words.len().min(2)]).or_else(|| {
+                (version == EtcdVersion::V3_6 && words.first() == Some(&"snapshot"))
+                    .then(|| help::page(&["snapshot"], version))
+                    .flatten()
+            });
+            if let Some(usage) = usage {
+                cx.out(usage)?;
             }
-            cx.err(format!("Error: {message}\n\nError: {message}\n"))?;
+            match version {
+                EtcdVersion::V3_5 => cx.err(format!("Error: {message}\n\nError: {message}\n"))?,
+                EtcdVersion::V3_6 => cx.err(format!("Error: {message}\n\n"))?,
+            }
             return Ok(EXIT_ERROR);
         }
     };
     let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
     if args.flag("help") {
-        let page =
-            help::page(&words[..words.len().min(2)]).or_else(|| help::page(&words[..words.len().min(1)]));
-        cx.out(page.unwrap_or(help::page(&[]).unwrap_or_default()))?;
+        let page = help::page(&words[..words.len().min(2)], version)
+            .or_else(|| help::page(&words[..words.len().min(1)], version));
+        cx.out(page.unwrap_or(help::page(&[], version).unwrap_or_default()))?;
         return Ok(0);
     }
-    if let Some(page) = help::group_page(&words) {
+    if let Some(page) = help::group_page(&words, version) {
         cx.out(page)?;
         return Ok(0);
     }
@@ -242,7 +256,20 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
             }
         }
     }
-    if let Some(api) = cx.env("ETCDCTL_API") {
+    if let (EtcdVersion::V3_6, Some(api)) = (version, cx.env("ETCDCTL_API").map(String::from)) {
+        // 3.6 has only the v3 API: the variable is one it does not know, and says so.
+        let now = cx.world().now().as_micros() as u64;
+        let setting = format!("ETCDCTL_API={api}");
+        cx.err(
+            zap_line(&[
+                ("level", Str("warn")),
+                ("ts", Str(&playground_server::timestamp(now))),
+                ("caller", Str("flags/flag.go:94")),
+                ("msg", Str("unrecognized environment variable")),
+                ("environment-variable", Str(&setting)),
+            ]) + "\n",
+        )?;
+    } else if let Some(api) = cx.env("ETCDCTL_API") {
         if api != "3" {
             cx.err(format!("Error: unsupported API version {api:?}: the playground speaks the v3 API\n"))?;
             return Ok(EXIT_BAD_FEATURE);
@@ -264,7 +291,7 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
         "" => Vec::new(),
         list => list.split(',').map(String::from).collect(),
     };
-    let client = Invocation { args, format, endpoints };
+    let client = Invocation { args, format, endpoints, version };
     let words: Vec<&str> = client.args.words.iter().map(String::as_str).collect();
     // `--endpoints=` is an empty list: clientv3 refuses to make a client of it.
     let needs_client =
@@ -280,7 +307,7 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
     cx.world().advance(std::time::Duration::from_millis(CLIENT_START_MILLIS));
     match words.as_slice() {
         [] => {
-            cx.out(help::page(&[]).unwrap_or_default())?;
+            cx.out(help::page(&[], version).unwrap_or_default())?;
             Ok(0)
         }
         ["version", ..] => command::version::version(cx),
@@ -322,9 +349,12 @@ pub fn etcdctl(cx: &mut Context<'_>, argv: &[String]) -> CommandResult {
             super::etcdutl::etcdutl(cx, &forwarded)
         }
         [other, ..] => {
-            cx.err(format!(
-                "Error: unknown command \"{other}\" for \"etcdctl\"\nRun 'etcdctl --help' for usage.\nError: unknown command \"{other}\" for \"etcdctl\"\n"
-            ))?;
+            let error = format!("Error: unknown command \"{other}\" for \"etcdctl\"\n");
+            cx.err(format!("{error}Run 'etcdctl --help' for usage.\n"))?;
+            // 3.5.1's etcdctl prints cobra's error again.
+            if version == EtcdVersion::V3_5 {
+                cx.err(error)?;
+            }
             Ok(EXIT_ERROR)
         }
     }
@@ -339,23 +369,57 @@ pub(super) enum Logger {
 }
 
 /// The retry interceptor's warning as the client's zap logger writes it.
-fn retry_warning(logger: Logger, warning: &RetryWarning) -> String {
-    let (name, ts) = match logger {
-        Logger::EtcdClient => ("etcd-client", playground_server::timestamp(warning.at_micros)),
-        Logger::Client => ("client", playground_server::log::unix_seconds(warning.at_micros)),
+fn retry_warning(logger: Logger, warning: &RetryWarning, version: EtcdVersion) -> String {
+    // 3.6's `client` logger writes ISO time too.
+    let (name, ts, iso) = match (logger, version) {
+        (Logger::EtcdClient, _) => ("etcd-client", playground_server::timestamp(warning.at_micros), true),
+        (Logger::Client, EtcdVersion::V3_6) => {
+            ("client", playground_server::timestamp(warning.at_micros), true)
+        }
+        (Logger::Client, EtcdVersion::V3_5) => {
+            ("client", playground_server::log::unix_seconds(warning.at_micros), false)
+        }
     };
     let target = format!("etcd-endpoints://0xc000024000/{}", warning.endpoint);
-    let ts_value = if logger == Logger::EtcdClient { Str(&ts) } else { Number(&ts) };
-    zap_line(&[
-        ("level", Str("warn")),
-        ("ts", ts_value),
-        ("logger", Str(name)),
-        ("caller", Str("v3/retry_interceptor.go:62")),
-        ("msg", Str("retrying of unary invoker failed")),
-        ("target", Str(&target)),
-        ("attempt", Number("0")),
-        ("error", Str(&warning.error)),
-    ]) + "\n"
+    let ts_value = if iso { Str(&ts) } else { Number(&ts) };
+    // 3.6's interceptor names the peer (with the client's own ephemeral address) and the
+    // method; the reference's 3.6.14 build names its caller with the module's version.
+    let peer = match &warning.peer {
+        Some(endpoint) => {
+            let addr = endpoint.trim_start_matches("http://");
+            format!(
+                "Peer{{Addr: '{addr}', LocalAddr: '127.0.0.1:{}', AuthInfo: 'insecure'}}",
+                local_port(addr)
+            )
+        }
+        // No connection was made.
+        None => "Peer{Addr: <nil>, LocalAddr: <nil>, AuthInfo: <nil>}".to_string(),
+    };
+    let mut fields = vec![("level", Str("warn")), ("ts", ts_value), ("logger", Str(name))];
+    match version {
+        EtcdVersion::V3_5 => fields.extend([
+            ("caller", Str("v3/retry_interceptor.go:62")),
+            ("msg", Str("retrying of unary invoker failed")),
+            ("target", Str(&target)),
+        ]),
+        EtcdVersion::V3_6 => {
+            fields.extend([
+                ("caller", Str("v3@v3.6.14/retry_interceptor.go:68")),
+                ("msg", Str("retrying of unary invoker failed")),
+                ("target", Str(&target)),
+            ]);
+            fields.extend([("peer", Str(&peer)), ("method", Str(warning.method))]);
+        }
+    }
+    fields.extend([("attempt", Number("0")), ("error", Str(&warning.error))]);
+    zap_line(&fields) + "\n"
+}
+
+/// A client port for the connection to `addr`, from Linux's ephemeral range (32768-60999),
+/// stable for the same endpoint.
+fn local_port(addr: &str) -> u32 {
+    let hash = addr.bytes().fold(2166136261u32, |h, b| (h ^ b as u32).wrapping_mul(16777619));
+    32768 + hash % (61000 - 32768)
 }
 
 /// One or more calls through a client of `endpoints`; the retry warnings it logged go to
@@ -382,7 +446,7 @@ pub(super) fn with_client<T>(
             cx.sleep(std::time::Duration::from_micros(invocation.command_timeout_micros()))?;
             warning.at_micros = cx.world().now().as_micros() as u64;
         }
-        cx.err(retry_warning(logger, &warning))?;
+        cx.err(retry_warning(logger, &warning, invocation.version))?;
     }
     Ok(Some(answer))
 }

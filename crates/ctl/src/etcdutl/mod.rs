@@ -16,6 +16,8 @@ use playground_datadir::RestoreOptions;
 use playground_mvcc::snapshot::{self, SnapshotError};
 use playground_mvcc::Backend;
 
+use playground_server::EtcdVersion;
+
 use super::humanize;
 use crate::{CommandResult, Context};
 use playground_server::log::{zap_console_line, ZapValue, ZapValue::Str, ZapValue::Strs};
@@ -64,13 +66,22 @@ pub fn etcdutl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
         words.push(arg.clone());
     }
     let help = words.iter().any(|w| w == "--help" || w == "-h");
+    let plain: Vec<&str> = words.iter().map(String::as_str).filter(|w| !w.starts_with('-')).collect();
+    if cx.world().version() == EtcdVersion::V3_6 {
+        if let Some(page) = help_3_6(&plain, help) {
+            return text(cx, page);
+        }
+    }
     match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["snapshot", ..] if help => text(cx, SNAPSHOT_USAGE),
         ["defrag", ..] if help => text(cx, DEFRAG_USAGE),
         ["snapshot", "status", rest @ ..] => snapshot_status(cx, rest, format),
         ["snapshot"] => text(cx, SNAPSHOT_USAGE),
         ["defrag", rest @ ..] => defrag(cx, rest),
-        ["version", ..] => text(cx, "etcdutl version: 3.5.1\nAPI version: 3.5\n"),
+        ["version", ..] => {
+            let version = cx.world().version();
+            text(cx, &format!("etcdutl version: {}\nAPI version: {}\n", version.server(), version.api()))
+        }
         [] | ["help", ..] | ["--help"] | ["-h"] => text(cx, USAGE),
         // etcdctl's deprecated `snapshot restore` hands on here without requiring --data-dir.
         ["snapshot", "restore", rest @ ..] => snapshot_restore(cx, rest, args[0] != "etcdctl"),
@@ -80,6 +91,28 @@ pub fn etcdutl(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
             ))?;
             Ok(EXIT_ERROR)
         }
+    }
+}
+
+/// etcdutl 3.6.14's help pages (recorded in shared/reference/08-cli.md), for `--help` and for
+/// a group named without its subcommand.
+fn help_3_6(words: &[&str], help: bool) -> Option<&'static str> {
+    const USAGE: &str = include_str!("help/3.6/etcdutl.txt");
+    const SNAPSHOT: &str = include_str!("help/3.6/snapshot.txt");
+    const SNAPSHOT_STATUS: &str = include_str!("help/3.6/snapshot-status.txt");
+    const DEFRAG: &str = include_str!("help/3.6/defrag.txt");
+    const HASHKV: &str = include_str!("help/3.6/hashkv.txt");
+    const MIGRATE: &str = include_str!("help/3.6/migrate.txt");
+    match words {
+        [] | ["help", ..] => Some(USAGE),
+        ["snapshot"] => Some(SNAPSHOT),
+        ["snapshot", "status", ..] if help => Some(SNAPSHOT_STATUS),
+        ["snapshot", ..] if help => Some(SNAPSHOT),
+        ["defrag", ..] if help => Some(DEFRAG),
+        ["hashkv", ..] if help => Some(HASHKV),
+        ["migrate", ..] if help => Some(MIGRATE),
+        _ if help => Some(USAGE),
+        _ => None,
     }
 }
 

@@ -1,5 +1,7 @@
 //! `etcdutl snapshot restore` (and etcdctl's deprecated form, handed on here).
 
+use playground_server::log::ZapValue::Number;
+
 use super::*;
 
 /// The stack zap records with "restoring snapshot", as etcd 3.5.1's build prints it.
@@ -89,11 +91,20 @@ pub(super) fn snapshot_restore(
         ("data-dir", Str(&data_dir)),
         ("snap-dir", Str(&snap_dir)),
     ];
-    // The restore's stack as zap records it: etcdutl's, or etcdctl's deprecated command's.
-    let stack = if data_dir_required { RESTORE_STACK } else { RESTORE_STACK_ETCDCTL };
-    let mut restoring = dirs.to_vec();
-    restoring.push(("stack", Str(stack)));
-    restore_log(cx, "snapshot/v3_snapshot.go:251", "restoring snapshot", &restoring)?;
+    let release = cx.world().version();
+    // 3.6 logs the mmap size it opens the db with where 3.5.1 logged the restore's stack.
+    let mut dirs_3_6 = dirs.to_vec();
+    dirs_3_6.push(("initial-memory-map-size", Number(INITIAL_MMAP_SIZE)));
+    match release {
+        EtcdVersion::V3_5 => {
+            // The restore's stack as zap records it: etcdutl's, or etcdctl's deprecated command's.
+            let stack = if data_dir_required { RESTORE_STACK } else { RESTORE_STACK_ETCDCTL };
+            let mut restoring = dirs.to_vec();
+            restoring.push(("stack", Str(stack)));
+            restore_log(cx, "snapshot/v3_snapshot.go:251", "restoring snapshot", &restoring)?;
+        }
+        EtcdVersion::V3_6 => restore_log(cx, "snapshot/v3_snapshot.go:305", "restoring snapshot", &dirs_3_6)?,
+    }
     let bytes = match cx.read_file(file) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -127,21 +138,52 @@ pub(super) fn snapshot_restore(
             return Ok(EXIT_ERROR);
         }
     }
-    restore_log(cx, "membership/store.go:141", "Trimming membership information from the backend...", &[])?;
+    let db = clean_path(&format!("{snap_dir}/db"));
+    // 3.6's bbolt logs each open of the db (the `bbolt` logger's column precedes the caller).
+    let open_db = |cx: &mut Context<'_>| -> Result<(), crate::Stop> {
+        if release == EtcdVersion::V3_6 {
+            let options = format!("Opening db file ({db}) with mode -rw------- and with options: {{Timeout: 0s, NoGrowSync: false, NoFreelistSync: true, PreLoadFreelist: false, FreelistType: , ReadOnly: false, MmapFlags: 8000, InitialMmapSize: {INITIAL_MMAP_SIZE}, PageSize: 0, NoSync: false, OpenFile: 0x0, Mlock: false, Logger: 0xc000010000}}");
+            restore_log(cx, "bbolt\tbackend/backend.go:203", &options, &[])?;
+            let opened = format!("Opening bbolt db ({db}) successfully");
+            restore_log(cx, "bbolt\tbbolt@v1.4.3/db.go:322", &opened, &[])?;
+        }
+        Ok(())
+    };
+    open_db(cx)?;
+    let trimming = match release {
+        EtcdVersion::V3_5 => "membership/store.go:141",
+        EtcdVersion::V3_6 => "schema/membership.go:138",
+    };
+    restore_log(cx, trimming, "Trimming membership information from the backend...", &[])?;
+    open_db(cx)?;
     let cluster = format!("{cluster_id:x}");
     for member in &members {
         let id = format!("{:x}", member.id);
-        let fields = [
+        let mut fields = vec![
             ("cluster-id", Str(&cluster)),
             ("local-member-id", Str("0")),
             ("added-peer-id", Str(&id)),
             ("added-peer-peer-urls", Strs(&member.peer_urls)),
         ];
-        restore_log(cx, "membership/cluster.go:421", "added member", &fields)?;
+        let caller = match release {
+            EtcdVersion::V3_5 => "membership/cluster.go:421",
+            EtcdVersion::V3_6 => {
+                fields.push(("added-peer-is-learner", Number("false")));
+                "membership/cluster.go:424"
+            }
+        };
+        restore_log(cx, caller, "added member", &fields)?;
     }
-    restore_log(cx, "snapshot/v3_snapshot.go:272", "restored snapshot", &dirs)?;
+    open_db(cx)?;
+    match release {
+        EtcdVersion::V3_5 => restore_log(cx, "snapshot/v3_snapshot.go:272", "restored snapshot", &dirs)?,
+        EtcdVersion::V3_6 => restore_log(cx, "snapshot/v3_snapshot.go:333", "restored snapshot", &dirs_3_6)?,
+    }
     Ok(0)
 }
+
+/// The mmap size etcdutl 3.6 opens the restored db with (10 GiB).
+const INITIAL_MMAP_SIZE: &str = "10737418240";
 
 /// One of the restore's info lines on stderr, in zap's console format.
 fn restore_log(

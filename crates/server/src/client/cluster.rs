@@ -62,7 +62,7 @@ fn members(cluster: &crate::Cluster) -> Vec<Member> {
 impl Client<'_> {
     /// The member list; its header carries the answering member's raft term.
     pub fn member_list(&mut self) -> Result<MemberListResponse, Status> {
-        self.call(|cluster, via| {
+        self.call("/etcdserverpb.Cluster/MemberList", |cluster, via| {
             // etcdctl 3.5 asks for a linearizable member list.
             cluster.linearizable_read_wait(via)?;
             let raft_term = cluster.status(via).map_or(0, |s| s.raft_term);
@@ -77,7 +77,7 @@ impl Client<'_> {
         peer_url: &str,
         learner: bool,
     ) -> Result<MemberAddResponse, Status> {
-        self.call(|cluster, via| {
+        self.call("/etcdserverpb.Cluster/MemberAdd", |cluster, via| {
             let (added, header) = cluster.member_add(via, name, peer_url, learner)?;
             let member = member(&added, &cluster.learners());
             Ok(MemberAddResponse { header, member, members: members(cluster) })
@@ -85,11 +85,13 @@ impl Client<'_> {
     }
 
     pub fn member_remove(&mut self, id: NodeId) -> Result<MemberRemoveResponse, Status> {
-        self.call(|cluster, via| cluster.member_remove(via, id).map(|header| MemberRemoveResponse { header }))
+        self.call("/etcdserverpb.Cluster/MemberRemove", |cluster, via| {
+            cluster.member_remove(via, id).map(|header| MemberRemoveResponse { header })
+        })
     }
 
     pub fn member_promote(&mut self, id: NodeId) -> Result<MemberRemoveResponse, Status> {
-        self.call(|cluster, via| {
+        self.call("/etcdserverpb.Cluster/MemberPromote", |cluster, via| {
             cluster.member_promote(via, id).map(|header| MemberRemoveResponse { header })
         })
     }

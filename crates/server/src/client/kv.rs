@@ -115,42 +115,50 @@ impl Client<'_> {
     /// A range; `serializable` serves it from the member's own store without asking the
     /// leader (`--consistency=s`).
     pub fn get(&mut self, request: RangeRequest, serializable: bool) -> Result<GetResponse, Status> {
-        self.call(|cluster, member| match cluster.kv(member, RequestOp::Range(request), serializable)? {
-            (ResponseOp::Range(range), header) => {
-                Ok(GetResponse { header, kvs: range.kvs, more: range.more, count: range.count })
+        self.call("/etcdserverpb.KV/Range", |cluster, member| {
+            match cluster.kv(member, RequestOp::Range(request), serializable)? {
+                (ResponseOp::Range(range), header) => {
+                    Ok(GetResponse { header, kvs: range.kvs, more: range.more, count: range.count })
+                }
+                _ => Err(unexpected()),
             }
-            _ => Err(unexpected()),
         })
     }
 
     pub fn put(&mut self, request: PutRequest) -> Result<PutResponse, Status> {
-        self.call(|cluster, member| match cluster.kv(member, RequestOp::Put(request), false)? {
-            (ResponseOp::Put(put), header) => Ok(PutResponse { header, prev_kv: put.prev_kv }),
-            _ => Err(unexpected()),
+        self.call("/etcdserverpb.KV/Put", |cluster, member| {
+            match cluster.kv(member, RequestOp::Put(request), false)? {
+                (ResponseOp::Put(put), header) => Ok(PutResponse { header, prev_kv: put.prev_kv }),
+                _ => Err(unexpected()),
+            }
         })
     }
 
     pub fn delete(&mut self, request: DeleteRangeRequest) -> Result<DeleteResponse, Status> {
-        self.call(|cluster, member| match cluster.kv(member, RequestOp::DeleteRange(request), false)? {
-            (ResponseOp::DeleteRange(deleted), header) => {
-                Ok(DeleteResponse { header, deleted: deleted.deleted, prev_kvs: deleted.prev_kvs })
+        self.call("/etcdserverpb.KV/DeleteRange", |cluster, member| {
+            match cluster.kv(member, RequestOp::DeleteRange(request), false)? {
+                (ResponseOp::DeleteRange(deleted), header) => {
+                    Ok(DeleteResponse { header, deleted: deleted.deleted, prev_kvs: deleted.prev_kvs })
+                }
+                _ => Err(unexpected()),
             }
-            _ => Err(unexpected()),
         })
     }
 
     pub fn txn(&mut self, request: TxnRequest) -> Result<TxnResponse, Status> {
-        self.call(|cluster, member| match cluster.kv(member, RequestOp::Txn(request), false)? {
-            (ResponseOp::Txn(txn), header) => {
-                Ok(TxnResponse { header, succeeded: txn.succeeded, responses: txn.responses })
+        self.call("/etcdserverpb.KV/Txn", |cluster, member| {
+            match cluster.kv(member, RequestOp::Txn(request), false)? {
+                (ResponseOp::Txn(txn), header) => {
+                    Ok(TxnResponse { header, succeeded: txn.succeeded, responses: txn.responses })
+                }
+                _ => Err(unexpected()),
             }
-            _ => Err(unexpected()),
         })
     }
 
     /// Compacts the history up to `revision`; `physical` waits until the backend dropped it.
     pub fn compact(&mut self, revision: i64, physical: bool) -> Result<CompactResponse, Status> {
-        self.call(|cluster, member| {
+        self.call("/etcdserverpb.KV/Compact", |cluster, member| {
             cluster.compact(member, revision, physical).map(|header| CompactResponse { header })
         })
     }
@@ -169,7 +177,7 @@ impl Client<'_> {
     /// `check perf`'s load: `rate` puts a second from many clients for `seconds`, then the
     /// prefix it wrote is deleted.
     pub fn check_perf(&mut self, rate: u64, seconds: u64) -> Result<PerfResult, Status> {
-        self.call_untimed(|cluster, member| {
+        self.call_untimed("/etcdserverpb.KV/Put", |cluster, member| {
             let (puts_per_second, slowest_seconds, stddev_seconds) =
                 cluster.check_perf(member, rate, seconds)?;
             Ok(PerfResult { puts_per_second, slowest_seconds, stddev_seconds })

@@ -24,7 +24,7 @@ pub struct LeaseRevokeResponse {
 impl Client<'_> {
     /// A lease of `ttl` seconds, its id chosen by the server.
     pub fn lease_grant(&mut self, ttl: i64) -> Result<LeaseGrantResponse, Status> {
-        self.call(|cluster, member| {
+        self.call("/etcdserverpb.Lease/LeaseGrant", |cluster, member| {
             cluster.lease_grant(member, ttl, 0).map(|(granted, header)| LeaseGrantResponse {
                 header,
                 id: granted.id,
@@ -34,7 +34,7 @@ impl Client<'_> {
     }
 
     pub fn lease_revoke(&mut self, id: i64) -> Result<LeaseRevokeResponse, Status> {
-        self.call(|cluster, member| {
+        self.call("/etcdserverpb.Lease/LeaseRevoke", |cluster, member| {
             cluster.lease_revoke(member, id).map(|header| LeaseRevokeResponse { header })
         })
     }

@@ -40,6 +40,9 @@ pub struct HashKvResponse {
     pub hash: u32,
     #[serde(skip_serializing_if = "is_zero")]
     pub compact_revision: i64,
+    /// 3.6 on: the revision the hash covers.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub hash_revision: i64,
 }
 
 /// `DefragmentResponse`.
@@ -75,7 +78,7 @@ impl Client<'_> {
     }
 
     fn alarm(&mut self, action: AlarmAction) -> Result<AlarmResponse, Status> {
-        self.call(|cluster, member| {
+        self.call("/etcdserverpb.Maintenance/Alarm", |cluster, member| {
             let (alarms, header) = cluster.alarm(member, action)?;
             let alarms =
                 alarms.into_iter().map(|(member_id, alarm)| AlarmMember { member_id, alarm }).collect();
@@ -84,32 +87,39 @@ impl Client<'_> {
     }
 
     pub fn status(&mut self) -> Result<StatusResponse, Status> {
-        self.call(|cluster, member| cluster.status(member))
+        self.call("/etcdserverpb.Maintenance/Status", |cluster, member| cluster.status(member))
     }
 
     /// The hash of the keyspace up to `revision` (0: the current one).
     pub fn hash_kv(&mut self, revision: i64) -> Result<HashKvResponse, Status> {
-        self.call(|cluster, member| {
+        self.call("/etcdserverpb.Maintenance/HashKV", |cluster, member| {
             let (hash, header) = cluster.hash_kv(member, revision)?;
-            Ok(HashKvResponse { header, hash: hash.hash, compact_revision: hash.compact_revision })
+            let hashed = if revision > 0 { revision } else { header.revision };
+            let hash_revision = if cluster.version().api_3_6_fields() { hashed } else { 0 };
+            Ok(HashKvResponse {
+                header,
+                hash: hash.hash,
+                compact_revision: hash.compact_revision,
+                hash_revision,
+            })
         })
     }
 
     pub fn defragment(&mut self) -> Result<DefragmentResponse, Status> {
-        self.call_untimed(|cluster, member| {
+        self.call_untimed("/etcdserverpb.Maintenance/Defragment", |cluster, member| {
             cluster.defrag(member).map(|header| DefragmentResponse { header })
         })
     }
 
     pub fn snapshot(&mut self) -> Result<SnapshotResponse, Status> {
         let endpoint = self.select().map(|s| s.endpoint).unwrap_or_default();
-        self.call_untimed(|cluster, member| cluster.snapshot(member))
+        self.call_untimed("/etcdserverpb.Maintenance/Snapshot", |cluster, member| cluster.snapshot(member))
             .map(|file| SnapshotResponse { endpoint, file })
     }
 
     /// Hands leadership to `target`, which must be a member.
     pub fn move_leader(&mut self, target: NodeId) -> Result<MoveLeaderResponse, Status> {
-        self.call(|cluster, member| {
+        self.call("/etcdserverpb.Maintenance/MoveLeader", |cluster, member| {
             let from = cluster.leader().unwrap_or(0);
             if !cluster.members().iter().any(|m| m.id == target) {
                 return Err(Error::BadLeaderTransferee);

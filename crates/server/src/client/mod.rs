@@ -19,6 +19,7 @@ use playground_raft::NodeId;
 
 use crate::cluster::{Cluster, COMMAND_TIMEOUT_MICROS};
 use crate::error::Error;
+use crate::version::EtcdVersion;
 pub use cluster::{Member, MemberAddResponse, MemberListResponse, MemberRemoveResponse};
 pub use error::{Code, Status};
 pub use faults::{FaultError, Faults};
@@ -68,6 +69,10 @@ pub struct RetryWarning {
     /// warning is logged after that wait. The caller lets the time pass (a shell does, within
     /// its input's budget of virtual time), so `at_micros` is when the call was made.
     pub timed_out: bool,
+    /// The gRPC method called (`/etcdserverpb.KV/Range`).
+    pub method: &'static str,
+    /// The endpoint the call went to; None when none was up.
+    pub peer: Option<String>,
 }
 
 /// A client of one cluster.
@@ -110,25 +115,33 @@ impl<'c> Client<'c> {
     /// One unary call on the selected member; a failure is logged as the retry interceptor
     /// logs it. With no endpoint up the call fails at once, its warning marked `timed_out`
     /// for the caller to let the command timeout pass.
-    fn call<T>(&mut self, rpc: impl FnOnce(&mut Cluster, NodeId) -> Result<T, Error>) -> Result<T, Status> {
-        self.call_as(true, rpc)
+    fn call<T>(
+        &mut self,
+        method: &'static str,
+        rpc: impl FnOnce(&mut Cluster, NodeId) -> Result<T, Error>,
+    ) -> Result<T, Status> {
+        self.call_as(method, true, rpc)
     }
 
     /// As [`Client::call`], for what the handling-time histogram leaves out (the mixin's
     /// etcdGRPCRequestsSlow: Defragment, a snapshot stream, `check perf`'s whole workload).
     fn call_untimed<T>(
         &mut self,
+        method: &'static str,
         rpc: impl FnOnce(&mut Cluster, NodeId) -> Result<T, Error>,
     ) -> Result<T, Status> {
-        self.call_as(false, rpc)
+        self.call_as(method, false, rpc)
     }
 
     fn call_as<T>(
         &mut self,
+        method: &'static str,
         timed: bool,
         rpc: impl FnOnce(&mut Cluster, NodeId) -> Result<T, Error>,
     ) -> Result<T, Status> {
-        let (result, timed_out) = match self.select() {
+        let selected = self.select();
+        let peer = selected.as_ref().map(|s| s.endpoint.clone());
+        let (result, timed_out) = match selected {
             // A timeout of zero (or less) has passed before the call is made.
             Some(_) if self.config.command_timeout_micros == 0 => (Err(Error::DeadlineExceeded), false),
             Some(selected) => {
@@ -141,24 +154,32 @@ impl<'c> Client<'c> {
             None => (Err(Error::Unavailable), true),
         };
         result.map_err(|error| {
-            self.warn(&error, timed_out);
+            self.warn(&error, timed_out, method, peer);
             Status::from(error)
         })
     }
 
-    fn warn(&mut self, error: &Error, timed_out: bool) {
+    fn warn(&mut self, error: &Error, timed_out: bool, method: &'static str, peer: Option<String>) {
         let endpoint = self.config.endpoints.first().cloned().unwrap_or_default();
         let error = match error {
             // What grpc-go's balancer reports for an empty endpoint (`--endpoints=,`).
             Error::Unavailable if endpoint.is_empty() => "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp: missing address\"".to_string(),
-            // What grpc-go's balancer reports for an endpoint nothing listens on.
-            Error::Unavailable => format!(
-                "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"",
-                endpoint.trim_start_matches("http://")
-            ),
+            // What grpc-go's balancer reports for an endpoint nothing listens on (the newer
+            // grpc-go of 3.6 words it differently).
+            Error::Unavailable => match self.cluster.version() {
+                EtcdVersion::V3_5 => format!(
+                    "rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"",
+                    endpoint.trim_start_matches("http://")
+                ),
+                EtcdVersion::V3_6 => format!(
+                    "rpc error: code = DeadlineExceeded desc = latest balancer error: connection error: desc = \"transport: Error while dialing: dial tcp {}: connect: connection refused\"",
+                    endpoint.trim_start_matches("http://")
+                ),
+            },
             other => Status::from(other.clone()).to_string(),
         };
-        self.warnings.push(RetryWarning { at_micros: self.cluster.now_micros(), endpoint, error, timed_out });
+        let at_micros = self.cluster.now_micros();
+        self.warnings.push(RetryWarning { at_micros, endpoint, error, timed_out, method, peer });
     }
 }
 

@@ -5,7 +5,7 @@ use playground_mvcc::request::RequestOp;
 use playground_mvcc::{snapshot, KvHash};
 use playground_raft::NodeId;
 
-use super::{Cluster, Header, COMMAND_TIMEOUT_MICROS, VERSION};
+use super::{Cluster, Header, COMMAND_TIMEOUT_MICROS};
 use crate::apply::Response;
 use crate::client::json::{is_false, is_zero};
 use crate::error::Error;
@@ -33,6 +33,23 @@ pub struct StatusResponse {
     pub db_size_in_use: u64,
     #[serde(rename = "isLearner", skip_serializing_if = "is_false")]
     pub is_learner: bool,
+    /// 3.6 on: the backend's schema version, the quota and the downgrade in progress (none).
+    #[serde(rename = "storageVersion", skip_serializing_if = "String::is_empty")]
+    pub storage_version: String,
+    #[serde(rename = "dbSizeQuota", skip_serializing_if = "is_zero")]
+    pub db_size_quota: u64,
+    #[serde(rename = "downgradeInfo", skip_serializing_if = "Option::is_none")]
+    pub downgrade_info: Option<DowngradeInfo>,
+}
+
+/// `DowngradeInfo`: no downgrade is ever under way in the playground, so both fields are
+/// their zero values and the message prints as `{}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DowngradeInfo {
+    #[serde(rename = "targetVersion", skip_serializing_if = "String::is_empty")]
+    pub target_version: String,
+    #[serde(skip_serializing_if = "is_false")]
+    pub enabled: bool,
 }
 
 impl Cluster {
@@ -91,9 +108,10 @@ impl Cluster {
         let no_leader = (raft.leader == 0).then(|| Error::NoLeader.to_string());
         let alarms = state.alarms.iter().map(|(id, alarm)| format!("memberID:{id} alarm:{} ", alarm.name()));
         let errors = no_leader.into_iter().chain(alarms).collect();
+        let version = self.version();
         Ok(StatusResponse {
             header: self.header(member, state.store.current_revision()),
-            version: VERSION.into(),
+            version: version.server().into(),
             db_size: state.db_size(),
             db_size_in_use: state.db_size_in_use(),
             leader: raft.leader,
@@ -102,6 +120,11 @@ impl Cluster {
             raft_applied_index: state.consistent_index(),
             errors,
             is_learner: raft.learners.contains(&member),
+            storage_version: version.storage().unwrap_or_default().into(),
+            db_size_quota: if version.api_3_6_fields() { state.quota().unwrap_or(0) } else { 0 },
+            downgrade_info: version
+                .api_3_6_fields()
+                .then(|| DowngradeInfo { target_version: String::new(), enabled: false }),
         })
     }
 

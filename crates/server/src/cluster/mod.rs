@@ -18,6 +18,7 @@ use crate::observe::EventKind;
 use crate::quota;
 use crate::raft_node::{OpenApplication, RaftWorld};
 use crate::request::{AlarmAction, AlarmType, Envelope, Request};
+use crate::version::EtcdVersion;
 
 mod keyspace;
 mod kv;
@@ -34,10 +35,6 @@ pub use keyspace::{KeyRevision, KeyRow, Keyspace};
 pub use maintenance::StatusResponse;
 pub use page_map::{PageCell, PageMap, PAGE_KINDS};
 pub use view::MemberState;
-
-/// The version the playground reports (the reference transcripts' etcd).
-pub const VERSION: &str = "3.5.1";
-pub const API_VERSION: &str = "3.5";
 
 /// etcdctl's default `--command-timeout`. A request the cluster cannot serve within it fails
 /// as the client's deadline does (`context deadline exceeded`): etcd's own request timeout
@@ -170,6 +167,11 @@ impl Cluster {
         Cluster::new(seed, default_members(), Flags::default())
     }
 
+    /// The default playground of an etcd release.
+    pub fn playground_of(seed: u64, version: EtcdVersion) -> Cluster {
+        Cluster::new(seed, default_members(), Flags::for_version(version))
+    }
+
     fn configure(&mut self) {
         let flags = self.flags.borrow().clone();
         self.world.set_snapshot_count(flags.snapshot_count);
@@ -210,7 +212,7 @@ impl Cluster {
         // One entry: a fresh leader finds every member at its own version and sets it at once
         // (etcd 3.5.1 writes `/0/version` = "3.5.0"; there is no "3.0" step on a new cluster).
         let id = self.request_id();
-        let request = Request::ClusterVersionSet { version: format!("{API_VERSION}.0") };
+        let request = Request::ClusterVersionSet { version: format!("{}.0", self.version().api()) };
         self.propose(leader, Envelope { id, origin: 0, request });
         self.advance(200_000);
     }
@@ -230,6 +232,11 @@ impl Cluster {
 
     pub fn flags(&self) -> Flags {
         self.flags.borrow().clone()
+    }
+
+    /// The etcd release the members run.
+    pub fn version(&self) -> EtcdVersion {
+        self.flags.borrow().version
     }
 
     pub fn world(&self) -> &RaftWorld<EtcdMember> {
@@ -346,7 +353,7 @@ impl Cluster {
     /// the NOSPACE alarm and the request fails before it reaches raft.
     fn check_quota(&mut self, member: NodeId, request: &Request) -> Result<(), Error> {
         let Some(state) = self.member(member) else { return Err(Error::Unavailable) };
-        if quota::available(state.db_size(), state.quota(), request) {
+        if quota::available(state.db_size(), state.quota(), request, state.version()) {
             return Ok(());
         }
         self.emit(member, crate::observe::EventKind::QuotaExceeded { layer: "api".into() });

@@ -2,6 +2,8 @@
 
 use super::super::*;
 use super::*;
+use playground_server::EtcdVersion;
+
 use crate::{CommandResult, Context};
 
 pub fn defrag(cx: &mut Context<'_>, invocation: &Invocation) -> CommandResult {
@@ -12,11 +14,16 @@ pub fn defrag(cx: &mut Context<'_>, invocation: &Invocation) -> CommandResult {
     let mut status = 0;
     for endpoint in endpoints {
         let answer = with_client(cx, invocation, vec![endpoint.clone()], Logger::EtcdClient, |client| {
-            client.defragment()
+            let start = client.now_micros();
+            client.defragment().map(|_| go_duration(client.now_micros() - start))
         })?;
         match answer {
             None => return Ok(EXIT_ERROR),
-            Some(Ok(_)) => cx.out(format!("Finished defragmenting etcd member[{endpoint}]\n"))?,
+            // 3.6 adds how long the member took.
+            Some(Ok(took)) => cx.out(match invocation.version {
+                EtcdVersion::V3_5 => format!("Finished defragmenting etcd member[{endpoint}]\n"),
+                EtcdVersion::V3_6 => format!("Finished defragmenting etcd member[{endpoint}]. took {took}\n"),
+            })?,
             Some(Err(failed)) => {
                 cx.err(format!("Failed to defragment etcd member[{endpoint}] ({})\n", failed.error))?;
                 status = EXIT_ERROR;

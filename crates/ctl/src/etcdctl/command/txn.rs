@@ -342,7 +342,8 @@ fn parse_request(line: &str) -> Result<RequestOp, TxnError> {
         _ => return Err(TxnError::InvalidRequest { line: line.into(), usage: None }),
     };
     let refused = || TxnError::InvalidRequest { line: line.into(), usage: Some(usage) };
-    let flags = parse(&words[1..]).map_err(|_| refused())?;
+    // Txn lines take only their command's own flags, in every release alike.
+    let flags = parse(&words[1..], EtcdVersion::V3_5).map_err(|_| refused())?;
     if flags.flags.iter().any(|(name, _)| !allowed.contains(&name.as_str())) {
         return Err(refused());
     }

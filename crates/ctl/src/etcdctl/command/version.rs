@@ -3,10 +3,7 @@
 use crate::{CommandResult, Context};
 
 pub fn version(cx: &mut Context<'_>) -> CommandResult {
-    cx.out(format!(
-        "etcdctl version: {}\nAPI version: {}\n",
-        playground_server::VERSION,
-        playground_server::API_VERSION
-    ))?;
+    let version = cx.world().version();
+    cx.out(format!("etcdctl version: {}\nAPI version: {}\n", version.server(), version.api()))?;
     Ok(0)
 }

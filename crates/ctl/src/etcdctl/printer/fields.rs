@@ -11,12 +11,12 @@ use playground_server::Header;
 
 use crate::etcdctl::go::quote;
 
-use super::{EndpointHashKv, EndpointHealth, EndpointStatus, KvDisplay, Printed, Printer};
+use super::{layout, EndpointHashKv, EndpointHealth, EndpointStatus, KvDisplay, Printed, Printer};
 
 pub(super) struct Fields;
 
 /// Go's `fmt.Println` of a `[]string`.
-fn go_strings(items: &[String]) -> String {
+pub(super) fn go_strings(items: &[String]) -> String {
     format!("[{}]", items.join(" "))
 }
 
@@ -130,19 +130,13 @@ impl Printer for Fields {
         }
     }
 
-    /// As 3.5.1 prints it: the endpoint last, no size in use.
+    /// The header, then the release's status lines ([`layout::status_fields`]).
     fn endpoint_status(&self, p: &mut Printed, rows: &[EndpointStatus]) {
-        for EndpointStatus { endpoint, status: s } in rows {
-            header(p, &s.header);
-            p.line(format!("\"Version\" : {}", quote(s.version.as_bytes())));
-            p.line(format!("\"DBSize\" : {}", s.db_size));
-            p.line(format!("\"Leader\" : {}", s.leader));
-            p.line(format!("\"IsLearner\" : {}", s.is_learner));
-            p.line(format!("\"RaftIndex\" : {}", s.raft_index));
-            p.line(format!("\"RaftTerm\" : {}", s.raft_term));
-            p.line(format!("\"RaftAppliedIndex\" : {}", s.raft_applied_index));
-            p.line(format!("\"Errors\" : {}", go_strings(&s.errors)));
-            p.line(format!("\"Endpoint\" : {}", quote(endpoint.as_bytes())));
+        for row in rows {
+            header(p, &row.status.header);
+            for (name, value) in layout::status_fields(row, p.version) {
+                p.line(format!("\"{name}\" : {value}"));
+            }
             p.line("");
         }
     }

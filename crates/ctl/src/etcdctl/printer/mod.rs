@@ -6,6 +6,7 @@
 
 mod fields;
 mod json;
+mod layout;
 mod protobuf;
 mod simple;
 mod table;
@@ -14,7 +15,7 @@ use playground_server::client::{
     AlarmResponse, DeleteResponse, GetResponse, HashKvResponse, LeaseGrantResponse, LeaseRevokeResponse,
     MemberListResponse, PutResponse, TxnResponse,
 };
-use playground_server::StatusResponse;
+use playground_server::{EtcdVersion, StatusResponse};
 use serde::Serialize;
 
 use super::Format;
@@ -27,6 +28,8 @@ pub(crate) struct Printed {
     pub exit: i32,
     /// `--hex`: the simple format writes keys and values as `\xNN` escapes.
     pub hex: bool,
+    /// The etcdctl release printing: 3.6 adds columns and fields (see [`layout`]).
+    pub version: EtcdVersion,
 }
 
 impl Printed {

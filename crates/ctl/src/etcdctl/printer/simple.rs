@@ -8,8 +8,7 @@ use playground_server::client::{
     PutResponse, TxnResponse,
 };
 
-use super::{EndpointHashKv, EndpointHealth, EndpointStatus, KvDisplay, Printed, Printer};
-use crate::humanize;
+use super::{layout, EndpointHashKv, EndpointHealth, EndpointStatus, KvDisplay, Printed, Printer};
 
 pub(super) struct Simple;
 
@@ -113,28 +112,8 @@ pub(super) fn member_list(p: &mut Printed, r: &MemberListResponse) {
     }
 }
 
-/// The status cells, shared with the table printer.
-pub(super) fn status_rows(rows: &[EndpointStatus]) -> Vec<Vec<String>> {
-    rows.iter()
-        .map(|EndpointStatus { endpoint, status: s }| {
-            vec![
-                endpoint.clone(),
-                format!("{:x}", s.header.member_id),
-                s.version.clone(),
-                humanize::bytes(s.db_size),
-                (s.leader == s.header.member_id).to_string(),
-                s.is_learner.to_string(),
-                s.raft_term.to_string(),
-                s.raft_index.to_string(),
-                s.raft_applied_index.to_string(),
-                s.errors.join(", "),
-            ]
-        })
-        .collect()
-}
-
 pub(super) fn endpoint_status(p: &mut Printed, rows: &[EndpointStatus]) {
-    for row in status_rows(rows) {
+    for row in layout::status_rows(rows, p.version) {
         p.line(row.join(", "));
     }
 }
@@ -154,7 +133,7 @@ pub(super) fn endpoint_health(p: &mut Printed, rows: &[EndpointHealth]) {
 }
 
 pub(super) fn endpoint_hashkv(p: &mut Printed, rows: &[EndpointHashKv]) {
-    for row in rows {
-        p.line(format!("{}, {}", row.endpoint, row.hash_kv.hash));
+    for row in layout::hashkv_rows(rows, p.version) {
+        p.line(row.join(", "));
     }
 }

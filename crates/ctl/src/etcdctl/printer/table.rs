@@ -7,7 +7,8 @@ use playground_server::client::{
     PutResponse, TxnResponse,
 };
 
-use super::simple::{member_rows, status_rows};
+use super::layout;
+use super::simple::member_rows;
 use super::{EndpointHashKv, EndpointHealth, EndpointStatus, KvDisplay, Printed, Printer};
 use crate::table::render;
 
@@ -45,19 +46,8 @@ impl Printer for Table {
         if rows.is_empty() {
             return;
         }
-        let headers = [
-            "ENDPOINT",
-            "ID",
-            "VERSION",
-            "DB SIZE",
-            "IS LEADER",
-            "IS LEARNER",
-            "RAFT TERM",
-            "RAFT INDEX",
-            "RAFT APPLIED INDEX",
-            "ERRORS",
-        ];
-        p.out.extend_from_slice(render(&headers, &status_rows(rows)).as_bytes());
+        let (headers, cells) = (layout::status_headers(p.version), layout::status_rows(rows, p.version));
+        p.out.extend_from_slice(render(headers, &cells).as_bytes());
     }
 
     fn endpoint_health(&self, p: &mut Printed, rows: &[EndpointHealth]) {
@@ -71,8 +61,7 @@ impl Printer for Table {
     }
 
     fn endpoint_hashkv(&self, p: &mut Printed, rows: &[EndpointHashKv]) {
-        let cells: Vec<Vec<String>> =
-            rows.iter().map(|row| vec![row.endpoint.clone(), row.hash_kv.hash.to_string()]).collect();
-        p.out.extend_from_slice(render(&["ENDPOINT", "HASH"], &cells).as_bytes());
+        let (headers, cells) = (layout::hashkv_headers(p.version), layout::hashkv_rows(rows, p.version));
+        p.out.extend_from_slice(render(headers, &cells).as_bytes());
     }
 }
