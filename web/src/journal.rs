@@ -18,7 +18,9 @@ pub enum ReplayError {
 impl fmt::Display for ReplayError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ReplayError::NotReplayable => f.write_str("this playground was not started from a seed and flags"),
+            ReplayError::NotReplayable => {
+                f.write_str("this playground was not started from a seed and flags")
+            }
             ReplayError::Flags(error) => error.fmt(f),
         }
     }

@@ -720,7 +720,10 @@ mod tests {
         let mut fresh = Playground::new(8, &flags).unwrap();
         assert_eq!(fingerprint(&mut p), fingerprint(&mut fresh));
         assert!(p.journal().steps().is_empty());
-        assert!(p.session().text().ends_with("# reset: a fresh cluster of seed 8 and flags --snapshot-count=10\n"));
+        assert!(p
+            .session()
+            .text()
+            .ends_with("# reset: a fresh cluster of seed 8 and flags --snapshot-count=10\n"));
         p.reset();
         assert_eq!(fingerprint(&mut p), fingerprint(&mut fresh));
     }
@@ -735,7 +738,8 @@ mod tests {
         p.exec("etcdctl compact 2");
         p.exec("etcdctl get foo --rev=2");
         p.advance(2_000_000);
-        let shared = Shared { seed: p.seed(), flags: p.flags().unwrap().to_vec(), journal: p.journal().clone() };
+        let shared =
+            Shared { seed: p.seed(), flags: p.flags().unwrap().to_vec(), journal: p.journal().clone() };
         let link = decode(&encode(&shared, "http://127.0.0.1/").unwrap()).unwrap();
         let mut opened = Playground::replayed(link.seed, &link.flags, link.journal).unwrap();
         assert_eq!(fingerprint(&mut opened), fingerprint(&mut p));
@@ -748,10 +752,12 @@ mod tests {
         p.exec("etcdctl put a 1");
         p.undo();
         let text = p.session().text();
-        assert!(text.contains("# cannot undo: this playground was not started from a seed and flags"), "{text}");
+        assert!(
+            text.contains("# cannot undo: this playground was not started from a seed and flags"),
+            "{text}"
+        );
         let asked = p.exec("playground reset");
         assert_eq!(asked.status, 1);
         assert!(asked.stderr.contains("this shell's host cannot replay"), "{}", asked.stderr);
     }
-
 }

@@ -25,7 +25,8 @@ pub fn playground_from_url(seed: u64) -> (u64, Result<Playground, String>, Optio
     match opened {
         Ok((seed, playground)) => (seed, Ok(playground), None),
         Err(reason) => {
-            let error = format!("This share link cannot be opened: {reason}. A clean playground started instead.");
+            let error =
+                format!("This share link cannot be opened: {reason}. A clean playground started instead.");
             (seed, Playground::new(seed, &[]).map_err(|e| e.to_string()), Some(error))
         }
     }
@@ -100,7 +101,8 @@ pub fn ShareControls(
 /// be refused, which leaves the link shown).
 fn copy_to_clipboard(window: &web_sys::Window, text: &str) -> bool {
     let navigator = window.navigator();
-    let present = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined());
+    let present =
+        js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined());
     if present {
         let _ = navigator.clipboard().write_text(text);
     }

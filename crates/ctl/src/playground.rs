@@ -98,7 +98,9 @@ fn ask_host(cx: &mut Context<'_>, verb: &str) -> CommandResult {
     if cx.world().request(request) {
         return Ok(0);
     }
-    cx.err(format!("playground: {verb}: this shell's host cannot replay the playground (the web page can)\n"))?;
+    cx.err(format!(
+        "playground: {verb}: this shell's host cannot replay the playground (the web page can)\n"
+    ))?;
     Ok(EXIT_ERROR)
 }
 
