@@ -60,9 +60,8 @@ pub fn ShareControls(
                 if let Ok(history) = window.history() {
                     let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
                 }
-                let copied = copy_to_clipboard(&window, &url);
-                let note = if copied { "Link copied to the clipboard:" } else { "Copy this link:" };
-                message.set(Some(note.to_string()));
+                message.set(Some("Copy this link:".to_string()));
+                copy_to_clipboard(&window, &url, message);
                 link.set(Some(url));
             }
             Err(error) => {
@@ -97,14 +96,19 @@ pub fn ShareControls(
     }
 }
 
-/// Starts copying `text`; false where the browser offers no clipboard (its promise may still
-/// be refused, which leaves the link shown).
-fn copy_to_clipboard(window: &web_sys::Window, text: &str) -> bool {
+/// Copies `text` where the browser offers a clipboard and allows it; the message says so
+/// once the browser answered (the link stays shown either way).
+fn copy_to_clipboard(window: &web_sys::Window, text: &str, message: RwSignal<Option<String>>) {
     let navigator = window.navigator();
     let present =
         js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined());
-    if present {
-        let _ = navigator.clipboard().write_text(text);
+    if !present {
+        return;
     }
-    present
+    let promise = navigator.clipboard().write_text(text);
+    wasm_bindgen_futures::spawn_local(async move {
+        if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+            message.try_set(Some("Link copied to the clipboard:".to_string()));
+        }
+    });
 }
