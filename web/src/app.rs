@@ -15,6 +15,7 @@ use crate::members::MemberCards;
 use crate::panels::{PanelState, PanelTabs};
 use crate::playground::{Playground, SharedPlayground, FRAME};
 use crate::scheme::{Scheme, SchemeToggle};
+use crate::share::{playground_from_url, ShareControls};
 use crate::storage::{seed_from_url, version_from_url};
 use crate::terminal::Terminal;
 use crate::time_controls::TimeControls;
@@ -48,9 +49,9 @@ pub enum Host {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let seed = seed_from_url();
     let version = version_from_url();
-    let playground = match Playground::of_version(seed, version, &[]) {
+    let (seed, playground, share_error) = playground_from_url(seed_from_url(), version);
+    let playground = match playground {
         Ok(playground) => playground,
         // The default flags always parse; a shell with no cluster would still be a page.
         Err(_) => Playground::with_shell(seed, playground_ctl::shell_of(seed, version)),
@@ -58,7 +59,7 @@ pub fn App() -> impl IntoView {
     let shared = SharedPlayground::new(playground);
     // The frame driver lives as long as the page.
     drive(shared.clone()).forget();
-    view! { <Layout shared seed host=Host::Page /> }
+    view! { <Layout shared seed host=Host::Page share_error /> }
 }
 
 /// Lets virtual time pass every frame while `shared` is playing.
@@ -71,7 +72,14 @@ pub fn drive(shared: SharedPlayground) -> Interval {
 }
 
 #[component]
-pub fn Layout(shared: SharedPlayground, seed: u64, host: Host) -> impl IntoView {
+pub fn Layout(
+    shared: SharedPlayground,
+    seed: u64,
+    host: Host,
+    /// Why the URL's share link could not be opened.
+    #[prop(default = None)]
+    share_error: Option<String>,
+) -> impl IntoView {
     let page = host == Host::Page;
     let (context, scheme, panels) = match host {
         Host::Page => (PlaygroundContext::provide_for_page(shared), Scheme::provide(), Panels::All),
@@ -97,6 +105,7 @@ pub fn Layout(shared: SharedPlayground, seed: u64, host: Host) -> impl IntoView 
                     "etcd " {move || context.read(|p| p.etcd_version())}
                 </span>
                 <TimeControls />
+                <ShareControls context share=page error=share_error />
                 <FileTransfer snapshots=page />
                 <SchemeToggle />
             </header>

@@ -12,6 +12,10 @@ use serde::Serialize;
 
 use crate::playground::Playground;
 
+/// Virtual time let pass at a time, and at most, for a step done before to settle.
+const FRAME_MICROS: u64 = 100_000;
+const REDO_SETTLE_MICROS: u64 = 30_000_000;
+
 /// The lessons the page offers, in the index's order: each parsed, or refused with its error.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Catalog {
@@ -105,21 +109,39 @@ pub struct StepView {
 }
 
 impl Playground {
-    /// Opens `lesson` on a fresh playground. With `done_before` steps done in an earlier visit,
-    /// their reference solutions run again, so the cluster is where those steps left it.
+    /// Opens `lesson` on a fresh playground of its seed, release and flags (the journal starts
+    /// there, so undo, reset and share work within the lesson). With `done_before` steps done in
+    /// an earlier visit, their reference commands run again, with virtual time let pass as the
+    /// page would, so the cluster is where those steps left it.
     pub fn open_lesson(&mut self, lesson: Lesson, done_before: usize) -> Result<(), String> {
-        let mut shell = playground_lessons::start(&lesson).map_err(|e| format!("{}: {e}", lesson.id))?;
-        let mut progress = Progress::begin(&lesson, &shell);
-        let redo = done_before.min(lesson.steps.len());
-        for _ in 0..redo {
-            if !playground_lessons::solve_step(&lesson, &mut progress, &mut shell).1 {
+        self.lesson = None;
+        self.start_over(lesson.seed, lesson.version(), &lesson.flags)
+            .map_err(|e| format!("{}: {e}", lesson.id))?;
+        for line in &lesson.setup {
+            self.exec(line);
+        }
+        let mut progress = Progress::begin(&lesson, self.session().shell());
+        for _ in 0..done_before.min(lesson.steps.len()) {
+            for line in &lesson.steps[progress.done()].run {
+                self.exec(line);
+            }
+            let mut waited = 0;
+            while !progress.check(&lesson, self.session().shell()) && waited < REDO_SETTLE_MICROS {
+                self.advance(FRAME_MICROS);
+                waited += FRAME_MICROS;
+            }
+            if waited >= REDO_SETTLE_MICROS {
                 break;
             }
         }
-        let seed = lesson.seed;
         let flags =
             if lesson.flags.is_empty() { String::new() } else { format!(", {}", lesson.flags.join(" ")) };
-        let mut notice = format!("# lesson: {} (a fresh cluster, seed {seed}{flags})\n", lesson.title);
+        let mut notice = format!(
+            "# lesson: {} (a fresh etcd {} cluster, seed {}{flags})\n",
+            lesson.title,
+            lesson.version().minor(),
+            lesson.seed
+        );
         if progress.done() > 0 {
             notice.push_str(&format!(
                 "# {} step(s) were done in an earlier visit: their reference commands ran again\n",
@@ -128,7 +150,7 @@ impl Playground {
         }
         self.session_mut().print(EntryKind::Stdout, &notice);
         self.lesson = Some(ActiveLesson { lesson, progress });
-        self.replace_shell(seed, shell);
+        self.touch();
         Ok(())
     }
 

@@ -37,9 +37,14 @@ async fn load_catalog() -> Result<Catalog, String> {
     Ok(Catalog::from_files(files))
 }
 
-/// `?lesson=ID` from the page's URL.
+/// `?lesson=ID` from the page's URL, unless the URL holds a share link too (which made the
+/// playground shown, and which opening the lesson would start over).
 fn lesson_from_url() -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
+    let location = web_sys::window()?.location();
+    if location.hash().ok().is_some_and(|hash| crate::share_link::is_share(hash.trim_start_matches('#'))) {
+        return None;
+    }
+    let search = location.search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get("lesson")
 }
 

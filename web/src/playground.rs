@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use playground_ctl::PlaygroundWorld;
+use playground_ctl::{HostRequest, PlaygroundWorld};
 use playground_server::{
     default_members, AlertState, Cluster, EtcdVersion, FlagError, Flags, Keyspace, LogLine, MemberState,
     PageMap,
@@ -15,6 +15,7 @@ use playground_server::{
 use playground_shell::{EntryKind, Options, Stream, Transcript};
 
 use crate::charts::history::{figures, Figures};
+use crate::journal::{Journal, ReplayError, Step};
 use crate::timeline::{Item, ItemCache};
 use crate::Session;
 
@@ -78,6 +79,13 @@ pub struct StateJson {
 
 pub struct Playground {
     seed: u64,
+    /// etcd's flags the cluster started with; None for a shell made elsewhere, which cannot
+    /// be replayed.
+    flags: Option<Vec<String>>,
+    /// The etcd release the cluster started as.
+    etcd: EtcdVersion,
+    /// What made the state since the seed and the flags.
+    journal: Journal,
     session: Session,
     pub driver: Driver,
     /// Bumped on every change the views may show; they re-read when it moves.
@@ -94,19 +102,29 @@ impl Playground {
     }
 
     /// The default cluster of an etcd release (`?etcd=3.5`, `etcdVersion: "3.5"`).
-    pub fn of_version(seed: u64, version: EtcdVersion, flags: &[String]) -> Result<Playground, FlagError> {
-        let mut parsed = Flags::for_version(version);
-        parsed.parse(flags)?;
-        let world = PlaygroundWorld::new(Cluster::new(seed, default_members(), parsed));
-        Ok(Playground::with_shell(
-            seed,
-            playground_ctl::with_options(Options { seed, ..Options::new(world) }),
-        ))
+    pub fn of_version(seed: u64, etcd: EtcdVersion, flags: &[String]) -> Result<Playground, FlagError> {
+        let shell = fresh_shell(seed, etcd, flags)?;
+        Ok(Playground { etcd, flags: Some(flags.to_vec()), ..Playground::with_shell(seed, shell) })
+    }
+
+    /// The playground `journal` made from the seed, the release and the flags (a shared link).
+    pub fn replayed(
+        seed: u64,
+        etcd: EtcdVersion,
+        flags: &[String],
+        journal: Journal,
+    ) -> Result<Playground, ReplayError> {
+        let mut playground = Playground::of_version(seed, etcd, flags)?;
+        playground.replay(journal)?;
+        Ok(playground)
     }
 
     pub fn with_shell(seed: u64, shell: Shell) -> Playground {
         Playground {
             seed,
+            flags: None,
+            etcd: shell.world().cluster_ref().version(),
+            journal: Journal::default(),
             session: Session::new(shell),
             driver: Driver::default(),
             version: 0,
@@ -123,22 +141,111 @@ impl Playground {
         self.version
     }
 
-    /// Marks a change made through [`Playground::session_mut`]; the lesson's goals are checked.
+    /// Marks a change made through [`Playground::session_mut`]: what the shell ran joins the
+    /// journal, an undo or reset it asked for is done, and the lesson's goals are checked.
     pub fn touch(&mut self) {
         self.version += 1;
+        self.record();
         if let Some(active) = &mut self.lesson {
             active.check(self.session.shell());
         }
     }
 
-    /// Starts over on `shell`, a fresh playground from `seed`: the terminal's scrollback and
-    /// history stay, the views re-read (the version only moves on).
-    pub fn replace_shell(&mut self, seed: u64, mut shell: Shell) {
+    pub fn flags(&self) -> Option<&[String]> {
+        self.flags.as_deref()
+    }
+
+    /// What made the state since the seed and the flags.
+    pub fn journal(&mut self) -> &Journal {
+        self.record();
+        &self.journal
+    }
+
+    fn record(&mut self) {
+        let shell = self.session.shell_mut();
+        let executed = shell.take_executed();
+        let request = shell.world_mut().take_request();
+        for input in executed {
+            self.journal.push(Step::Run(input));
+        }
+        if let Some(request) = request {
+            // The line that asked is not kept: undo takes the command before it.
+            self.journal.drop_last_source();
+            match request {
+                HostRequest::Undo => self.undo(),
+                HostRequest::Reset => self.reset(),
+            }
+        }
+    }
+
+    /// Replays the playground from its seed without the last command (and what followed it),
+    /// and says in the terminal what was undone.
+    pub fn undo(&mut self) {
+        self.record();
+        let mut journal = self.journal.clone();
+        let notice = match journal.undo() {
+            None if self.flags.is_none() => format!("# cannot undo: {}\n", ReplayError::NotReplayable),
+            None => "# nothing to undo\n".to_string(),
+            Some(command) => match self.replay(journal) {
+                Ok(()) => format!("# undone: {}\n", one_line(&command)),
+                Err(error) => format!("# cannot undo: {error}\n"),
+            },
+        };
+        self.session.print(EntryKind::Stdout, &notice);
+        self.version += 1;
+    }
+
+    /// A fresh cluster of the same seed and flags; the terminal keeps its scrollback and
+    /// history, and says so.
+    pub fn reset(&mut self) {
+        self.record();
+        let notice = match self.replay(Journal::default()) {
+            Ok(()) => {
+                let flags = self.flags.as_deref().unwrap_or_default().join(" ");
+                let with = if flags.is_empty() { String::new() } else { format!(" and flags {flags}") };
+                format!("# reset: a fresh cluster of seed {}{with}\n", self.seed)
+            }
+            Err(error) => format!("# cannot reset: {error}\n"),
+        };
+        self.session.print(EntryKind::Stdout, &notice);
+        self.version += 1;
+    }
+
+    /// Starts the shell and cluster again from the seed and the flags and applies `journal`;
+    /// scrollback and history stay, the version moves on.
+    fn replay(&mut self, journal: Journal) -> Result<(), ReplayError> {
+        let Some(flags) = &self.flags else {
+            return Err(ReplayError::NotReplayable);
+        };
+        let mut shell = fresh_shell(self.seed, self.etcd, flags)?;
+        for step in journal.steps() {
+            apply(&mut shell, step);
+        }
+        // The replay's own record is the journal.
+        shell.take_executed();
         shell.set_history(self.session.shell().history().to_vec());
         *self.session.shell_mut() = shell;
-        self.seed = seed;
+        self.journal = journal;
         self.timeline = ItemCache::default();
-        self.touch();
+        self.version += 1;
+        Ok(())
+    }
+
+    /// Starts over from `seed`, `etcd` and `flags` with an empty journal (a lesson's cluster):
+    /// the terminal keeps its scrollback and history.
+    pub fn start_over(&mut self, seed: u64, etcd: EtcdVersion, flags: &[String]) -> Result<(), ReplayError> {
+        let (old_seed, old_etcd, old_flags) = (self.seed, self.etcd, self.flags.clone());
+        (self.seed, self.etcd, self.flags) = (seed, etcd, Some(flags.to_vec()));
+        let started = self.replay(Journal::default());
+        if started.is_err() {
+            (self.seed, self.etcd, self.flags) = (old_seed, old_etcd, old_flags);
+        }
+        started
+    }
+
+    /// The etcd release the playground started as (`playground version` may change it since).
+    pub fn etcd(&self) -> EtcdVersion {
+        self.etcd
     }
 
     pub fn session(&self) -> &Session {
@@ -169,17 +276,19 @@ impl Playground {
         if base.is_empty() || base == "." || base == ".." || base.chars().any(char::is_control) {
             return Err(format!("upload: {name:?} is not a file name"));
         }
-        let shell = self.session.shell_mut();
-        let path = playground_shell::resolve(shell.cwd(), base);
-        let written = shell.fs_mut().write(&path, data, false).map_err(|e| format!("upload: {base}: {e}"));
+        let written = write_upload(self.session.shell_mut(), base, data);
+        if written.is_ok() {
+            self.record();
+            self.journal.push(Step::Upload { name: base.to_string(), data: data.to_vec() });
+        }
         let text = match &written {
-            Ok(()) => format!("# {base} ({} bytes) copied from your computer to {path}\n", data.len()),
+            Ok(path) => format!("# {base} ({} bytes) copied from your computer to {path}\n", data.len()),
             Err(error) => format!("{error}\n"),
         };
         let kind = if written.is_ok() { EntryKind::Stdout } else { EntryKind::Stderr };
         self.session.print(kind, &text);
         self.touch();
-        written.map(|()| path)
+        written
     }
 
     /// The files to hand to the browser: those `playground download` offered, and with
@@ -205,8 +314,10 @@ impl Playground {
 
     /// Lets `micros` of virtual time pass on the cluster.
     pub fn advance(&mut self, micros: u64) {
+        self.record();
         if let Some(cluster) = self.session.shell_mut().world_mut().cluster() {
             cluster.advance(micros);
+            self.journal.push(Step::Advance(micros));
         }
         self.touch();
     }
@@ -316,17 +427,9 @@ impl Playground {
     /// True if an event came.
     pub fn step_to_next_event(&mut self, max_micros: u64) -> bool {
         self.driver.playing = false;
-        let came = match self.session.shell_mut().world_mut().cluster() {
-            Some(cluster) => {
-                let seen = cluster.history().events().len();
-                let newest = cluster.history().events().back().map(|e| e.seq);
-                cluster.run_until(max_micros, |c| {
-                    let events = c.history().events();
-                    events.len() != seen || events.back().map(|e| e.seq) != newest
-                })
-            }
-            None => false,
-        };
+        self.record();
+        self.journal.push(Step::StepToEvent(max_micros));
+        let came = step_to_next_event(self.session.shell_mut(), max_micros);
         self.touch();
         came
     }
@@ -334,6 +437,63 @@ impl Playground {
     pub fn state(&mut self) -> StateJson {
         let members = self.members();
         StateJson { now_micros: self.now_micros(), members }
+    }
+}
+
+/// The shell over a new cluster started with etcd's `flags`, recording what it runs and
+/// asking this host for undo and reset.
+fn fresh_shell(seed: u64, etcd: EtcdVersion, flags: &[String]) -> Result<Shell, FlagError> {
+    let mut parsed = Flags::for_version(etcd);
+    parsed.parse(flags)?;
+    let mut world = PlaygroundWorld::new(Cluster::new(seed, default_members(), parsed));
+    world.set_replays(true);
+    let mut shell = playground_ctl::with_options(Options { seed, ..Options::new(world) });
+    shell.set_recording(true);
+    Ok(shell)
+}
+
+/// Applies one step of a journal as it happened the first time, output unseen.
+fn apply(shell: &mut Shell, step: &Step) {
+    match step {
+        Step::Run(input) => shell.replay(input, &mut Transcript::new()),
+        Step::Advance(micros) => {
+            if let Some(cluster) = shell.world_mut().cluster() {
+                cluster.advance(*micros);
+            }
+        }
+        Step::StepToEvent(max_micros) => {
+            step_to_next_event(shell, *max_micros);
+        }
+        Step::Upload { name, data } => {
+            let _ = write_upload(shell, name, data);
+        }
+    }
+}
+
+/// Writes an uploaded file under its base name into the working directory; returns the path.
+fn write_upload(shell: &mut Shell, base: &str, data: &[u8]) -> Result<String, String> {
+    let path = playground_shell::resolve(shell.cwd(), base);
+    shell.fs_mut().write(&path, data, false).map_err(|e| format!("upload: {base}: {e}"))?;
+    Ok(path)
+}
+
+/// Runs virtual time until the next event the timeline shows, or `max_micros`.
+fn step_to_next_event(shell: &mut Shell, max_micros: u64) -> bool {
+    let Some(cluster) = shell.world_mut().cluster() else { return false };
+    let seen = cluster.history().events().len();
+    let newest = cluster.history().events().back().map(|e| e.seq);
+    cluster.run_until(max_micros, |c| {
+        let events = c.history().events();
+        events.len() != seen || events.back().map(|e| e.seq) != newest
+    })
+}
+
+/// A command as a notice names it: its first line.
+fn one_line(command: &str) -> String {
+    let command = command.trim_end();
+    match command.split_once('\n') {
+        Some((first, _)) => format!("{first} ..."),
+        None => command.to_string(),
     }
 }
 
@@ -512,5 +672,140 @@ mod tests {
         assert!(p.take_downloads(false, newest).0.is_empty());
         assert_ne!(p.exec("playground download nowhere.db").status, 0);
         assert_ne!(p.exec("playground download /").status, 0);
+    }
+
+    /// What a playground's cluster is, as far as a test can compare two: every member's state,
+    /// db file page by page and keyspace, the clock and the events.
+    fn fingerprint(p: &mut Playground) -> String {
+        let mut text = format!("{:?}\n{}\n", p.state(), p.events_since(0).len());
+        for name in ["infra1", "infra2", "infra3"] {
+            text += &format!("{:?}\n{:?}\n", p.page_map(name), p.keyspace(name, 1000, 100));
+        }
+        text
+    }
+
+    #[test]
+    fn advancing_a_then_b_leaves_the_cluster_advancing_a_plus_b_leaves() {
+        for (a, b) in [(100_000, 100_000), (1_234_567, 40_000_000), (7, 3_600_000_000)] {
+            let mut split = Playground::new(9, &["--auto-compaction-retention=1m".into()]).unwrap();
+            let mut whole = Playground::new(9, &["--auto-compaction-retention=1m".into()]).unwrap();
+            for p in [&mut split, &mut whole] {
+                p.exec("etcdctl put a 1 && etcdctl put a 2");
+            }
+            split.advance(a);
+            split.advance(b);
+            whole.advance(a + b);
+            assert_eq!(fingerprint(&mut split), fingerprint(&mut whole), "{a} + {b}");
+        }
+    }
+
+    #[test]
+    fn the_journal_holds_commands_time_and_uploads_in_order() {
+        let mut p = Playground::new(1, &[]).unwrap();
+        p.frame();
+        p.frame();
+        p.session_mut().submit("etcdctl put k \"two");
+        p.session_mut().submit("lines\"");
+        p.touch();
+        p.exec("etcdctl get k");
+        p.put_file("f.txt", b"hi").unwrap();
+        p.step_to_next_event(1_000);
+        let steps = p.journal().steps().to_vec();
+        assert_eq!(
+            steps,
+            [
+                Step::Advance(200_000),
+                Step::Run(playground_shell::Executed::Source("etcdctl put k \"two\nlines\"\n".into())),
+                Step::Run(playground_shell::Executed::Source("etcdctl get k".into())),
+                Step::Upload { name: "f.txt".into(), data: b"hi".to_vec() },
+                Step::StepToEvent(1_000),
+            ]
+        );
+        let mut again =
+            Playground::replayed(1, EtcdVersion::default(), &[], Journal::from_steps(steps)).unwrap();
+        assert_eq!(fingerprint(&mut again), fingerprint(&mut p));
+        assert_eq!(again.exec("cat f.txt").stdout, "hi");
+    }
+
+    #[test]
+    fn undo_after_a_put_restores_the_previous_revision_on_every_member_and_the_db_bytes() {
+        let mut p = Playground::new(6, &[]).unwrap();
+        p.run_in_terminal("etcdctl put foo bar");
+        p.advance(1_000_000);
+        let before = fingerprint(&mut p);
+        let revisions: Vec<i64> = p.members().iter().map(|m| m.revision).collect();
+        assert_eq!(revisions, [2, 2, 2]);
+        let version = p.version();
+        p.run_in_terminal("etcdctl put foo baz");
+        p.advance(1_000_000);
+        assert!(p.members().iter().all(|m| m.revision == 3));
+        p.undo();
+        assert!(p.version() > version, "the version only moves on");
+        // Undo takes the put and the time after it: the cluster is as it was before the put.
+        assert_eq!(fingerprint(&mut p), before);
+        let text = p.session().text();
+        assert!(text.contains("$ etcdctl put foo baz\nOK\n# undone: etcdctl put foo baz\n"), "{text}");
+        assert_eq!(p.session().shell().history().last().map(String::as_str), Some("etcdctl put foo baz"));
+        // The shell's own verb; its line is not kept, so a second undo takes the first put.
+        p.run_in_terminal("playground undo");
+        assert!(p.session().text().ends_with("$ playground undo\n# undone: etcdctl put foo bar\n"));
+        assert!(p.members().iter().all(|m| m.revision == 1));
+        p.run_in_terminal("playground undo");
+        assert!(p.session().text().ends_with("# nothing to undo\n"));
+    }
+
+    #[test]
+    fn reset_gives_a_fresh_cluster_equal_to_a_new_one() {
+        let flags = vec!["--snapshot-count=10".to_string()];
+        let mut p = Playground::new(8, &flags).unwrap();
+        p.exec("etcdctl put a 1; playground kill infra2");
+        p.advance(5_000_000);
+        p.run_in_terminal("playground reset");
+        let mut fresh = Playground::new(8, &flags).unwrap();
+        assert_eq!(fingerprint(&mut p), fingerprint(&mut fresh));
+        assert!(p.journal().steps().is_empty());
+        assert!(p
+            .session()
+            .text()
+            .ends_with("# reset: a fresh cluster of seed 8 and flags --snapshot-count=10\n"));
+        p.reset();
+        assert_eq!(fingerprint(&mut p), fingerprint(&mut fresh));
+    }
+
+    #[test]
+    fn a_share_link_replays_to_the_same_state() {
+        use crate::share_link::{decode, encode, Shared};
+        let mut p = Playground::new(11, &[]).unwrap();
+        p.session_mut().submit_paste(&["etcdctl put foo bar", "etcdctl put foo baz"]);
+        p.touch();
+        p.advance(500_000);
+        p.exec("etcdctl compact 2");
+        p.exec("etcdctl get foo --rev=2");
+        p.advance(2_000_000);
+        let shared = Shared {
+            seed: p.seed(),
+            etcd: p.etcd(),
+            flags: p.flags().unwrap().to_vec(),
+            journal: p.journal().clone(),
+        };
+        let link = decode(&encode(&shared, "http://127.0.0.1/").unwrap()).unwrap();
+        let mut opened = Playground::replayed(link.seed, link.etcd, &link.flags, link.journal).unwrap();
+        assert_eq!(fingerprint(&mut opened), fingerprint(&mut p));
+        assert!(opened.members().iter().all(|m| m.compact_revision == 2 && m.revision == 3));
+    }
+
+    #[test]
+    fn a_shell_made_elsewhere_cannot_be_replayed_and_says_so() {
+        let mut p = Playground::with_shell(1, playground_ctl::shell(1));
+        p.exec("etcdctl put a 1");
+        p.undo();
+        let text = p.session().text();
+        assert!(
+            text.contains("# cannot undo: this playground was not started from a seed and flags"),
+            "{text}"
+        );
+        let asked = p.exec("playground reset");
+        assert_eq!(asked.status, 1);
+        assert!(asked.stderr.contains("this shell's host cannot replay"), "{}", asked.stderr);
     }
 }

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use playground_shell::{Command, FnCommand, Options, Shell};
 pub(crate) use playground_shell::{CommandResult, Stop};
 
-pub use world::{PlaygroundWorld, MAX_ADVANCE};
+pub use world::{HostRequest, PlaygroundWorld, MAX_ADVANCE};
 
 /// What an etcd tool sees while it runs: the shell's context over the playground's world.
 pub(crate) type Context<'a> = playground_shell::Context<'a, PlaygroundWorld>;

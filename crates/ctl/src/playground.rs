@@ -6,6 +6,7 @@ use std::time::Duration;
 use playground_server::client::{FaultError, Faults};
 use playground_server::{Cluster, EtcdVersion};
 
+use crate::world::HostRequest;
 use crate::{CommandResult, Context};
 
 const EXIT_ERROR: i32 = 1;
@@ -24,12 +25,16 @@ const PLAYGROUND_USAGE: &str = "usage: playground <verb>\n\
   log                    the members' server log\n\
   version [3.5|3.6]      the etcd release played; with one, a fresh cluster of it\n\
   download FILE          hand a file to the browser, which saves it (in the page)\n\
+  undo                   replay the playground from its seed without the last command\n\
+  reset                  a fresh cluster of the same seed and flags\n\
 MEMBER is a name (infra1), an id or a client endpoint (127.0.0.1:2379).\n";
 
 pub fn playground(cx: &mut Context<'_>, args: &[String]) -> CommandResult {
     let words: Vec<&str> = args[1..].iter().map(String::as_str).collect();
-    if let ["download", file] = words.as_slice() {
-        return download(cx, file);
+    match words.as_slice() {
+        ["download", file] => return download(cx, file),
+        [verb @ ("undo" | "reset")] => return ask_host(cx, verb),
+        _ => {}
     }
     if let ["version", rest @ ..] = words.as_slice() {
         return version(cx, rest);
@@ -114,6 +119,19 @@ fn version(cx: &mut Context<'_>, words: &[&str]) -> CommandResult {
             Ok(EXIT_BAD_ARGS)
         }
     }
+}
+
+/// Undo and reset replay the playground from its seed, which only its host can do: the page
+/// does once this command's line is done (the line itself is not kept).
+fn ask_host(cx: &mut Context<'_>, verb: &str) -> CommandResult {
+    let request = if verb == "undo" { HostRequest::Undo } else { HostRequest::Reset };
+    if cx.world().request(request) {
+        return Ok(0);
+    }
+    cx.err(format!(
+        "playground: {verb}: this shell's host cannot replay the playground (the web page can)\n"
+    ))?;
+    Ok(EXIT_ERROR)
 }
 
 /// Offers `file` to the page, which saves it through the browser; a directory or a missing file

@@ -11,8 +11,21 @@ use playground_shell::World;
 /// simulating a day of heartbeats takes about a second, so longer waits would hang the page.
 pub const MAX_ADVANCE: Duration = Duration::from_secs(7 * 24 * 3600);
 
+/// What `playground undo` and `playground reset` ask of the host: it replays the playground
+/// from its seed, so the shell cannot do it itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostRequest {
+    /// Replay everything but the last command.
+    Undo,
+    /// A fresh cluster of the same seed and flags.
+    Reset,
+}
+
 pub struct PlaygroundWorld {
     cluster: Cluster,
+    /// Whether the host replays (the page does); if not, `playground undo` says so.
+    replays: bool,
+    request: Option<HostRequest>,
     /// Files `playground download` offered to whoever hosts the shell (the page hands them to
     /// the browser), as absolute paths, oldest first.
     downloads: Vec<String>,
@@ -22,11 +35,29 @@ pub struct PlaygroundWorld {
 
 impl PlaygroundWorld {
     pub fn new(cluster: Cluster) -> Self {
-        PlaygroundWorld { cluster, downloads: Vec::new(), seed: 1 }
+        PlaygroundWorld { cluster, replays: false, request: None, downloads: Vec::new(), seed: 1 }
     }
 
     pub fn offer_download(&mut self, path: String) {
         self.downloads.push(path);
+    }
+
+    /// Said by a host that answers [`HostRequest`]s.
+    pub fn set_replays(&mut self, replays: bool) {
+        self.replays = replays;
+    }
+
+    /// Asks the host; false if this host cannot replay.
+    pub fn request(&mut self, request: HostRequest) -> bool {
+        if self.replays {
+            self.request = Some(request);
+        }
+        self.replays
+    }
+
+    /// The request made since the last call, if any.
+    pub fn take_request(&mut self) -> Option<HostRequest> {
+        self.request.take()
     }
 
     /// The files offered since the last call.

@@ -25,6 +25,7 @@ mod fs;
 pub mod golden;
 mod io;
 pub mod parse;
+mod record;
 pub mod session;
 mod shell;
 mod state;
@@ -36,6 +37,7 @@ pub use command::{Command, CommandResult, Context, FnCommand, Registry, Status, 
 pub use complete::Completion;
 pub use fs::{resolve, FileSystem, FsError, MemFs, Metadata};
 pub use io::{Stream, Terminal, Transcript};
+pub use record::Executed;
 pub use session::{Entry, EntryKind, Session};
 pub use shell::{is_incomplete, Options, Outcome, Shell};
 pub use state::Limits;

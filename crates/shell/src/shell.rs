@@ -11,6 +11,7 @@ use crate::command::{Context, Registry, Status};
 use crate::fs::{resolve, FileSystem, MemFs};
 use crate::io::{Io, Sink, Stream, Terminal};
 use crate::parse::{ParseError, Parser};
+use crate::record::{Executed, Record};
 use crate::state::{Limits, State, Variable};
 use crate::world::{IdleWorld, World};
 
@@ -73,6 +74,8 @@ type Flow = Result<Status, Interrupt>;
 pub struct Shell<W: World = IdleWorld> {
     state: State<W>,
     registry: Registry<W>,
+    /// What ran at the prompt, while the host records it.
+    record: Option<Record>,
 }
 
 /// The answer to one input.
@@ -144,6 +147,7 @@ impl<W: World> Shell<W> {
                 last_substitution: None,
             },
             registry,
+            record: None,
         }
     }
 
@@ -156,13 +160,42 @@ impl<W: World> Shell<W> {
         &self.registry
     }
 
-    /// Runs a line typed at the prompt: recorded in history, then run.
+    /// Runs a line typed at the prompt: recorded in history (and in the host's record, if
+    /// kept), then run.
     pub fn exec_interactive(&mut self, line: &str, term: &mut dyn Terminal) -> Outcome {
         let entry = line.trim_end_matches('\n');
         if !entry.trim().is_empty() && entry.len() <= self.state.limits.max_input_bytes {
             self.state.history.push(entry.to_string());
         }
+        if let Some(record) = &mut self.record {
+            record.source(line);
+        }
         self.run(line, term)
+    }
+
+    /// Starts (or stops, dropping what was kept) recording what runs at the prompt.
+    pub fn set_recording(&mut self, on: bool) {
+        self.record = on.then(Record::default);
+    }
+
+    /// The inputs run at the prompt since the last call, oldest first; a paste still running
+    /// comes once it is done.
+    pub fn take_executed(&mut self) -> Vec<Executed> {
+        self.record.as_mut().map(|record| std::mem::take(&mut record.done)).unwrap_or_default()
+    }
+
+    /// Runs a recorded input again as it ran the first time.
+    pub fn replay(&mut self, executed: &Executed, term: &mut dyn Terminal) {
+        match executed {
+            Executed::Source(source) => {
+                self.exec_interactive(source, term);
+            }
+            Executed::OneBudget(sources) => self.with_one_budget(|shell| {
+                for source in sources {
+                    shell.exec_interactive(source, term);
+                }
+            }),
+        }
     }
 
     /// Runs an input (a line, or a whole script) one complete command at a time, as bash does:
@@ -243,11 +276,18 @@ impl<W: World> Shell<W> {
     /// what this returned.
     pub fn begin_budget(&mut self) -> bool {
         self.reset_budget();
-        std::mem::replace(&mut self.state.held, true)
+        let held = std::mem::replace(&mut self.state.held, true);
+        if let Some(record) = self.record.as_mut().filter(|_| !held) {
+            record.open = Some(Vec::new());
+        }
+        held
     }
 
     pub fn end_budget(&mut self, held: bool) {
         self.state.held = held;
+        if let Some(record) = self.record.as_mut().filter(|_| !held) {
+            record.close();
+        }
     }
 
     /// Whether the current budget is spent (the rest of a paste is then not run).

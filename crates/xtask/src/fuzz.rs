@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use crate::{root, tools};
 
 /// The targets of fuzz/Cargo.toml.
-pub const TARGETS: [&str; 6] = ["shell_input", "etcd_tools", "db_file", "wal_file", "wire_decode", "lesson_file"];
+pub const TARGETS: [&str; 7] =
+    ["shell_input", "etcd_tools", "db_file", "wal_file", "wire_decode", "lesson_file", "share_link"];
 
 /// Seconds per target in `cargo xtask test`, and by default in `cargo xtask fuzz`.
 pub const TEST_SECONDS: u64 = 25;
