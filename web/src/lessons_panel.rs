@@ -64,7 +64,9 @@ pub fn LessonPanel() -> impl IntoView {
     let open = move |id: String| {
         let lesson = catalog.with_untracked(|c| c.as_ref().and_then(|c| c.as_ref().ok()?.find(&id).cloned()));
         let Some(lesson) = lesson else {
-            error.set(Some(format!("no lesson {id:?} among the lessons offered")));
+            // A URL can carry any length: the error quotes at most a lesson id's length.
+            let shown: String = id.chars().take(64).collect();
+            error.set(Some(format!("no lesson {shown:?} among the lessons offered")));
             return;
         };
         let done = saved.with_untracked(|s| s.get(&id).copied().unwrap_or(0));

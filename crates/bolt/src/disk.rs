@@ -400,6 +400,16 @@ impl MemDisk {
         f(&mut stats);
         self.stats.set(stats);
     }
+
+    /// One read of `len` bytes, whichever way it handed them out.
+    fn count_read(&self, len: usize) {
+        let cost = self.costs.read_micros + self.costs.transfer(len);
+        self.count(|s| {
+            s.reads += 1;
+            s.bytes_read += len as u64;
+            s.busy_micros += cost;
+        });
+    }
 }
 
 impl Disk for MemDisk {
@@ -452,12 +462,7 @@ impl Disk for MemDisk {
         if let Some((held, from, to)) = run {
             out.push_shared(&held.slice(from..to));
         }
-        let cost = self.costs.read_micros + self.costs.transfer(len);
-        self.count(|s| {
-            s.reads += 1;
-            s.bytes_read += len as u64;
-            s.busy_micros += cost;
-        });
+        self.count_read(len);
         Ok(())
     }
 
@@ -478,12 +483,7 @@ impl Disk for MemDisk {
             out.extend_from_slice(&self.blocks[index].bytes[within..within + n]);
             done += n;
         }
-        let cost = self.costs.read_micros + self.costs.transfer(len);
-        self.count(|s| {
-            s.reads += 1;
-            s.bytes_read += len as u64;
-            s.busy_micros += cost;
-        });
+        self.count_read(len);
         Ok(())
     }
 
@@ -505,12 +505,7 @@ impl Disk for MemDisk {
             buf[done..done + n].copy_from_slice(&self.blocks[index].bytes[within..within + n]);
             done += n;
         }
-        let cost = self.costs.read_micros + self.costs.transfer(buf.len());
-        self.count(|s| {
-            s.reads += 1;
-            s.bytes_read += buf.len() as u64;
-            s.busy_micros += cost;
-        });
+        self.count_read(buf.len());
         Ok(())
     }
 
